@@ -1,0 +1,316 @@
+//! The host's data model: what stages return once the host has validated it,
+//! and the `findings.json` run report.
+//!
+//! Field names are the snake_case forms of the WIT record fields in
+//! `wit/stage.wit` (`rule-id` becomes `rule_id`). Fields the host adds (not the
+//! stage) are marked as such.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the `findings.json` layout. Bumped on any incompatible change.
+pub const SCHEMA_VERSION: &str = "cordon.findings/v1";
+
+/// Canonical severity, most severe first. `Ord` follows that order, so
+/// `Severity::Critical < Severity::High`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Critical.
+    Critical,
+    /// High.
+    High,
+    /// Medium.
+    Medium,
+    /// Low.
+    Low,
+    /// Informational.
+    Info,
+}
+
+impl Severity {
+    /// All severities, most severe first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// The lowercase name used in files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// What kind of analysis produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// Static analysis of source code.
+    Sast,
+    /// Vulnerable dependencies.
+    Sca,
+    /// Leaked secrets.
+    Secret,
+    /// Infrastructure-as-code misconfiguration.
+    Iac,
+    /// Container image scanning.
+    Container,
+    /// Dynamic analysis.
+    Dast,
+    /// Anything else.
+    Other,
+}
+
+/// A place in the scanned project. `path` is the report's own string; the
+/// host never joins it onto a host path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Location {
+    /// Path or URI as the report gives it.
+    pub path: String,
+    /// 1-based start line.
+    pub start_line: Option<u32>,
+    /// 1-based start column.
+    pub start_column: Option<u32>,
+    /// 1-based end line.
+    pub end_line: Option<u32>,
+    /// 1-based end column.
+    pub end_column: Option<u32>,
+}
+
+/// A software component a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Component {
+    /// Package name.
+    pub name: String,
+    /// Installed version.
+    pub version: Option<String>,
+    /// Package URL.
+    pub purl: Option<String>,
+    /// Versions that fix it.
+    pub fixed_versions: Vec<String>,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Scanner name.
+    pub tool: String,
+    /// Scanner version.
+    pub tool_version: Option<String>,
+    /// Scanner rule id.
+    pub rule_id: String,
+    /// One-line summary.
+    pub title: String,
+    /// Full message.
+    pub message: String,
+    /// Canonical severity.
+    pub severity: Severity,
+    /// The scanner's own severity string.
+    pub tool_severity: Option<String>,
+    /// Kind of analysis.
+    pub kind: FindingKind,
+    /// Where it is.
+    pub locations: Vec<Location>,
+    /// What package it is about.
+    pub component: Option<Component>,
+    /// CVE / GHSA / ... ids.
+    pub vulnerability_ids: Vec<String>,
+    /// CWE numbers.
+    pub cwes: Vec<u32>,
+    /// Free-form tags.
+    pub tags: Vec<String>,
+    /// Link to documentation.
+    pub help_uri: Option<String>,
+    /// Stable dedup key, set by the normalizer.
+    pub fingerprint: String,
+    /// Pointer into the source report.
+    pub source_pointer: String,
+    /// Host-added: index into `inputs` of the report this finding came from
+    /// (the first one, when dedup merged findings from several inputs).
+    pub input: usize,
+}
+
+/// A policy action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Fail the gate.
+    Block,
+    /// Open a ticket.
+    Ticket,
+    /// Notify someone.
+    Notify,
+    /// Keep on record.
+    Record,
+    /// Accepted by a suppression.
+    Suppressed,
+}
+
+impl Action {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Block => "block",
+            Action::Ticket => "ticket",
+            Action::Notify => "notify",
+            Action::Record => "record",
+            Action::Suppressed => "suppressed",
+        }
+    }
+}
+
+/// A suppression's identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// Suppression id.
+    pub id: String,
+    /// Owner.
+    pub owner: String,
+    /// ISO date it lapses.
+    pub expires: Option<String>,
+}
+
+/// A policy decision about one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Fingerprint of the finding.
+    pub fingerprint: String,
+    /// What to do.
+    pub action: Action,
+    /// The rule that fired.
+    pub rule_id: String,
+    /// Policy name.
+    pub policy_name: String,
+    /// Policy version.
+    pub policy_version: String,
+    /// Host-added: `sha256:<hex>` of the policy document the stage evaluated.
+    pub policy_digest: String,
+    /// Why.
+    pub reason: String,
+    /// For suppressions: which one.
+    pub suppression: Option<Suppression>,
+}
+
+/// One input report of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputRecord {
+    /// The path as given on the command line.
+    pub path: String,
+    /// `sha256:<hex>` of the bytes read.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Format the parser claimed (or the one forced with `--format`).
+    pub format: Option<String>,
+    /// The parser stage that handled it.
+    pub parser: Option<String>,
+    /// Findings the parser returned, before normalisation and dedup.
+    pub findings_parsed: usize,
+    /// `ok` or `error` (details in `errors`).
+    pub status: InputStatus,
+}
+
+/// Whether an input was processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputStatus {
+    /// Parsed.
+    Ok,
+    /// Failed; see `errors`.
+    Error,
+}
+
+/// A stage that ran, and what it was allowed to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRecord {
+    /// Stage name (`parser-sarif`).
+    pub name: String,
+    /// `parser`, `normalizer` or `policy`.
+    pub kind: String,
+    /// Where the component came from (`embedded` or a file path).
+    pub source: String,
+    /// `sha256:<hex>` of the component bytes that were compiled.
+    pub sha256: String,
+    /// How the component was verified before compilation.
+    pub verified_by: String,
+    /// Capabilities granted.
+    pub capabilities: Vec<String>,
+}
+
+/// An error that happened during the run. A run with errors still writes
+/// what it could.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunError {
+    /// Machine-readable kind (`malformed-input`, `limit-exceeded`, ...).
+    pub kind: String,
+    /// The stage involved, when there is one.
+    pub stage: Option<String>,
+    /// The input involved, when there is one.
+    pub input: Option<String>,
+    /// Human-readable message, naming what failed and why.
+    pub message: String,
+}
+
+/// The gate's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gate {
+    /// `pass`, `block` or `error`.
+    pub verdict: Verdict,
+    /// `enforce` or `report-only`.
+    pub mode: String,
+    /// The environment the policy evaluated for (empty = policy default).
+    pub environment: String,
+    /// How many decisions of each action.
+    pub blocked: usize,
+    /// Number of `ticket` decisions.
+    pub tickets: usize,
+    /// Number of `notify` decisions.
+    pub notified: usize,
+    /// Number of `record` decisions.
+    pub recorded: usize,
+    /// Number of `suppressed` decisions.
+    pub suppressed: usize,
+}
+
+/// Outcome of the gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Nothing blocks (or report-only mode).
+    Pass,
+    /// At least one block decision in enforce mode.
+    Block,
+    /// The run had errors; the gate could not decide on complete data.
+    Error,
+}
+
+/// The `findings.json` document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunReport {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: String,
+    /// cordon version that wrote it.
+    pub cordon_version: String,
+    /// Pipeline name.
+    pub pipeline: String,
+    /// Normalised, deduplicated findings.
+    pub findings: Vec<Finding>,
+    /// One decision per finding.
+    pub decisions: Vec<Decision>,
+    /// The input reports, in command-line order.
+    pub inputs: Vec<InputRecord>,
+    /// The stages that ran.
+    pub stages: Vec<StageRecord>,
+    /// The gate.
+    pub gate: Gate,
+    /// Everything that went wrong.
+    pub errors: Vec<RunError>,
+}

@@ -1,0 +1,167 @@
+//! One wasmtime [`Engine`] per process, its epoch ticker, and the linker every
+//! stage is checked against.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Engine, OptLevel};
+
+use crate::bindings::{config, log, normalizer, parser, policy};
+use crate::capability::StageState;
+use crate::error::LoadError;
+use crate::stage::{LoadedStage, StagePre};
+use crate::verify::VerifiedComponent;
+use cordon_manifest::{StageKind, StageSpec};
+
+/// How often the epoch advances. Deadlines are rounded up to this.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Wasm stack available to a stage (deep recursion traps beyond it).
+pub const MAX_WASM_STACK: usize = 1 << 20;
+
+/// Severity of a stage log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    /// Error.
+    Error,
+    /// Warning.
+    Warn,
+    /// Info.
+    Info,
+    /// Debug.
+    Debug,
+}
+
+/// Where stage log lines go: `(stage, level, message)`. The message is the
+/// stage's raw string; the sink must sanitise it before it reaches a terminal.
+pub type LogSink = Arc<dyn Fn(&str, LogLevel, &str) + Send + Sync>;
+
+struct Ticker {
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// The process-wide stage runtime.
+pub struct Runtime {
+    engine: Engine,
+    linker: Arc<Linker<StageState>>,
+    log_sink: LogSink,
+    _ticker: Ticker,
+}
+
+impl Runtime {
+    /// Create the engine, start the epoch ticker and build the linker.
+    pub fn new(log_sink: LogSink) -> Result<Runtime, LoadError> {
+        let mut cfg = Config::new();
+        cfg.wasm_component_model(true)
+            .epoch_interruption(true)
+            .max_wasm_stack(MAX_WASM_STACK)
+            .cranelift_opt_level(OptLevel::Speed)
+            .parallel_compilation(true);
+        let engine = Engine::new(&cfg).map_err(|e| LoadError::Engine(format!("{e:#}")))?;
+
+        let mut linker = Linker::<StageState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+            .map_err(|e| LoadError::Engine(format!("linking WASI: {e:#}")))?;
+        log::add_to_linker::<StageState, HasSelf<StageState>>(&mut linker, |s| s)
+            .map_err(|e| LoadError::Engine(format!("linking log: {e:#}")))?;
+        config::add_to_linker::<StageState, HasSelf<StageState>>(&mut linker, |s| s)
+            .map_err(|e| LoadError::Engine(format!("linking config: {e:#}")))?;
+
+        let stop = Arc::new(AtomicBool::new(false));
+        let handle = {
+            let engine = engine.clone();
+            let stop = stop.clone();
+            std::thread::Builder::new()
+                .name("cordon-epoch".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::thread::sleep(EPOCH_TICK);
+                        engine.increment_epoch();
+                    }
+                })
+                .map_err(|e| LoadError::Engine(format!("starting the epoch ticker: {e}")))?
+        };
+
+        Ok(Runtime {
+            engine,
+            linker: Arc::new(linker),
+            log_sink,
+            _ticker: Ticker {
+                stop,
+                handle: Some(handle),
+            },
+        })
+    }
+
+    /// The engine (for embedders that need it, e.g. benchmarks).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Compile a verified component, resolve its imports against what the
+    /// host provides, and check it implements the world of its stage kind.
+    ///
+    /// Nothing of the guest runs here. An import the host does not provide
+    /// fails now, before any call, with [`LoadError::UnknownImport`].
+    pub fn load(
+        &self,
+        component: VerifiedComponent,
+        spec: &StageSpec,
+    ) -> Result<LoadedStage, LoadError> {
+        let name = component.name().to_string();
+        if component.kind() != spec.kind {
+            return Err(LoadError::WrongWorld {
+                stage: name,
+                world: spec.kind.as_str(),
+                detail: format!(
+                    "the component is a {} stage, the pipeline uses it as a {} stage",
+                    component.kind(),
+                    spec.kind
+                ),
+            });
+        }
+        let compiled =
+            Component::new(&self.engine, component.bytes()).map_err(|e| LoadError::Compile {
+                stage: name.clone(),
+                detail: format!("{e:#}"),
+            })?;
+        let pre = self
+            .linker
+            .instantiate_pre(&compiled)
+            .map_err(|e| LoadError::UnknownImport {
+                stage: name.clone(),
+                detail: format!("{e:#}"),
+            })?;
+        let wrong_world = |e: wasmtime::Error| LoadError::WrongWorld {
+            stage: name.clone(),
+            world: spec.kind.as_str(),
+            detail: format!("{e:#}"),
+        };
+        let pre = match spec.kind {
+            StageKind::Parser => StagePre::Parser(parser::ParserPre::new(pre).map_err(wrong_world)?),
+            StageKind::Normalizer => {
+                StagePre::Normalizer(normalizer::NormalizerPre::new(pre).map_err(wrong_world)?)
+            }
+            StageKind::Policy => StagePre::Policy(policy::PolicyPre::new(pre).map_err(wrong_world)?),
+        };
+        Ok(LoadedStage::new(
+            self.engine.clone(),
+            component,
+            spec,
+            pre,
+            self.log_sink.clone(),
+        ))
+    }
+}

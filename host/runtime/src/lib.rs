@@ -1,0 +1,35 @@
+//! cordon's stage runtime: the only crate that touches wasmtime.
+//!
+//! The path a component takes, and the type that proves each step:
+//!
+//! ```text
+//! bytes ──verify──► VerifiedComponent ──Runtime::load──► LoadedStage ──call──► validated records
+//!        (digest pin,    (the only input     (compile, link granted    (one Store per call,
+//!         signature)      the compiler        imports, type-check       limits, output
+//!                         accepts)            the world)                validation)
+//! ```
+//!
+//! * [`verify`]: nothing reaches the compiler until it is a
+//!   [`verify::VerifiedComponent`], and only the verifiers construct one.
+//! * [`engine`]: one [`Runtime`] (one wasmtime `Engine`) per process, an epoch
+//!   ticker for deadlines, the deny-by-default linker.
+//! * [`capability`]: per-call store state: the empty WASI context, grants,
+//!   the memory budget.
+//! * [`stage`]: a loaded stage and its calls.
+//! * [`validate`]: guest records in, host model out, with every cap checked.
+//! * [`pipeline`]: parsers → normalizer → policy across inputs.
+
+mod bindings;
+pub mod capability;
+pub mod engine;
+pub mod error;
+pub mod pipeline;
+pub mod stage;
+pub mod validate;
+pub mod verify;
+
+pub use engine::{LogLevel, LogSink, Runtime};
+pub use error::{CallError, LimitKind, LoadError, StageFailure};
+pub use pipeline::{Input, Mode, PipelineRunner, RunOptions};
+pub use stage::{Detection, LoadedStage};
+pub use verify::{EmbeddedPlugin, Verification, VerifiedComponent};

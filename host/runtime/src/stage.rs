@@ -1,0 +1,303 @@
+//! A loaded stage and its calls: one fresh `Store` per call, limits armed
+//! before any guest code runs, every result validated before it is returned.
+
+use cordon_manifest::{Capability, Limits, StageKind, StageSpec};
+use cordon_model as model;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use wasmtime::{Engine, Store, Trap};
+
+use crate::bindings::{normalizer, parser, policy, wit};
+use crate::capability::{HostTrap, StageState};
+use crate::engine::{EPOCH_TICK, LogSink};
+use crate::error::{CallError, LimitKind};
+use crate::validate;
+use crate::verify::{Verification, VerifiedComponent};
+
+pub(crate) enum StagePre {
+    Parser(parser::ParserPre<StageState>),
+    Normalizer(normalizer::NormalizerPre<StageState>),
+    Policy(policy::PolicyPre<StageState>),
+}
+
+/// What a parser said about the first bytes of an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    /// Format name.
+    pub format: String,
+    /// 0-100.
+    pub confidence: u8,
+}
+
+/// Facts a policy stage gets about the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyContext {
+    /// Environment name; empty means the policy's default.
+    pub environment: String,
+    /// Today's date, `YYYY-MM-DD`.
+    pub today: String,
+}
+
+/// A compiled, linked, type-checked stage, ready to be called any number of
+/// times (concurrently, too). Each call gets its own store.
+pub struct LoadedStage {
+    name: Arc<str>,
+    kind: StageKind,
+    sha256: String,
+    verification: Verification,
+    grants: Arc<[Capability]>,
+    config: Arc<BTreeMap<String, String>>,
+    limits: Limits,
+    engine: Engine,
+    pre: StagePre,
+    log_sink: LogSink,
+}
+
+impl LoadedStage {
+    pub(crate) fn new(
+        engine: Engine,
+        component: VerifiedComponent,
+        spec: &StageSpec,
+        pre: StagePre,
+        log_sink: LogSink,
+    ) -> LoadedStage {
+        // Granted = what the pipeline grants ∩ the ceiling of the stage kind.
+        // (The plugin manifest's request joins this intersection once signed
+        // manifests exist.)
+        let grants: Vec<Capability> = spec
+            .capabilities
+            .iter()
+            .copied()
+            .filter(|c| spec.kind.ceiling().contains(c))
+            .collect();
+        LoadedStage {
+            name: Arc::from(component.name()),
+            kind: spec.kind,
+            sha256: component.sha256().to_string(),
+            verification: component.verification().clone(),
+            grants: Arc::from(grants),
+            config: Arc::new(spec.config.clone()),
+            limits: spec.limits.clone(),
+            engine,
+            pre,
+            log_sink,
+        }
+    }
+
+    /// Stage name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Stage kind.
+    pub fn kind(&self) -> StageKind {
+        self.kind
+    }
+
+    /// `sha256:<hex>` of the component.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// How the component was verified.
+    pub fn verification(&self) -> &Verification {
+        &self.verification
+    }
+
+    /// Capabilities this stage was granted.
+    pub fn grants(&self) -> &[Capability] {
+        &self.grants
+    }
+
+    /// The limits every call runs under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    fn store(&self) -> Store<StageState> {
+        let state = StageState::new(
+            self.name.clone(),
+            self.grants.clone(),
+            self.config.clone(),
+            self.limits.clone(),
+            self.log_sink.clone(),
+        );
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.budget);
+        let tick = EPOCH_TICK.as_nanos().max(1);
+        let ticks = self.limits.timeout.as_nanos().div_ceil(tick);
+        // +1: the current tick may be almost over when the call starts.
+        store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX).saturating_add(1));
+        store.epoch_deadline_trap();
+        store
+    }
+
+    /// Turn a wasmtime error from instantiation or a call into a typed error.
+    fn classify(&self, store: &Store<StageState>, err: wasmtime::Error) -> CallError {
+        let stage = self.name.to_string();
+        if let Some(h) = err.downcast_ref::<HostTrap>() {
+            return match h {
+                HostTrap::CapabilityDenied(c) => CallError::CapabilityDenied {
+                    stage,
+                    capability: c.to_string(),
+                },
+                HostTrap::Limit(limit) => CallError::Limit {
+                    stage,
+                    limit: limit.clone(),
+                },
+            };
+        }
+        if let Some(limit) = &store.data().budget.exceeded {
+            return CallError::Limit {
+                stage,
+                limit: limit.clone(),
+            };
+        }
+        match err.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => CallError::Limit {
+                stage,
+                limit: LimitKind::Deadline {
+                    timeout: self.limits.timeout,
+                },
+            },
+            Some(Trap::StackOverflow) => CallError::Limit {
+                stage,
+                limit: LimitKind::Stack,
+            },
+            Some(trap) => {
+                let stderr = store.data().stderr.contents();
+                let stderr = validate::clean_message(&String::from_utf8_lossy(&stderr));
+                let detail = if stderr.is_empty() {
+                    trap.to_string()
+                } else {
+                    format!("{trap}; stage stderr: {stderr}")
+                };
+                CallError::Trap { stage, detail }
+            }
+            None => {
+                let msg = format!("{err:#}");
+                // Instantiation refused by a resource cap (instances, tables,
+                // memories) surfaces as a plain error with this wording.
+                if msg.contains("resource limit exceeded") {
+                    CallError::Limit {
+                        stage,
+                        limit: LimitKind::Resources {
+                            what: validate::clean_message(&msg),
+                        },
+                    }
+                } else {
+                    CallError::Host {
+                        stage,
+                        detail: validate::clean_message(&msg),
+                    }
+                }
+            }
+        }
+    }
+
+    fn wrong_kind(&self, wanted: StageKind) -> CallError {
+        CallError::Host {
+            stage: self.name.to_string(),
+            detail: format!("is a {} stage, not a {wanted} stage", self.kind),
+        }
+    }
+
+    /// Ask a parser whether it handles an input, given its first bytes.
+    pub fn detect(&self, head: &[u8]) -> Result<Option<Detection>, CallError> {
+        let StagePre::Parser(pre) = &self.pre else {
+            return Err(self.wrong_kind(StageKind::Parser));
+        };
+        let mut store = self.store();
+        let out = pre
+            .instantiate(&mut store)
+            .and_then(|b| b.call_detect(&mut store, head));
+        match out {
+            Ok(d) => validate::detection(&self.name, d),
+            Err(e) => Err(self.classify(&store, e)),
+        }
+    }
+
+    /// Parse one report into findings (fingerprints empty, input index 0).
+    pub fn parse(&self, report: &[u8]) -> Result<Vec<model::Finding>, CallError> {
+        let StagePre::Parser(pre) = &self.pre else {
+            return Err(self.wrong_kind(StageKind::Parser));
+        };
+        let mut store = self.store();
+        let out = pre
+            .instantiate(&mut store)
+            .and_then(|b| b.call_parse(&mut store, report));
+        match out {
+            Ok(Ok(findings)) => validate::findings(&self.name, findings, &self.limits, None),
+            Ok(Err(e)) => Err(CallError::Stage {
+                stage: self.name.to_string(),
+                failure: validate::stage_failure(e),
+            }),
+            Err(e) => Err(self.classify(&store, e)),
+        }
+    }
+
+    /// Normalise the findings of all inputs. `inputs` is how many inputs the
+    /// run has; every returned finding must point at one of them and carry a
+    /// fingerprint.
+    pub fn normalize(
+        &self,
+        findings: &[model::Finding],
+        inputs: usize,
+    ) -> Result<Vec<model::Finding>, CallError> {
+        let StagePre::Normalizer(pre) = &self.pre else {
+            return Err(self.wrong_kind(StageKind::Normalizer));
+        };
+        let arg = validate::findings_to_guest(findings);
+        let mut store = self.store();
+        let out = pre
+            .instantiate(&mut store)
+            .and_then(|b| b.call_normalize(&mut store, &arg));
+        match out {
+            Ok(Ok(findings)) => {
+                validate::findings(&self.name, findings, &self.limits, Some(inputs))
+            }
+            Ok(Err(e)) => Err(CallError::Stage {
+                stage: self.name.to_string(),
+                failure: validate::stage_failure(e),
+            }),
+            Err(e) => Err(self.classify(&store, e)),
+        }
+    }
+
+    /// Evaluate a policy document over normalised findings. The host stamps
+    /// `policy_digest` on every decision.
+    pub fn evaluate(
+        &self,
+        findings: &[model::Finding],
+        document: &str,
+        policy_digest: &str,
+        context: &PolicyContext,
+    ) -> Result<Vec<model::Decision>, CallError> {
+        let StagePre::Policy(pre) = &self.pre else {
+            return Err(self.wrong_kind(StageKind::Policy));
+        };
+        let arg = validate::findings_to_guest(findings);
+        let ctx = wit::RunContext {
+            environment: context.environment.clone(),
+            today: context.today.clone(),
+        };
+        let mut store = self.store();
+        let out = pre
+            .instantiate(&mut store)
+            .and_then(|b| b.call_evaluate(&mut store, &arg, document, &ctx));
+        match out {
+            Ok(Ok(decisions)) => validate::decisions(
+                &self.name,
+                decisions,
+                &self.limits,
+                findings,
+                policy_digest,
+            ),
+            Ok(Err(e)) => Err(CallError::Stage {
+                stage: self.name.to_string(),
+                failure: validate::stage_failure(e),
+            }),
+            Err(e) => Err(self.classify(&store, e)),
+        }
+    }
+}

@@ -1,0 +1,656 @@
+//! Unit tests with small inline SARIF documents.
+
+use super::*;
+use serde_json::json;
+
+fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
+    parse(v.to_string().as_bytes())
+}
+
+fn ok(v: Value) -> Vec<Finding> {
+    parse_value(v).expect("parses")
+}
+
+/// A log with one run of `tool` and the given `driver` extras and results.
+fn log(driver: Value, results: Value) -> Value {
+    json!({
+        "version": "2.1.0",
+        "runs": [{ "tool": { "driver": driver }, "results": results }]
+    })
+}
+
+fn malformed(e: StageError) -> cordon_sdk::Malformed {
+    match e {
+        StageError::MalformedInput(m) => m,
+        other => panic!("expected malformed-input, got {other:?}"),
+    }
+}
+
+// ---- detect ---------------------------------------------------------------
+
+#[test]
+fn detect_schema() {
+    let d = detect(br#"{"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": ["#)
+        .expect("claimed");
+    assert_eq!(d.confidence, 90);
+    assert_eq!(d.format, "sarif-2.1.0");
+}
+
+#[test]
+fn detect_version_and_runs() {
+    let d = detect(b" \n{\"version\":\"2.1.0\",\"runs\":[{\"tool\":").expect("claimed");
+    assert_eq!(d.confidence, 70);
+    assert_eq!(d.format, "sarif-2.1.0");
+}
+
+#[test]
+fn detect_bom_and_other_versions() {
+    let d = detect(b"\xEF\xBB\xBF{\"$schema\":\"http://json.schemastore.org/sarif-1.0.0\",\"version\":\"1.0.0\",\"runs\":[]}")
+        .expect("claimed");
+    assert_eq!((d.format.as_str(), d.confidence), ("sarif", 90));
+    let d = detect(br#"{"version": "2.2", "runs": []}"#).expect("claimed");
+    assert_eq!((d.format.as_str(), d.confidence), ("sarif", 70));
+}
+
+#[test]
+fn detect_driver_shape_without_version() {
+    // `version` written after a long `runs` array, out of the head.
+    let d = detect(br#"{"runs": [{"tool": {"driver": {"name": "x", "rules": [{"id": "a\"b"#)
+        .expect("claimed");
+    assert_eq!((d.format.as_str(), d.confidence), ("sarif", 70));
+    // With a schema naming 2.1.0 but no version in sight: 2.1.0.
+    let d = detect(br#"{"$schema": "https://x/sarif-schema-2.1.0.json", "runs": [{"#)
+        .expect("claimed");
+    assert_eq!((d.format.as_str(), d.confidence), ("sarif-2.1.0", 90));
+}
+
+#[test]
+fn detect_rejects_other_json() {
+    assert!(detect(b"").is_none());
+    assert!(detect(b"   ").is_none());
+    assert!(detect(b"[{\"version\":\"2.1.0\",\"runs\":[]}]").is_none());
+    assert!(detect(br#"{"SchemaVersion": 2, "Results": []}"#).is_none());
+    // `runs` and `version` nested, not at the top level.
+    assert!(detect(br#"{"a": {"version": "1", "runs": []}}"#).is_none());
+    // A value that merely mentions the keys.
+    assert!(detect(br#"{"note": "\"version\" \"runs\" $schema sarif"}"#).is_none());
+    // A `$schema` for something else and no runs.
+    assert!(detect(br#"{"$schema": "https://example.com/other.json", "version": "1"}"#).is_none());
+    // Garbage and truncation never panic.
+    for head in [&b"{"[..], b"{\"", b"{\"$schema\":\"sar", b"{\\", b"{]]]]", b"\xEF\xBB"] {
+        let _ = detect(head);
+    }
+    let deep = [b'{'; 5000];
+    let _ = detect(&deep);
+}
+
+// ---- input errors -------------------------------------------------------------
+
+#[test]
+fn empty_input_is_malformed() {
+    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
+        let m = malformed(parse(input).expect_err("rejected"));
+        assert!(m.message.contains("empty input"), "{}", m.message);
+    }
+}
+
+#[test]
+fn syntax_error_has_line_and_column() {
+    let input = b"{\n  \"version\": \"2.1.0\",\n  \"runs\": [,]\n}";
+    let m = malformed(parse(input).expect_err("rejected"));
+    assert_eq!(m.position.line, Some(3));
+    assert!(m.position.column.is_some());
+    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert!(!m.message.contains(" at line "), "{}", m.message);
+}
+
+#[test]
+fn truncated_input_is_malformed() {
+    let m = malformed(parse(b"{\"version\": \"2.1.0\", \"runs\": [{").expect_err("rejected"));
+    assert!(m.message.contains("ends too early"), "{}", m.message);
+    assert_eq!(m.position.line, Some(1));
+}
+
+#[test]
+fn wrong_type_is_malformed_with_position() {
+    let input = b"{\"version\": \"2.1.0\",\n\"runs\": [{\"results\": [{\"ruleId\": 5}]}]}";
+    let m = malformed(parse(input).expect_err("rejected"));
+    assert_eq!(m.position.line, Some(2));
+    assert!(m.message.contains("not a valid SARIF"), "{}", m.message);
+    // serde would read a struct from an array by position; SARIF objects
+    // must be objects.
+    let m = malformed(parse(b"[\"2.1.0\", []]").expect_err("rejected"));
+    assert_eq!(m.message, "not a SARIF log: the top-level JSON value must be an object");
+    let m = malformed(parse(b"[1, ").expect_err("rejected"));
+    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    let m = malformed(parse(b"nonsense").expect_err("rejected"));
+    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    let input = b"{\"version\": \"2.1.0\", \"runs\": [\n[]]}";
+    let m = malformed(parse(input).expect_err("rejected"));
+    assert_eq!(m.position.line, Some(2));
+    assert!(m.message.contains("expected a JSON object"), "{}", m.message);
+    let input = b"{\"version\": \"2.1.0\", \"runs\": [{\"results\": [{\"locations\": [[\"x\"]]}]}]}";
+    assert!(matches!(parse(input), Err(StageError::MalformedInput(_))));
+}
+
+#[test]
+fn missing_version_or_runs() {
+    let m = malformed(parse_value(json!({"runs": []})).expect_err("rejected"));
+    assert_eq!(m.message, "not a SARIF log: missing required property 'version'");
+    let m = malformed(parse_value(json!({"version": "2.1.0"})).expect_err("rejected"));
+    assert_eq!(m.message, "not a SARIF log: missing required property 'runs'");
+    assert_eq!(m.position.pointer.as_deref(), Some("/runs"));
+    let m = malformed(parse_value(json!({"version": 2.1, "runs": []})).expect_err("rejected"));
+    assert!(m.message.contains("must be a string"), "{}", m.message);
+}
+
+#[test]
+fn other_versions_are_unsupported() {
+    // A 1.0.0 log has a different object model; it must not be reported as
+    // malformed 2.1.0.
+    let v1 = json!({
+        "version": "1.0.0",
+        "runs": [{"tool": {"name": "x"}, "results": [{"ruleId": 1, "locations": "odd"}]}]
+    });
+    match parse_value(v1) {
+        Err(StageError::UnsupportedFormat(msg)) => {
+            assert_eq!(
+                msg,
+                "SARIF version \"1.0.0\" is not supported; this parser reads 2.1.0"
+            );
+        }
+        other => panic!("expected unsupported-format, got {other:?}"),
+    }
+    assert!(matches!(
+        parse_value(json!({"version": "2.2", "runs": []})),
+        Err(StageError::UnsupportedFormat(_))
+    ));
+}
+
+#[test]
+fn stack_without_frames_is_rejected() {
+    let doc = log(
+        json!({"name": "t"}),
+        json!([
+            {"ruleId": "a", "message": {"text": "ok"}, "stacks": [{"frames": []}]},
+            {"ruleId": "b", "message": {"text": "bad"}, "stacks": [{"frames": []}, {}]}
+        ]),
+    );
+    let m = malformed(parse_value(doc).expect_err("rejected"));
+    assert_eq!(m.position.pointer.as_deref(), Some("/runs/0/results/1/stacks/1"));
+    assert!(m.message.contains("'frames'"), "{}", m.message);
+    // `null` frames are a type error.
+    let doc = log(json!({"name": "t"}), json!([{"stacks": [{"frames": null}]}]));
+    assert!(matches!(parse_value(doc), Err(StageError::MalformedInput(_))));
+}
+
+// ---- counting -----------------------------------------------------------------
+
+#[test]
+fn empty_and_null_results() {
+    assert!(ok(json!({"version": "2.1.0", "runs": []})).is_empty());
+    assert!(ok(json!({"version": "2.1.0", "runs": null})).is_empty());
+    assert!(ok(json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t"}}}]})).is_empty());
+    assert!(ok(log(json!({"name": "t"}), Value::Null)).is_empty());
+    assert!(ok(log(json!({"name": "t"}), json!([]))).is_empty());
+}
+
+#[test]
+fn bom_is_skipped() {
+    let mut input = b"\xEF\xBB\xBF".to_vec();
+    input.extend_from_slice(
+        log(json!({"name": "t"}), json!([{"message": {"text": "m"}}]))
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(parse(&input).expect("parses").len(), 1);
+}
+
+#[test]
+fn one_finding_per_result_with_all_kinds() {
+    let doc = log(
+        json!({"name": "t"}),
+        json!([
+            {"ruleId": "a", "message": {"text": "two locations"}, "locations": [
+                {"physicalLocation": {"artifactLocation": {"uri": "a.c"}, "region": {"startLine": 1}}},
+                {"physicalLocation": {"artifactLocation": {"uri": "b.c"}, "region": {"startLine": 2}}}
+            ]},
+            {"ruleId": "a", "kind": "pass", "message": {"text": "p"}},
+            {"ruleId": "a", "kind": "open", "message": {"text": "o"}},
+            {"ruleId": "a", "kind": "informational", "message": {"text": "i"}},
+            {"ruleId": "a", "kind": "notApplicable", "level": "note", "message": {"text": "n"}},
+            {"ruleId": "a", "kind": "fail", "message": {"text": "f"}}
+        ]),
+    );
+    let f = ok(doc);
+    assert_eq!(f.len(), 6);
+    assert_eq!(f[0].locations.len(), 2);
+    assert_eq!(f[0].source_pointer, "/runs/0/results/0");
+    assert_eq!(f[5].source_pointer, "/runs/0/results/5");
+    assert_eq!(f[1].severity, Severity::Info);
+    assert_eq!(f[1].tool_severity.as_deref(), Some("none"));
+    assert!(f[1].tags.contains(&"sarif-kind:pass".to_string()));
+    assert!(f[3].tags.contains(&"sarif-kind:informational".to_string()));
+    assert_eq!(f[4].severity, Severity::Low);
+    assert!(f[5].tags.iter().all(|t| !t.starts_with("sarif-kind:")));
+    assert_eq!(f[5].severity, Severity::Medium);
+    for x in &f {
+        assert_eq!(x.input, 0);
+        assert!(x.fingerprint.is_empty());
+    }
+}
+
+#[test]
+fn multiple_runs_pointers_and_tools() {
+    let doc = json!({
+        "version": "2.1.0",
+        "runs": [
+            {"tool": {"driver": {"name": "A", "semanticVersion": "1.2.3"}}, "results": [{"message": {"text": "x"}}]},
+            {"tool": {"driver": {"name": "B", "version": "9", "semanticVersion": "9.0.0"}},
+             "results": [{"message": {"text": "y"}}, {"message": {"text": "z"}}]}
+        ]
+    });
+    let f = ok(doc);
+    assert_eq!(f.len(), 3);
+    assert_eq!((f[0].tool.as_str(), f[0].tool_version.as_deref()), ("A", Some("1.2.3")));
+    assert_eq!((f[2].tool.as_str(), f[2].tool_version.as_deref()), ("B", Some("9")));
+    assert_eq!(f[2].source_pointer, "/runs/1/results/1");
+    assert_eq!(f[0].rule_id, "unknown");
+}
+
+// ---- rules, levels, severity ----------------------------------------------------
+
+#[test]
+fn level_resolution() {
+    let doc = json!({
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "t", "rules": [
+                {"id": "R1", "defaultConfiguration": {"level": "error"}},
+                {"id": "R2", "defaultConfiguration": {"level": "note"}},
+                {"id": "R3"}
+            ]}},
+            "invocations": [{"ruleConfigurationOverrides": [
+                {"descriptor": {"id": "R1"}, "configuration": {"level": "note"}},
+                {"descriptor": {"index": 2}, "configuration": {"level": "error"}}
+            ], "executionSuccessful": true}],
+            "results": [
+                {"ruleId": "R1", "level": "warning", "message": {"text": "explicit"}},
+                {"ruleId": "R1/sub", "message": {"text": "override by id (hierarchical)"}},
+                {"ruleId": "R2", "message": {"text": "defaultConfiguration"}},
+                {"ruleIndex": 2, "message": {"text": "override by index"}},
+                {"ruleId": "R9", "message": {"text": "nothing: warning"}},
+                {"ruleId": "R1", "kind": "open", "message": {"text": "open: none"}},
+                {"ruleId": "R2", "level": "none", "message": {"text": "none"}}
+            ]
+        }]
+    });
+    let f = ok(doc);
+    let got: Vec<(&str, Severity)> = f
+        .iter()
+        .map(|x| (x.tool_severity.as_deref().unwrap_or(""), x.severity))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("warning", Severity::Medium),
+            ("note", Severity::Low),
+            ("note", Severity::Low),
+            ("error", Severity::High),
+            ("warning", Severity::Medium),
+            ("none", Severity::Info),
+            ("none", Severity::Info),
+        ]
+    );
+    assert_eq!(f[3].rule_id, "R3");
+    assert_eq!(f[1].rule_id, "R1/sub");
+}
+
+#[test]
+fn security_severity_thresholds() {
+    let rules = json!([
+        {"id": "c", "properties": {"security-severity": "9.8"}},
+        {"id": "h", "properties": {"security-severity": 7.0}},
+        {"id": "m", "properties": {"security-severity": "4.0"}},
+        {"id": "l", "properties": {"security-severity": "0.1"}},
+        {"id": "i", "properties": {"security-severity": "0"}},
+        {"id": "bad", "defaultConfiguration": {"level": "error"}, "properties": {"security-severity": "high"}}
+    ]);
+    let results = json!([
+        {"ruleId": "c", "level": "note", "message": {"text": "x"}},
+        {"ruleId": "h", "message": {"text": "x"}},
+        {"ruleId": "m", "message": {"text": "x"}},
+        {"ruleId": "l", "message": {"text": "x"}},
+        {"ruleId": "i", "message": {"text": "x"}},
+        {"ruleId": "bad", "message": {"text": "x"}},
+        {"ruleId": "l", "message": {"text": "x"}, "properties": {"security-severity": "8.1"}},
+        {"ruleId": "c", "kind": "pass", "message": {"text": "x"}}
+    ]);
+    let f = ok(log(json!({"name": "CodeQL", "rules": rules}), results));
+    let got: Vec<(Severity, &str)> = f
+        .iter()
+        .map(|x| (x.severity, x.tool_severity.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Severity::Critical, "9.8"),
+            (Severity::High, "7.0"),
+            (Severity::Medium, "4.0"),
+            (Severity::Low, "0.1"),
+            (Severity::Info, "0"),
+            (Severity::High, "error"),
+            (Severity::High, "8.1"),
+            (Severity::Info, "none"),
+        ]
+    );
+}
+
+#[test]
+fn rule_lookup_by_index_and_extension() {
+    let doc = json!({
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {"name": "t", "rules": [
+                    {"id": "D0", "shortDescription": {"text": "driver rule 0"}},
+                    {"id": "D1", "shortDescription": {"text": "driver rule 1"}}
+                ]},
+                "extensions": [{"name": "pack", "rules": [
+                    {"id": "E0", "shortDescription": {"text": "ext rule 0"}, "helpUri": "https://e/0"}
+                ]}]
+            },
+            "results": [
+                {"ruleIndex": 1, "message": {"text": "m"}},
+                {"rule": {"index": 0}, "message": {"text": "m"}},
+                {"rule": {"index": 0, "toolComponent": {"index": 0}}, "message": {"text": "m"}},
+                {"ruleId": "E0", "message": {"text": "m"}},
+                {"rule": {"id": "E0", "toolComponent": {"name": "pack"}}, "message": {"text": "m"}},
+                {"ruleIndex": 7, "message": {"text": "dangling index"}},
+                {"ruleIndex": -1, "ruleId": "D1", "message": {"text": "m"}}
+            ]
+        }]
+    });
+    let f = ok(doc);
+    let got: Vec<(&str, &str)> = f.iter().map(|x| (x.rule_id.as_str(), x.title.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("D1", "driver rule 1"),
+            ("D0", "driver rule 0"),
+            ("E0", "ext rule 0"),
+            ("E0", "ext rule 0"),
+            ("E0", "ext rule 0"),
+            ("unknown", "dangling index"),
+            ("D1", "driver rule 1"),
+        ]
+    );
+    assert_eq!(f[2].help_uri.as_deref(), Some("https://e/0"));
+}
+
+// ---- messages and titles -----------------------------------------------------
+
+#[test]
+fn message_strings_and_arguments() {
+    let doc = json!({
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "t",
+                "globalMessageStrings": {"g": {"text": "global {0}"}},
+                "rules": [{"id": "R", "messageStrings": {
+                    "default": {"text": "Variable '{0}' is unused in {1}; {{literal}} {5}"},
+                    "md": {"markdown": "**{0}**"}
+                }}]
+            }},
+            "results": [
+                {"ruleId": "R", "message": {"id": "default", "arguments": ["x", "f()"]}},
+                {"ruleId": "R", "message": {"id": "md", "arguments": ["bold"]}},
+                {"ruleId": "R", "message": {"id": "g", "arguments": ["from driver"]}},
+                {"ruleId": "R", "message": {"text": "direct {0}", "arguments": ["arg"]}},
+                {"ruleId": "R", "message": {"text": "code { x } {0}"}},
+                {"ruleId": "R", "message": {"markdown": "*md only*"}},
+                {"ruleId": "R", "message": {"id": "missing"}}
+            ]
+        }]
+    });
+    let f = ok(doc);
+    let got: Vec<&str> = f.iter().map(|x| x.message.as_str()).collect();
+    assert_eq!(
+        got,
+        vec![
+            "Variable 'x' is unused in f(); {literal} {5}",
+            "**bold**",
+            "global from driver",
+            "direct arg",
+            "code { x } {0}",
+            "*md only*",
+            "",
+        ]
+    );
+    // No shortDescription: the title is the message's first line, else the rule id.
+    assert_eq!(f[0].title, "Variable 'x' is unused in f(); {literal} {5}");
+    assert_eq!(f[6].title, "R");
+}
+
+#[test]
+fn format_message_edge_cases() {
+    let args = vec!["a".to_string(), "b".to_string()];
+    assert_eq!(format_message("{1}{0}", &args), "ba");
+    assert_eq!(format_message("{", &args), "{");
+    assert_eq!(format_message("}{", &args), "}{");
+    assert_eq!(format_message("{x}{}{99999999999999999999999}", &args), "{x}{}{99999999999999999999999}");
+    assert_eq!(format_message("é{0}ü{{}}", &args), "éaü{}");
+}
+
+#[test]
+fn title_rules() {
+    let long = "x".repeat(300);
+    let multi = format!("\n  first line  \nsecond line {long}");
+    let doc = log(
+        json!({"name": "t", "rules": [
+            {"id": "S", "shortDescription": {"text": "Short description"}},
+            {"id": "N", "name": "RuleName"}
+        ]}),
+        json!([
+            {"ruleId": "S", "message": {"text": "message"}},
+            {"ruleId": "X", "message": {"text": multi}},
+            {"ruleId": "X", "message": {"text": long}},
+            {"ruleId": "N", "message": {"text": "  "}},
+            {"ruleId": "X", "message": {"text": "é".repeat(250)}}
+        ]),
+    );
+    let f = ok(doc);
+    assert_eq!(f[0].title, "Short description");
+    assert_eq!(f[0].message, "message");
+    assert_eq!(f[1].title, "first line");
+    assert!(f[1].message.contains("second line"));
+    assert_eq!(f[2].title.chars().count(), TITLE_MAX_CHARS);
+    assert!(f[2].title.ends_with('…'));
+    assert_eq!(f[3].title, "RuleName");
+    assert_eq!(f[4].title.chars().count(), TITLE_MAX_CHARS);
+}
+
+// ---- locations ------------------------------------------------------------------
+
+#[test]
+fn locations_and_artifact_index() {
+    let doc = json!({
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "t"}},
+            "artifacts": [
+                {"location": {"uri": "src/zero.c"}},
+                {"location": {"uri": "src/one.c", "uriBaseId": "SRCROOT"}}
+            ],
+            "results": [{
+                "message": {"text": "m"},
+                "locations": [
+                    {"id": 1234567890123456789u64, "physicalLocation": {
+                        "artifactLocation": {"uri": "file:///abs/a.py"},
+                        "region": {"startLine": 10, "startColumn": 2, "endLine": 12, "endColumn": 5}}},
+                    {"physicalLocation": {"artifactLocation": {"index": 1}, "region": {"startLine": 0, "startColumn": -3, "endLine": 99999999999i64}}},
+                    {"physicalLocation": {"artifactLocation": {"index": 9}}},
+                    {"physicalLocation": {"artifactLocation": {"uri": ""}}},
+                    {"physicalLocation": {"region": {"startLine": 4}}},
+                    {"logicalLocations": [{"fullyQualifiedName": "ns::f"}]},
+                    {"physicalLocation": {"artifactLocation": {"uri": "rel/b.py", "index": 0}, "region": {"charOffset": 4}}}
+                ]
+            }]
+        }]
+    });
+    let f = ok(doc);
+    let l = &f[0].locations;
+    assert_eq!(l.len(), 3);
+    assert_eq!(
+        l[0],
+        Location {
+            path: "file:///abs/a.py".into(),
+            start_line: Some(10),
+            start_column: Some(2),
+            end_line: Some(12),
+            end_column: Some(5),
+        }
+    );
+    assert_eq!(
+        l[1],
+        Location {
+            path: "src/one.c".into(),
+            start_line: None,
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        }
+    );
+    assert_eq!(l[2].path, "rel/b.py");
+    assert_eq!(l[2].start_line, None);
+}
+
+#[test]
+fn big_location_ids_and_odd_fingerprints_are_ignored() {
+    let text = r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t"}}, "results": [{
+        "message": {"text": "m"},
+        "fingerprints": {"a": {"value": "nested"}},
+        "partialFingerprints": {"b": 5},
+        "locations": [{"id": 12345678901234567890123456789012345678901234567890123456789012345678901234567,
+                       "physicalLocation": {"artifactLocation": {"uri": "a"}, "region": {"startLine": 1e3}}}]
+    }]}]}"#;
+    let f = parse(text.as_bytes()).expect("parses");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].locations[0].start_line, None);
+}
+
+// ---- cwes, ids, tags, kind ------------------------------------------------------
+
+#[test]
+fn cwes_tags_and_ids() {
+    let doc = log(
+        json!({"name": "CodeQL", "rules": [{
+            "id": "js/sql-injection",
+            "name": "SqlInjection",
+            "helpUri": "https://codeql/help",
+            "properties": {"tags": ["security", "external/cwe/cwe-089", "CWE-79", "cwe:22", 5, "security"],
+                           "cwe": ["CWE-1", 2, "3"]},
+            "relationships": [
+                {"target": {"id": "CWE-20", "toolComponent": {"name": "CWE"}}},
+                {"target": {"id": "999", "toolComponent": {"name": "OWASP"}}}
+            ]
+        }]}),
+        json!([{
+            "ruleId": "js/sql-injection",
+            "message": {"text": "m"},
+            "properties": {"tags": ["extra", "security"], "cwe": "CWE-89"},
+            "taxa": [{"id": "77", "toolComponent": {"name": "cwe"}}]
+        }]),
+    );
+    let f = ok(doc);
+    let x = &f[0];
+    assert_eq!(x.cwes, vec![89, 79, 22, 1, 2, 3, 20, 77]);
+    assert_eq!(
+        x.tags,
+        vec!["security", "external/cwe/cwe-089", "CWE-79", "cwe:22", "extra"]
+    );
+    assert!(x.vulnerability_ids.is_empty());
+    assert_eq!(x.kind, FindingKind::Sast);
+    assert_eq!(x.help_uri.as_deref(), Some("https://codeql/help"));
+    assert!(x.component.is_none());
+}
+
+#[test]
+fn vulnerability_ids_make_sca() {
+    let doc = log(
+        json!({"name": "Grype", "rules": [
+            {"id": "CVE-2021-22696-cxf-core", "name": "LanguagePackageVulnerability"},
+            {"id": "pkg-vuln", "name": "GHSA-4374-p667-p6c8"},
+            {"id": "tagged", "properties": {"tags": ["cve-2019-10086", "CVE-2019-10086"]}}
+        ]}),
+        json!([
+            {"ruleId": "CVE-2021-22696-cxf-core", "message": {"text": "m"}},
+            {"ruleId": "pkg-vuln", "message": {"text": "m"}},
+            {"ruleId": "tagged", "message": {"text": "CVE-2000-0001 in the message is not used"}}
+        ]),
+    );
+    let f = ok(doc);
+    assert_eq!(f[0].vulnerability_ids, vec!["CVE-2021-22696"]);
+    assert_eq!(f[1].vulnerability_ids, vec!["GHSA-4374-P667-P6C8"]);
+    assert_eq!(f[2].vulnerability_ids, vec!["CVE-2019-10086"]);
+    assert!(f.iter().all(|x| x.kind == FindingKind::Sca));
+}
+
+#[test]
+fn secret_tools() {
+    for name in ["gitleaks", "TruffleHog OSS", "Secret Scanner"] {
+        let f = ok(log(json!({"name": name}), json!([{"ruleId": "aws", "message": {"text": "m"}}])));
+        assert_eq!(f[0].kind, FindingKind::Secret, "{name}");
+    }
+}
+
+#[test]
+fn suppressions() {
+    let doc = log(
+        json!({"name": "t"}),
+        json!([
+            {"message": {"text": "m"}, "suppressions": [{"kind": "inSource"}]},
+            {"message": {"text": "m"}, "suppressions": [{"kind": "external", "status": "accepted"}]},
+            {"message": {"text": "m"}, "suppressions": [{"kind": "external", "status": "rejected"}]},
+            {"message": {"text": "m"}, "suppressions": []},
+            {"message": {"text": "m"}}
+        ]),
+    );
+    let f = ok(doc);
+    let tagged: Vec<bool> = f
+        .iter()
+        .map(|x| x.tags.contains(&"suppressed-in-source".to_string()))
+        .collect();
+    assert_eq!(tagged, vec![true, true, false, false, false]);
+}
+
+#[test]
+fn never_panics_on_odd_shapes() {
+    let docs = [
+        json!({"version": "2.1.0", "runs": [{}]}),
+        json!({"version": "2.1.0", "runs": [{"tool": {}, "results": [{}]}]}),
+        json!({"version": "2.1.0", "runs": [{"tool": {"driver": {}}, "results": [{"rule": {}, "message": {}}]}]}),
+        json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t", "rules": []}},
+            "results": [{"ruleIndex": 18446744073709551615u64, "rule": {"toolComponent": {"index": 3}}}]}]}),
+        json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t", "rules": [{}]}},
+            "invocations": [{}, {"ruleConfigurationOverrides": [{}, {"descriptor": {}}, {"configuration": {}}]}],
+            "results": [{"ruleIndex": 0, "properties": {"tags": "notalist", "security-severity": [1]}}]}]}),
+    ];
+    for d in docs {
+        let f = ok(d);
+        assert!(f.iter().all(|x| !x.title.is_empty() || x.rule_id == "unknown"));
+    }
+    // Deep nesting in an ignored property is skipped without recursion; in a
+    // property that is read it hits serde_json's recursion limit: an error,
+    // not a stack overflow.
+    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let ignored = format!(r#"{{"version":"2.1.0","runs":[{{"properties":{}}}]}}"#, nest(100_000));
+    assert_eq!(parse(ignored.as_bytes()).map(|f| f.len()).ok(), Some(0));
+    let read = format!(
+        r#"{{"version":"2.1.0","runs":[{{"results":[{{"properties":{{"tags":{}}}}}]}}]}}"#,
+        nest(100_000)
+    );
+    let m = malformed(parse(read.as_bytes()).expect_err("rejected"));
+    assert!(m.message.contains("recursion limit"), "{}", m.message);
+}

@@ -1,0 +1,125 @@
+//! A parser stage that attacks its host, for the test-suite. Never shipped.
+//!
+//! The "report" it is given is a command; the stage carries it out and, when
+//! it survives, returns one finding whose `message` says what happened, so the
+//! tests can assert on what the sandbox let through.
+//!
+//! | input                 | what the stage does                                  |
+//! |-----------------------|------------------------------------------------------|
+//! | `ok`                  | returns one harmless finding                         |
+//! | `read:PATH`           | `std::fs::read_to_string(PATH)`                      |
+//! | `write:PATH`          | `std::fs::write(PATH, ..)`                           |
+//! | `env:NAME`            | `std::env::var(NAME)`, and counts all env vars       |
+//! | `args`                | counts `std::env::args()`                            |
+//! | `tcp:ADDR`            | `std::net::TcpStream::connect(ADDR)`                 |
+//! | `udp:ADDR`            | binds a UDP socket and sends to ADDR                 |
+//! | `dns:HOST`            | resolves HOST with `ToSocketAddrs`                   |
+//! | `loop`                | spins forever                                        |
+//! | `alloc`               | allocates 1 MiB blocks until something stops it      |
+//! | `recurse`             | unbounded recursion                                  |
+//! | `panic`               | panics                                               |
+//! | `findings:N`          | returns N findings                                   |
+//! | `bigstring:N`         | returns one finding with an N-byte message           |
+//! | `log:N`               | logs N messages of 1 KiB                             |
+
+#![allow(missing_docs)]
+
+use cordon_sdk::{Finding, FindingKind, Parser, Severity, StageError};
+
+pub struct Hostile;
+
+fn finding(message: String) -> Finding {
+    Finding {
+        tool: "hostile".into(),
+        tool_version: None,
+        rule_id: "probe".into(),
+        title: "probe".into(),
+        message,
+        severity: Severity::Info,
+        tool_severity: None,
+        kind: FindingKind::Other,
+        locations: vec![],
+        component: None,
+        vulnerability_ids: vec![],
+        cwes: vec![],
+        tags: vec![],
+        help_uri: None,
+        fingerprint: String::new(),
+        source_pointer: "/".into(),
+        input: 0,
+    }
+}
+
+#[inline(never)]
+fn recurse(depth: u64, pad: &mut [u8; 256]) -> u64 {
+    pad[(depth % 256) as usize] = depth as u8;
+    let mut local = *pad;
+    recurse(depth + 1, &mut local) + local[0] as u64
+}
+
+fn count(arg: &str) -> usize {
+    arg.parse().unwrap_or(0)
+}
+
+impl Parser for Hostile {
+    fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+        let cmd = String::from_utf8_lossy(report).trim().to_string();
+        let (verb, arg) = cmd.split_once(':').unwrap_or((cmd.as_str(), ""));
+        let msg = match verb {
+            "ok" => "ok".to_string(),
+            "read" => match std::fs::read_to_string(arg) {
+                Ok(s) => format!("READ {} bytes", s.len()),
+                Err(e) => format!("denied: {e}"),
+            },
+            "write" => match std::fs::write(arg, b"pwned") {
+                Ok(()) => "WROTE".to_string(),
+                Err(e) => format!("denied: {e}"),
+            },
+            "env" => format!(
+                "var={:?} count={}",
+                std::env::var(arg).ok(),
+                std::env::vars().count()
+            ),
+            "args" => format!("args={}", std::env::args().count()),
+            "tcp" => match std::net::TcpStream::connect(arg) {
+                Ok(_) => "CONNECTED".to_string(),
+                Err(e) => format!("denied: {e}"),
+            },
+            "udp" => match std::net::UdpSocket::bind("0.0.0.0:0").and_then(|s| s.send_to(b"x", arg)) {
+                Ok(_) => "SENT".to_string(),
+                Err(e) => format!("denied: {e}"),
+            },
+            "dns" => match std::net::ToSocketAddrs::to_socket_addrs(&(arg, 443)) {
+                Ok(mut a) => format!("RESOLVED {:?}", a.next()),
+                Err(e) => format!("denied: {e}"),
+            },
+            "loop" => {
+                let mut i: u64 = 0;
+                loop {
+                    i = std::hint::black_box(i.wrapping_add(1));
+                }
+            }
+            "alloc" => {
+                let mut blocks: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    blocks.push(std::hint::black_box(vec![1u8; 1 << 20]));
+                }
+            }
+            "recurse" => format!("{}", recurse(0, &mut [0u8; 256])),
+            "panic" => panic!("hostile stage panicked on purpose"),
+            "findings" => return Ok((0..count(arg)).map(|i| finding(i.to_string())).collect()),
+            "bigstring" => "x".repeat(count(arg)),
+            "log" => {
+                let line = "y".repeat(1024);
+                for _ in 0..count(arg) {
+                    cordon_sdk::log(cordon_sdk::Level::Info, &line);
+                }
+                "logged".to_string()
+            }
+            other => return Err(StageError::UnsupportedFormat(format!("unknown command {other:?}"))),
+        };
+        Ok(vec![finding(msg)])
+    }
+}
+
+cordon_sdk::register_parser!(Hostile);
