@@ -1,1 +1,50 @@
-fn main(){}
+//! The `cordon` binary: a thin clap front end over the host crates.
+//!
+//! Exit codes, for every command:
+//!
+//! * `0`: success; the gate passed.
+//! * `1`: the answer is "no": the policy blocked.
+//! * `2`: an error: bad input, bad configuration, a stage failed. Usage
+//!   errors (unknown flags, missing arguments) exit 2 as well.
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// cordon runs security-report parsers, normalizers and policies as
+/// sandboxed WebAssembly components, and turns scanner reports into findings
+/// and a release gate.
+#[derive(Debug, Parser)]
+#[command(name = "cordon", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 success / gate passed, 1 policy blocked, 2 error.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse scanner reports, normalise the findings, and evaluate the gate.
+    Run(run::RunArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!(
+                "cordon: error: {}",
+                cordon_report::sanitize::terminal(&format!("{err:#}"))
+            );
+            ExitCode::from(2)
+        }
+    }
+}

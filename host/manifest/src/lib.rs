@@ -325,9 +325,13 @@ impl Pipeline {
             let rules = match (kind, raw.rules) {
                 (StageKind::Policy, Some(r)) => Some(base_dir.join(r)),
                 (StageKind::Policy, None) => {
-                    return Err(format!("{what}.rules: a policy stage needs a rules document"));
+                    return Err(format!(
+                        "{what}.rules: a policy stage needs a rules document"
+                    ));
                 }
-                (_, Some(_)) => return Err(format!("{what}.rules: only the policy stage takes rules")),
+                (_, Some(_)) => {
+                    return Err(format!("{what}.rules: only the policy stage takes rules"));
+                }
                 (_, None) => None,
             };
             Ok(StageSpec {
@@ -385,17 +389,29 @@ config = { strict = "yes" }
             p.policy.plugin,
             PluginRef::File(PathBuf::from("/etc/cordon/plugins/policy.wasm"))
         );
-        assert_eq!(p.policy.rules, Some(PathBuf::from("/etc/cordon/rules.toml")));
+        assert_eq!(
+            p.policy.rules,
+            Some(PathBuf::from("/etc/cordon/rules.toml"))
+        );
         assert_eq!(p.policy.config["strict"], "yes");
     }
 
     #[test]
     fn errors_name_the_file_and_field() {
         let cases = [
-            (GOOD.replace("\"log\", \"log\"", "\"network\""), "unknown capability \"network\""),
-            (GOOD.replace("memory_mib = 64", "memory_mib = 0"), "limits.memory_mib must be greater than 0"),
+            (
+                GOOD.replace("\"log\", \"log\"", "\"network\""),
+                "unknown capability \"network\"",
+            ),
+            (
+                GOOD.replace("memory_mib = 64", "memory_mib = 0"),
+                "limits.memory_mib must be greater than 0",
+            ),
             (GOOD.replace("rules = \"rules.toml\"", ""), "policy.rules"),
-            (GOOD.replace("name = \"t\"", "name = \"t\"\nbogus = 1"), "unknown field `bogus`"),
+            (
+                GOOD.replace("name = \"t\"", "name = \"t\"\nbogus = 1"),
+                "unknown field `bogus`",
+            ),
         ];
         for (text, needle) in cases {
             let err = Pipeline::parse(&text, "p.toml", Path::new(".")).expect_err(needle);

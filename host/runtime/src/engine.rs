@@ -150,11 +150,15 @@ impl Runtime {
             detail: format!("{e:#}"),
         };
         let pre = match spec.kind {
-            StageKind::Parser => StagePre::Parser(parser::ParserPre::new(pre).map_err(wrong_world)?),
+            StageKind::Parser => {
+                StagePre::Parser(parser::ParserPre::new(pre).map_err(wrong_world)?)
+            }
             StageKind::Normalizer => {
                 StagePre::Normalizer(normalizer::NormalizerPre::new(pre).map_err(wrong_world)?)
             }
-            StageKind::Policy => StagePre::Policy(policy::PolicyPre::new(pre).map_err(wrong_world)?),
+            StageKind::Policy => {
+                StagePre::Policy(policy::PolicyPre::new(pre).map_err(wrong_world)?)
+            }
         };
         Ok(LoadedStage::new(
             self.engine.clone(),

@@ -15,7 +15,9 @@ pub enum LoadError {
         known: String,
     },
     /// The bytes do not hash to the pinned digest.
-    #[error("stage {stage}: digest mismatch: expected {expected}, got {actual}; refusing to compile")]
+    #[error(
+        "stage {stage}: digest mismatch: expected {expected}, got {actual}; refusing to compile"
+    )]
     DigestMismatch {
         /// Stage name.
         stage: String,

@@ -116,16 +116,17 @@ fn choose_parser(
     if let Some(format) = forced {
         return parsers
             .iter()
-            .find(|p| {
-                p.name() == format || p.name().strip_prefix("parser-") == Some(format)
-            })
+            .find(|p| p.name() == format || p.name().strip_prefix("parser-") == Some(format))
             .map(|p| (p.clone(), format.to_string()))
             .ok_or_else(|| {
                 run_error(
                     "unknown-format",
                     None,
                     Some(path),
-                    format!("{path}: --format {format:?} names no parser in the pipeline (parsers: {})", names()),
+                    format!(
+                        "{path}: --format {format:?} names no parser in the pipeline (parsers: {})",
+                        names()
+                    ),
                 )
             });
     }
@@ -147,7 +148,10 @@ fn choose_parser(
             "unrecognised-format",
             None,
             Some(path),
-            format!("{path}: no parser recognised this report (tried: {}); use --format to force one", names()),
+            format!(
+                "{path}: no parser recognised this report (tried: {}); use --format to force one",
+                names()
+            ),
         )),
     }
 }
@@ -176,7 +180,12 @@ fn parse_one(
     let bytes = match input.bytes {
         Ok(b) => b,
         Err(why) => {
-            let e = run_error("input-unreadable", None, Some(path), format!("{path}: {why}"));
+            let e = run_error(
+                "input-unreadable",
+                None,
+                Some(path),
+                format!("{path}: {why}"),
+            );
             return fail(record, e);
         }
     };
@@ -187,7 +196,10 @@ fn parse_one(
             "empty-input",
             None,
             Some(path),
-            format!("{path}: the report is empty ({} bytes, nothing but whitespace)", bytes.len()),
+            format!(
+                "{path}: the report is empty ({} bytes, nothing but whitespace)",
+                bytes.len()
+            ),
         );
         return fail(record, e);
     }
@@ -273,7 +285,12 @@ impl PipelineRunner {
                 (raw, false)
             }
             Err(join) => {
-                errors.push(run_error("host-error", Some(self.normalizer.name()), None, format!("normalizer task failed: {join}")));
+                errors.push(run_error(
+                    "host-error",
+                    Some(self.normalizer.name()),
+                    None,
+                    format!("normalizer task failed: {join}"),
+                ));
                 (Vec::new(), false)
             }
         };
@@ -289,10 +306,17 @@ impl PipelineRunner {
             };
             let digest = policy_digest.clone();
             let fs = findings.clone();
-            match tokio::task::spawn_blocking(move || policy.evaluate(&fs, &doc, &digest, &ctx)).await {
+            match tokio::task::spawn_blocking(move || policy.evaluate(&fs, &doc, &digest, &ctx))
+                .await
+            {
                 Ok(Ok(d)) => decisions = d,
                 Ok(Err(e)) => errors.push(call_error(&e, None)),
-                Err(join) => errors.push(run_error("host-error", Some(self.policy.name()), None, format!("policy task failed: {join}"))),
+                Err(join) => errors.push(run_error(
+                    "host-error",
+                    Some(self.policy.name()),
+                    None,
+                    format!("policy task failed: {join}"),
+                )),
             }
         }
 

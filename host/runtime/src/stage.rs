@@ -53,6 +53,18 @@ pub struct LoadedStage {
     log_sink: LogSink,
 }
 
+impl std::fmt::Debug for LoadedStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedStage")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("sha256", &self.sha256)
+            .field("grants", &self.grants)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
 impl LoadedStage {
     pub(crate) fn new(
         engine: Engine,
@@ -286,13 +298,9 @@ impl LoadedStage {
             .instantiate(&mut store)
             .and_then(|b| b.call_evaluate(&mut store, &arg, document, &ctx));
         match out {
-            Ok(Ok(decisions)) => validate::decisions(
-                &self.name,
-                decisions,
-                &self.limits,
-                findings,
-                policy_digest,
-            ),
+            Ok(Ok(decisions)) => {
+                validate::decisions(&self.name, decisions, &self.limits, findings, policy_digest)
+            }
             Ok(Err(e)) => Err(CallError::Stage {
                 stage: self.name.to_string(),
                 failure: validate::stage_failure(e),

@@ -79,7 +79,13 @@ impl Checker<'_> {
         Ok(())
     }
 
-    fn opt(&mut self, s: &Option<String>, field: &str, at: usize, max: usize) -> Result<(), CallError> {
+    fn opt(
+        &mut self,
+        s: &Option<String>,
+        field: &str,
+        at: usize,
+        max: usize,
+    ) -> Result<(), CallError> {
         match s {
             Some(s) => self.string(s, field, at, max),
             None => Ok(()),
@@ -88,7 +94,9 @@ impl Checker<'_> {
 
     fn line(&self, n: Option<u32>, field: &str, at: usize) -> Result<(), CallError> {
         if n == Some(0) {
-            return Err(self.invalid(format!("record {at}: `{field}` is 0 (lines and columns are 1-based)")));
+            return Err(self.invalid(format!(
+                "record {at}: `{field}` is 0 (lines and columns are 1-based)"
+            )));
         }
         Ok(())
     }
@@ -449,11 +457,23 @@ mod tests {
     #[test]
     fn caps_are_errors_not_truncation() {
         let err = findings("s", vec![guest(""); 3], &limits(2, 1 << 20), None).expect_err("count");
-        assert!(matches!(err, CallError::Limit { limit: LimitKind::Findings { max: 2 }, .. }));
+        assert!(matches!(
+            err,
+            CallError::Limit {
+                limit: LimitKind::Findings { max: 2 },
+                ..
+            }
+        ));
         let mut big = guest("");
         big.message = "x".repeat(100);
         let err = findings("s", vec![big], &limits(10, 50), None).expect_err("bytes");
-        assert!(matches!(err, CallError::Limit { limit: LimitKind::StringBytes { max: 50 }, .. }));
+        assert!(matches!(
+            err,
+            CallError::Limit {
+                limit: LimitKind::StringBytes { max: 50 },
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -474,7 +494,10 @@ mod tests {
         let ok = findings("s", vec![guest("ab")], &l, Some(8)).expect("valid");
         assert_eq!(ok[0].input, 7);
         // parser output: input index is the host's to set
-        assert_eq!(findings("s", vec![guest("")], &l, None).expect("valid")[0].input, 0);
+        assert_eq!(
+            findings("s", vec![guest("")], &l, None).expect("valid")[0].input,
+            0
+        );
     }
 
     #[test]
@@ -508,7 +531,11 @@ mod tests {
         };
         let ok = decisions("p", vec![d("a"), d("b")], &l, &fs, "sha256:00").expect("valid");
         assert_eq!(ok[1].policy_digest, "sha256:00");
-        for bad in [vec![d("a")], vec![d("a"), d("a")], vec![d("a"), d("b"), d("c")]] {
+        for bad in [
+            vec![d("a")],
+            vec![d("a"), d("a")],
+            vec![d("a"), d("b"), d("c")],
+        ] {
             assert!(matches!(
                 decisions("p", bad, &l, &fs, "x"),
                 Err(CallError::InvalidOutput { .. })

@@ -78,11 +78,13 @@ pub(crate) fn detect(head: &[u8]) -> Option<Detection> {
         None if facts.has_version_key => false,
         // No version in the head: fall back to the schema URI
         // (`.../sarif-schema-2.1.0.json`, `sarif-2.1.0-rtm.5.json`).
-        None => schema_says_sarif
-            && facts
-                .schema
-                .as_deref()
-                .is_some_and(|s| s.contains(SUPPORTED_VERSION)),
+        None => {
+            schema_says_sarif
+                && facts
+                    .schema
+                    .as_deref()
+                    .is_some_and(|s| s.contains(SUPPORTED_VERSION))
+        }
     };
     Some(Detection {
         format: if is_supported { FORMAT } else { GENERIC_FORMAT }.to_string(),

@@ -66,15 +66,14 @@ pub(crate) fn find_vulnerability_ids(s: &str, out: &mut Vec<String>) {
     let mut i = 0;
     while i < bytes.len() {
         let boundary = i == 0 || bytes.get(i - 1).is_none_or(|b| !b.is_ascii_alphanumeric());
-        if boundary {
-            if let Some(len) = match_cve(bytes.get(i..).unwrap_or(&[]))
-                .or_else(|| match_ghsa(bytes.get(i..).unwrap_or(&[])))
-                && let Some(id) = s.get(i..i + len)
-            {
-                push_unique(out, id.to_ascii_uppercase());
-                i += len;
-                continue;
-            }
+        let rest = bytes.get(i..).unwrap_or_default();
+        if boundary
+            && let Some(len) = match_cve(rest).or_else(|| match_ghsa(rest))
+            && let Some(id) = s.get(i..i + len)
+        {
+            push_unique(out, id.to_ascii_uppercase());
+            i += len;
+            continue;
         }
         i += 1;
     }
@@ -91,7 +90,7 @@ fn match_cve(b: &[u8]) -> Option<usize> {
         return None;
     }
     let seq = count_digits(b.get(9..)?);
-    if seq < 4 || seq > 19 {
+    if !(4..=19).contains(&seq) {
         return None;
     }
     let len = 9 + seq;
@@ -161,7 +160,10 @@ mod tests {
         assert_eq!(parse_cwe("external/cwe/cwe-079", false), Some(79));
         assert_eq!(parse_cwe("CWE-79", false), Some(79));
         assert_eq!(parse_cwe("cwe:79", false), Some(79));
-        assert_eq!(parse_cwe("CWE-89: Improper Neutralization", false), Some(89));
+        assert_eq!(
+            parse_cwe("CWE-89: Improper Neutralization", false),
+            Some(89)
+        );
         assert_eq!(parse_cwe("CWE-200 Information Exposure", false), Some(200));
         assert_eq!(parse_cwe("79", false), None);
         assert_eq!(parse_cwe("79", true), Some(79));
@@ -186,7 +188,10 @@ mod tests {
         let mut out = Vec::new();
         find_vulnerability_ids("CVE-2021-22696-cxf-core", &mut out);
         find_vulnerability_ids("see cve-2019-10086 and GHSA-4374-p667-p6c8.", &mut out);
-        find_vulnerability_ids("XCVE-2020-1234 CVE-20-1234 CVE-2020-123 CVE-2021-22696", &mut out);
+        find_vulnerability_ids(
+            "XCVE-2020-1234 CVE-20-1234 CVE-2020-123 CVE-2021-22696",
+            &mut out,
+        );
         find_vulnerability_ids("GHSA-aaaa-bbbb-ccccd ghsa-ab", &mut out);
         find_vulnerability_ids("é CVE-2022-0001é", &mut out);
         assert_eq!(

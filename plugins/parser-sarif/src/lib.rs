@@ -21,7 +21,7 @@
 //!
 //! | finding field | from |
 //! |---|---|
-//! | `tool`, `tool-version` | `run.tool.driver.name`, `.version` (else `.semanticVersion`) |
+//! | `tool`, `tool-version` | `run.tool.driver.name` (`unknown` when absent), `.version` (else `.semanticVersion`) |
 //! | `rule-id` | `result.ruleId`, else `result.rule.id`, else the id of the rule found by index, else `unknown` |
 //! | `title` | the rule's `shortDescription.text`, else the first line of the message, else the rule `name`, else the rule id; at most [`TITLE_MAX_CHARS`] characters |
 //! | `message` | `result.message.text`, else `.markdown`, else `message.id` looked up in the rule's `messageStrings` and then the tool component's `globalMessageStrings`, with `{0}`, `{1}` ... replaced by `message.arguments`; else the rule's `fullDescription` / `shortDescription` |
@@ -75,6 +75,8 @@ pub const GENERIC_FORMAT: &str = "sarif";
 pub const SUPPORTED_VERSION: &str = "2.1.0";
 /// The longest title this parser produces, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
+/// How much of an unsupported `version` value an error message repeats.
+const VERSION_SHOWN_CHARS: usize = 64;
 /// `rule-id` of a result that names no rule.
 pub const UNKNOWN_RULE: &str = "unknown";
 
@@ -133,9 +135,15 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
         None => return Err(not_sarif("missing required property 'version'", "/version")),
         Some(Value::String(v)) if v == SUPPORTED_VERSION => {}
         Some(Value::String(v)) => {
+            // Quoted and escaped as JSON; a runaway value is cut short.
+            let shown: String = if v.chars().count() > VERSION_SHOWN_CHARS {
+                v.chars().take(VERSION_SHOWN_CHARS).chain(['…']).collect()
+            } else {
+                v
+            };
             return Err(StageError::UnsupportedFormat(format!(
                 "SARIF version {} is not supported; this parser reads {SUPPORTED_VERSION}",
-                Value::String(v)
+                Value::String(shown)
             )));
         }
         Some(other) => {
@@ -207,7 +215,9 @@ fn json_error(e: serde_json::Error) -> StageError {
         detail.truncate(at);
     }
     let line = u32::try_from(line).ok().filter(|&n| n > 0);
-    let column = u32::try_from(column).ok().filter(|&n| n > 0 && line.is_some());
+    let column = u32::try_from(column)
+        .ok()
+        .filter(|&n| n > 0 && line.is_some());
     StageError::malformed(format!("{what}: {detail}"), line, column, None)
 }
 
@@ -266,7 +276,10 @@ fn rules(run: &Run, c: ComponentRef) -> &[Obj<Rule>] {
 
 /// The component a `toolComponent` reference names, if it names one that
 /// exists. `None` in the reference (absent) means the driver.
-fn resolve_component(run: &Run, reference: Option<&model::ToolComponentReference>) -> Option<ComponentRef> {
+fn resolve_component(
+    run: &Run,
+    reference: Option<&model::ToolComponentReference>,
+) -> Option<ComponentRef> {
     let Some(tc) = reference else {
         return Some(ComponentRef::Driver);
     };
@@ -297,15 +310,15 @@ fn find_rule<'a>(run: &'a Run, result: &SarifResult) -> Option<RuleMatch<'a>> {
     // By index.
     let index = as_index(result.rule_index.as_ref())
         .or_else(|| as_index(reference.and_then(|r| r.index.as_ref())));
-    if let Some(index) = index {
-        if let Some(rule) = rules(run, home).get(index) {
-            return Some(RuleMatch {
-                rule,
-                component: home,
-                index,
-            });
-        }
-        // A dangling index: fall through to the id.
+    // A dangling index falls through to the id.
+    if let Some(index) = index
+        && let Some(rule) = rules(run, home).get(index)
+    {
+        return Some(RuleMatch {
+            rule,
+            component: home,
+            index,
+        });
     }
 
     // By id: the explicit component, or the driver then every extension.
@@ -412,14 +425,15 @@ fn format_message(template: &str, args: &[String]) -> String {
 
 /// The template `id` in a tool component's `globalMessageStrings`.
 fn global_string<'a>(c: Option<&'a ToolComponent>, id: &str) -> Option<&'a str> {
-    c?.global_message_strings.as_ref()?.get(id).and_then(text_of)
+    c?.global_message_strings
+        .as_ref()?
+        .get(id)
+        .and_then(text_of)
 }
 
 fn message_text(run: &Run, result: &SarifResult, rule: Option<&RuleMatch<'_>>) -> String {
     let msg = result.message.as_ref();
-    let args: &[String] = msg
-        .and_then(|m| m.arguments.as_deref())
-        .unwrap_or_default();
+    let args: &[String] = msg.and_then(|m| m.arguments.as_deref()).unwrap_or_default();
     if let Some(text) = msg.and_then(|m| m.text.as_deref().or(m.markdown.as_deref())) {
         return if args.is_empty() {
             text.to_string()

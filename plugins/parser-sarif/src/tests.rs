@@ -59,8 +59,8 @@ fn detect_driver_shape_without_version() {
         .expect("claimed");
     assert_eq!((d.format.as_str(), d.confidence), ("sarif", 70));
     // With a schema naming 2.1.0 but no version in sight: 2.1.0.
-    let d = detect(br#"{"$schema": "https://x/sarif-schema-2.1.0.json", "runs": [{"#)
-        .expect("claimed");
+    let d =
+        detect(br#"{"$schema": "https://x/sarif-schema-2.1.0.json", "runs": [{"#).expect("claimed");
     assert_eq!((d.format.as_str(), d.confidence), ("sarif-2.1.0", 90));
 }
 
@@ -77,7 +77,14 @@ fn detect_rejects_other_json() {
     // A `$schema` for something else and no runs.
     assert!(detect(br#"{"$schema": "https://example.com/other.json", "version": "1"}"#).is_none());
     // Garbage and truncation never panic.
-    for head in [&b"{"[..], b"{\"", b"{\"$schema\":\"sar", b"{\\", b"{]]]]", b"\xEF\xBB"] {
+    for head in [
+        &b"{"[..],
+        b"{\"",
+        b"{\"$schema\":\"sar",
+        b"{\\",
+        b"{]]]]",
+        b"\xEF\xBB",
+    ] {
         let _ = detect(head);
     }
     let deep = [b'{'; 5000];
@@ -120,7 +127,10 @@ fn wrong_type_is_malformed_with_position() {
     // serde would read a struct from an array by position; SARIF objects
     // must be objects.
     let m = malformed(parse(b"[\"2.1.0\", []]").expect_err("rejected"));
-    assert_eq!(m.message, "not a SARIF log: the top-level JSON value must be an object");
+    assert_eq!(
+        m.message,
+        "not a SARIF log: the top-level JSON value must be an object"
+    );
     let m = malformed(parse(b"[1, ").expect_err("rejected"));
     assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
     let m = malformed(parse(b"nonsense").expect_err("rejected"));
@@ -128,17 +138,28 @@ fn wrong_type_is_malformed_with_position() {
     let input = b"{\"version\": \"2.1.0\", \"runs\": [\n[]]}";
     let m = malformed(parse(input).expect_err("rejected"));
     assert_eq!(m.position.line, Some(2));
-    assert!(m.message.contains("expected a JSON object"), "{}", m.message);
-    let input = b"{\"version\": \"2.1.0\", \"runs\": [{\"results\": [{\"locations\": [[\"x\"]]}]}]}";
+    assert!(
+        m.message.contains("expected a JSON object"),
+        "{}",
+        m.message
+    );
+    let input =
+        b"{\"version\": \"2.1.0\", \"runs\": [{\"results\": [{\"locations\": [[\"x\"]]}]}]}";
     assert!(matches!(parse(input), Err(StageError::MalformedInput(_))));
 }
 
 #[test]
 fn missing_version_or_runs() {
     let m = malformed(parse_value(json!({"runs": []})).expect_err("rejected"));
-    assert_eq!(m.message, "not a SARIF log: missing required property 'version'");
+    assert_eq!(
+        m.message,
+        "not a SARIF log: missing required property 'version'"
+    );
     let m = malformed(parse_value(json!({"version": "2.1.0"})).expect_err("rejected"));
-    assert_eq!(m.message, "not a SARIF log: missing required property 'runs'");
+    assert_eq!(
+        m.message,
+        "not a SARIF log: missing required property 'runs'"
+    );
     assert_eq!(m.position.pointer.as_deref(), Some("/runs"));
     let m = malformed(parse_value(json!({"version": 2.1, "runs": []})).expect_err("rejected"));
     assert!(m.message.contains("must be a string"), "{}", m.message);
@@ -165,6 +186,10 @@ fn other_versions_are_unsupported() {
         parse_value(json!({"version": "2.2", "runs": []})),
         Err(StageError::UnsupportedFormat(_))
     ));
+    match parse_value(json!({"version": "9".repeat(10_000), "runs": []})) {
+        Err(StageError::UnsupportedFormat(msg)) => assert!(msg.len() < 200, "{msg}"),
+        other => panic!("expected unsupported-format, got {other:?}"),
+    }
 }
 
 #[test]
@@ -177,11 +202,20 @@ fn stack_without_frames_is_rejected() {
         ]),
     );
     let m = malformed(parse_value(doc).expect_err("rejected"));
-    assert_eq!(m.position.pointer.as_deref(), Some("/runs/0/results/1/stacks/1"));
+    assert_eq!(
+        m.position.pointer.as_deref(),
+        Some("/runs/0/results/1/stacks/1")
+    );
     assert!(m.message.contains("'frames'"), "{}", m.message);
     // `null` frames are a type error.
-    let doc = log(json!({"name": "t"}), json!([{"stacks": [{"frames": null}]}]));
-    assert!(matches!(parse_value(doc), Err(StageError::MalformedInput(_))));
+    let doc = log(
+        json!({"name": "t"}),
+        json!([{"stacks": [{"frames": null}]}]),
+    );
+    assert!(matches!(
+        parse_value(doc),
+        Err(StageError::MalformedInput(_))
+    ));
 }
 
 // ---- counting -----------------------------------------------------------------
@@ -190,7 +224,9 @@ fn stack_without_frames_is_rejected() {
 fn empty_and_null_results() {
     assert!(ok(json!({"version": "2.1.0", "runs": []})).is_empty());
     assert!(ok(json!({"version": "2.1.0", "runs": null})).is_empty());
-    assert!(ok(json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t"}}}]})).is_empty());
+    assert!(
+        ok(json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t"}}}]})).is_empty()
+    );
     assert!(ok(log(json!({"name": "t"}), Value::Null)).is_empty());
     assert!(ok(log(json!({"name": "t"}), json!([]))).is_empty());
 }
@@ -252,8 +288,14 @@ fn multiple_runs_pointers_and_tools() {
     });
     let f = ok(doc);
     assert_eq!(f.len(), 3);
-    assert_eq!((f[0].tool.as_str(), f[0].tool_version.as_deref()), ("A", Some("1.2.3")));
-    assert_eq!((f[2].tool.as_str(), f[2].tool_version.as_deref()), ("B", Some("9")));
+    assert_eq!(
+        (f[0].tool.as_str(), f[0].tool_version.as_deref()),
+        ("A", Some("1.2.3"))
+    );
+    assert_eq!(
+        (f[2].tool.as_str(), f[2].tool_version.as_deref()),
+        ("B", Some("9"))
+    );
     assert_eq!(f[2].source_pointer, "/runs/1/results/1");
     assert_eq!(f[0].rule_id, "unknown");
 }
@@ -372,7 +414,10 @@ fn rule_lookup_by_index_and_extension() {
         }]
     });
     let f = ok(doc);
-    let got: Vec<(&str, &str)> = f.iter().map(|x| (x.rule_id.as_str(), x.title.as_str())).collect();
+    let got: Vec<(&str, &str)> = f
+        .iter()
+        .map(|x| (x.rule_id.as_str(), x.title.as_str()))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -439,7 +484,10 @@ fn format_message_edge_cases() {
     assert_eq!(format_message("{1}{0}", &args), "ba");
     assert_eq!(format_message("{", &args), "{");
     assert_eq!(format_message("}{", &args), "}{");
-    assert_eq!(format_message("{x}{}{99999999999999999999999}", &args), "{x}{}{99999999999999999999999}");
+    assert_eq!(
+        format_message("{x}{}{99999999999999999999999}", &args),
+        "{x}{}{99999999999999999999999}"
+    );
     assert_eq!(format_message("é{0}ü{{}}", &args), "éaü{}");
 }
 
@@ -568,7 +616,13 @@ fn cwes_tags_and_ids() {
     assert_eq!(x.cwes, vec![89, 79, 22, 1, 2, 3, 20, 77]);
     assert_eq!(
         x.tags,
-        vec!["security", "external/cwe/cwe-089", "CWE-79", "cwe:22", "extra"]
+        vec![
+            "security",
+            "external/cwe/cwe-089",
+            "CWE-79",
+            "cwe:22",
+            "extra"
+        ]
     );
     assert!(x.vulnerability_ids.is_empty());
     assert_eq!(x.kind, FindingKind::Sast);
@@ -600,7 +654,10 @@ fn vulnerability_ids_make_sca() {
 #[test]
 fn secret_tools() {
     for name in ["gitleaks", "TruffleHog OSS", "Secret Scanner"] {
-        let f = ok(log(json!({"name": name}), json!([{"ruleId": "aws", "message": {"text": "m"}}])));
+        let f = ok(log(
+            json!({"name": name}),
+            json!([{"ruleId": "aws", "message": {"text": "m"}}]),
+        ));
         assert_eq!(f[0].kind, FindingKind::Secret, "{name}");
     }
 }
@@ -639,13 +696,19 @@ fn never_panics_on_odd_shapes() {
     ];
     for d in docs {
         let f = ok(d);
-        assert!(f.iter().all(|x| !x.title.is_empty() || x.rule_id == "unknown"));
+        assert!(
+            f.iter()
+                .all(|x| !x.title.is_empty() || x.rule_id == "unknown")
+        );
     }
     // Deep nesting in an ignored property is skipped without recursion; in a
     // property that is read it hits serde_json's recursion limit: an error,
     // not a stack overflow.
     let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    let ignored = format!(r#"{{"version":"2.1.0","runs":[{{"properties":{}}}]}}"#, nest(100_000));
+    let ignored = format!(
+        r#"{{"version":"2.1.0","runs":[{{"properties":{}}}]}}"#,
+        nest(100_000)
+    );
     assert_eq!(parse(ignored.as_bytes()).map(|f| f.len()).ok(), Some(0));
     let read = format!(
         r#"{{"version":"2.1.0","runs":[{{"results":[{{"properties":{{"tags":{}}}}}]}}]}}"#,

@@ -1,5 +1,11 @@
 //! Runs the parser over the shared scanner-output corpus.
 //!
+//! * every `sarif-2.1.0` row: `detect` claims the first 4 KiB, and `parse`
+//!   yields exactly `raw_items` findings (one per SARIF result);
+//! * every file under `sarif-invalid/`: `parse` fails with `malformed-input`
+//!   or `unsupported-format`;
+//! * every row of a non-SARIF format: `detect` does not claim it.
+//!
 //! The corpus lives outside the repository: `$CORDON_CORPUS`, else
 //! `../../../shared/corpus` relative to this crate. When it is missing the
 //! test prints one line and passes. Every mismatch is collected and reported
@@ -33,7 +39,11 @@ struct Row {
 fn read_manifest(dir: &Path) -> Vec<Row> {
     let text = fs::read_to_string(dir.join("MANIFEST.tsv")).expect("MANIFEST.tsv is readable");
     let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("MANIFEST.tsv has a header").split('\t').collect();
+    let header: Vec<&str> = lines
+        .next()
+        .expect("MANIFEST.tsv has a header")
+        .split('\t')
+        .collect();
     let col = |name: &str| {
         header
             .iter()
@@ -63,12 +73,23 @@ fn sarif_corpus() {
     };
     let rows = read_manifest(&dir);
     let mut failures: Vec<String> = Vec::new();
-    let (mut positives, mut negatives, mut findings_total) = (0usize, 0usize, 0usize);
+    let (mut positives, mut negatives, mut others) = (0usize, 0usize, 0usize);
+    let mut findings_total = 0usize;
 
     for row in &rows {
         let is_positive = row.format == SARIF_FORMAT;
         let is_negative = row.file.starts_with(INVALID_FOLDER);
         if !is_positive && !is_negative {
+            // Other scanners' formats must not be claimed as SARIF.
+            if !row.format.contains("sarif") {
+                others += 1;
+                if let Ok(bytes) = fs::read(dir.join(&row.file)) {
+                    let head = bytes.get(..HEAD_LEN).unwrap_or(&bytes);
+                    if let Some(d) = parser_sarif::detect(head) {
+                        failures.push(format!("{}: not SARIF but detect() says {d:?}", row.file));
+                    }
+                }
+            }
             continue;
         }
         let bytes = match fs::read(dir.join(&row.file)) {
@@ -126,7 +147,8 @@ fn sarif_corpus() {
     }
 
     println!(
-        "corpus: {positives} {SARIF_FORMAT} files ({findings_total} findings), {negatives} negative samples"
+        "corpus: {positives} {SARIF_FORMAT} files ({findings_total} findings), \
+         {negatives} negative samples, {others} other formats not claimed"
     );
     assert!(positives > 0, "no {SARIF_FORMAT} rows in MANIFEST.tsv");
     assert!(

@@ -271,7 +271,10 @@ impl SuppressionRule {
             return false;
         }
         self.rule_id.as_ref().is_none_or(|r| *r == f.rule_id)
-            && self.fingerprint.as_ref().is_none_or(|p| *p == f.fingerprint)
+            && self
+                .fingerprint
+                .as_ref()
+                .is_none_or(|p| *p == f.fingerprint)
             && self.path_prefix.as_ref().is_none_or(|p| {
                 f.locations
                     .first()
@@ -361,7 +364,12 @@ rule_id = "suppressed-rule"
         );
         assert_eq!(
             actions("", "2026-01-01", &fs),
-            [Action::Block, Action::Record, Action::Record, Action::Record]
+            [
+                Action::Block,
+                Action::Record,
+                Action::Record,
+                Action::Record
+            ]
         );
     }
 

@@ -34,6 +34,7 @@ extern crate self as cordon_sdk;
 /// Generated bindings, one module per world. Use the re-exports at the crate
 /// root instead of reaching in here; the layout may change between versions.
 #[doc(hidden)]
+#[allow(clippy::too_many_arguments)]
 pub mod bindings {
     /// Bindings for the `parser` world; also the home of the shared types.
     pub mod parser {

@@ -16,7 +16,8 @@
 //! | `dns:HOST`            | resolves HOST with `ToSocketAddrs`                   |
 //! | `loop`                | spins forever                                        |
 //! | `alloc`               | allocates 1 MiB blocks until something stops it      |
-//! | `recurse`             | unbounded recursion                                  |
+//! | `recurse`             | unbounded recursion on the wasm stack                |
+//! | `recurse-shadow`      | unbounded recursion with big frames in linear memory |
 //! | `panic`               | panics                                               |
 //! | `findings:N`          | returns N findings                                   |
 //! | `bigstring:N`         | returns one finding with an N-byte message           |
@@ -50,11 +51,20 @@ fn finding(message: String) -> Finding {
     }
 }
 
+/// Recursion whose frames live on the wasm stack only.
 #[inline(never)]
-fn recurse(depth: u64, pad: &mut [u8; 256]) -> u64 {
+#[allow(unconditional_recursion)]
+fn recurse(depth: u64) -> u64 {
+    std::hint::black_box(recurse(std::hint::black_box(depth + 1))) + 1
+}
+
+/// Recursion whose frames live on the shadow stack in linear memory.
+#[inline(never)]
+#[allow(unconditional_recursion)]
+fn recurse_shadow(depth: u64, pad: &mut [u8; 256]) -> u64 {
     pad[(depth % 256) as usize] = depth as u8;
     let mut local = *pad;
-    recurse(depth + 1, &mut local) + local[0] as u64
+    recurse_shadow(depth + 1, std::hint::black_box(&mut local)) + local[0] as u64
 }
 
 fn count(arg: &str) -> usize {
@@ -85,10 +95,12 @@ impl Parser for Hostile {
                 Ok(_) => "CONNECTED".to_string(),
                 Err(e) => format!("denied: {e}"),
             },
-            "udp" => match std::net::UdpSocket::bind("0.0.0.0:0").and_then(|s| s.send_to(b"x", arg)) {
-                Ok(_) => "SENT".to_string(),
-                Err(e) => format!("denied: {e}"),
-            },
+            "udp" => {
+                match std::net::UdpSocket::bind("0.0.0.0:0").and_then(|s| s.send_to(b"x", arg)) {
+                    Ok(_) => "SENT".to_string(),
+                    Err(e) => format!("denied: {e}"),
+                }
+            }
             "dns" => match std::net::ToSocketAddrs::to_socket_addrs(&(arg, 443)) {
                 Ok(mut a) => format!("RESOLVED {:?}", a.next()),
                 Err(e) => format!("denied: {e}"),
@@ -105,7 +117,8 @@ impl Parser for Hostile {
                     blocks.push(std::hint::black_box(vec![1u8; 1 << 20]));
                 }
             }
-            "recurse" => format!("{}", recurse(0, &mut [0u8; 256])),
+            "recurse" => format!("{}", recurse(0)),
+            "recurse-shadow" => format!("{}", recurse_shadow(0, &mut [0u8; 256])),
             "panic" => panic!("hostile stage panicked on purpose"),
             "findings" => return Ok((0..count(arg)).map(|i| finding(i.to_string())).collect()),
             "bigstring" => "x".repeat(count(arg)),
@@ -116,7 +129,11 @@ impl Parser for Hostile {
                 }
                 "logged".to_string()
             }
-            other => return Err(StageError::UnsupportedFormat(format!("unknown command {other:?}"))),
+            other => {
+                return Err(StageError::UnsupportedFormat(format!(
+                    "unknown command {other:?}"
+                )));
+            }
         };
         Ok(vec![finding(msg)])
     }

@@ -1,0 +1,244 @@
+//! `cordon run`: reports in, `findings.json` and a gate verdict out.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use cordon_manifest::{Pipeline, PluginRef, StageSpec};
+use cordon_model::Verdict;
+use cordon_report::sanitize::terminal;
+use cordon_runtime::{
+    Input, LoadedStage, LogLevel, LogSink, Mode, PipelineRunner, RunOptions, Runtime,
+    VerifiedComponent,
+};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::embedded::EMBEDDED;
+
+/// The embedded default pipeline: the same text as `policies/pipelines/default.toml`.
+pub const DEFAULT_PIPELINE: &str = include_str!("../../policies/pipelines/default.toml");
+/// The embedded default rules: the same text as `policies/rules/default.toml`.
+pub const DEFAULT_RULES: &str = include_str!("../../policies/rules/default.toml");
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ModeArg {
+    /// Block decisions fail the gate (exit 1).
+    Enforce,
+    /// Block decisions are reported, the gate passes.
+    ReportOnly,
+}
+
+/// Arguments of `cordon run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scanner reports to process (SARIF, ...). The format is detected from
+    /// the content, not the file name.
+    #[arg(required = true, value_name = "REPORT")]
+    reports: Vec<PathBuf>,
+
+    /// Pipeline file (TOML). Default: the embedded default pipeline
+    /// (policies/pipelines/default.toml).
+    #[arg(long, value_name = "FILE")]
+    pipeline: Option<PathBuf>,
+
+    /// Policy document for the policy stage, replacing the pipeline's `rules`.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+
+    /// Environment the gate is for (e.g. prod, dev). Default: the policy's
+    /// `default_environment`.
+    #[arg(long = "env", value_name = "NAME", env = "CORDON_ENV")]
+    environment: Option<String>,
+
+    /// enforce: blocking findings fail the gate; report-only: they are
+    /// reported but the gate passes.
+    #[arg(long, value_enum, default_value = "enforce")]
+    mode: ModeArg,
+
+    /// Skip detection: use the parser with this name (`sarif` or
+    /// `parser-sarif`) for every report.
+    #[arg(long, value_name = "NAME")]
+    format: Option<String>,
+
+    /// Directory for outputs (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "cordon-out")]
+    out: PathBuf,
+
+    /// Largest report accepted, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 512)]
+    max_input_mib: u64,
+
+    /// Also show info and debug lines that stages log.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+fn read_report(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    let file = fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot stat: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > max_bytes {
+        return Err(format!(
+            "report is {} MiB, more than the --max-input-mib limit of {} MiB",
+            meta.len() >> 20,
+            max_bytes >> 20
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // `take` guards against a file that grows while it is read.
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err("report grew past the size limit while being read".into());
+    }
+    Ok(bytes)
+}
+
+fn load_stage(runtime: &Runtime, spec: &StageSpec) -> Result<(LoadedStage, String)> {
+    match &spec.plugin {
+        PluginRef::Embedded(name) => {
+            let plugin = EMBEDDED.iter().find(|p| p.name == name).ok_or_else(|| {
+                cordon_runtime::LoadError::UnknownEmbedded {
+                    stage: name.clone(),
+                    known: EMBEDDED
+                        .iter()
+                        .map(|p| p.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
+            })?;
+            if let Some(pin) = &spec.sha256
+                && !pin.eq_ignore_ascii_case(plugin.sha256)
+            {
+                return Err(cordon_runtime::LoadError::DigestMismatch {
+                    stage: name.clone(),
+                    expected: pin.clone(),
+                    actual: plugin.sha256.to_string(),
+                }
+                .into());
+            }
+            let verified = VerifiedComponent::verify_embedded(plugin)?;
+            Ok((runtime.load(verified, spec)?, "embedded".to_string()))
+        }
+        PluginRef::File(path) => Err(cordon_runtime::LoadError::Unverifiable {
+            stage: path.display().to_string(),
+            path: path.display().to_string(),
+        }
+        .into()),
+    }
+}
+
+fn log_sink(verbose: bool) -> LogSink {
+    Arc::new(move |stage: &str, level: LogLevel, message: &str| {
+        let tag = match level {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info if verbose => "info",
+            LogLevel::Debug if verbose => "debug",
+            _ => return,
+        };
+        eprintln!(
+            "cordon: stage {} [{tag}]: {}",
+            terminal(stage),
+            terminal(message)
+        );
+    })
+}
+
+/// Run the command; returns the process exit code.
+pub fn run(args: RunArgs) -> Result<u8> {
+    let (pipeline, embedded_default) = match &args.pipeline {
+        Some(path) => {
+            let text = fs::read_to_string(path)
+                .with_context(|| format!("reading pipeline file {}", path.display()))?;
+            let base = path.parent().unwrap_or(Path::new("."));
+            (
+                Pipeline::parse(&text, &path.display().to_string(), base)?,
+                false,
+            )
+        }
+        None => (
+            Pipeline::parse(
+                DEFAULT_PIPELINE,
+                "embedded default pipeline",
+                Path::new("policies/pipelines"),
+            )?,
+            true,
+        ),
+    };
+    let policy_document = match (&args.policy, embedded_default) {
+        (Some(path), _) => fs::read_to_string(path)
+            .with_context(|| format!("reading policy file {}", path.display()))?,
+        (None, true) => DEFAULT_RULES.to_string(),
+        (None, false) => {
+            let Some(rules) = &pipeline.policy.rules else {
+                bail!("the pipeline's policy stage has no rules document");
+            };
+            fs::read_to_string(rules)
+                .with_context(|| format!("reading policy rules {}", rules.display()))?
+        }
+    };
+
+    let runtime = Runtime::new(log_sink(args.verbose))?;
+    let mut parsers = Vec::new();
+    let mut sources = Vec::new();
+    for spec in &pipeline.parsers {
+        let (stage, source) = load_stage(&runtime, spec)?;
+        sources.push((stage.name().to_string(), source));
+        parsers.push(Arc::new(stage));
+    }
+    let (normalizer, source) = load_stage(&runtime, &pipeline.normalizer)?;
+    sources.push((normalizer.name().to_string(), source));
+    let (policy, source) = load_stage(&runtime, &pipeline.policy)?;
+    sources.push((policy.name().to_string(), source));
+    let runner = PipelineRunner {
+        name: pipeline.name.clone(),
+        parsers,
+        normalizer: Arc::new(normalizer),
+        policy: Arc::new(policy),
+        policy_document,
+        sources,
+    };
+
+    let max_bytes = args.max_input_mib.saturating_mul(1 << 20);
+    let inputs: Vec<Input> = args
+        .reports
+        .iter()
+        .map(|p| Input {
+            path: p.display().to_string(),
+            bytes: read_report(p, max_bytes),
+        })
+        .collect();
+    let opts = RunOptions {
+        environment: args.environment.clone().unwrap_or_default(),
+        mode: match args.mode {
+            ModeArg::Enforce => Mode::Enforce,
+            ModeArg::ReportOnly => Mode::ReportOnly,
+        },
+        format: args.format.clone(),
+        today: cordon_runtime::pipeline::today_utc(),
+    };
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let report = rt.block_on(runner.run(inputs, &opts));
+
+    let code = match report.gate.verdict {
+        Verdict::Pass => 0,
+        Verdict::Block => 1,
+        Verdict::Error => 2,
+    };
+    let written = cordon_report::write_findings_json(&args.out, &report)?;
+    eprint!(
+        "{}",
+        cordon_report::summary::render(&report, i32::from(code))
+    );
+    eprintln!("wrote {}", written.display());
+    Ok(code)
+}

@@ -1,0 +1,64 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use cordon_manifest::{Capability, Limits, PluginRef, StageKind, StageSpec};
+use cordon_runtime::{LoadedStage, Runtime, VerifiedComponent, verify::sha256_digest};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// Where the build script left the wasm32-wasip2 components.
+pub fn wasm_dir() -> PathBuf {
+    PathBuf::from(env!("CORDON_PLUGIN_WASM_DIR"))
+}
+
+/// Read a built component by file stem (`hostile`, `parser_sarif`, ...).
+pub fn component_bytes(stem: &str) -> Vec<u8> {
+    let path = wasm_dir().join(format!("{stem}.wasm"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// One runtime per test binary; log lines are dropped.
+pub fn runtime() -> &'static Runtime {
+    static RT: OnceLock<Runtime> = OnceLock::new();
+    RT.get_or_init(|| Runtime::new(Arc::new(|_, _, _| {})).expect("runtime starts"))
+}
+
+/// A stage spec with the given grants and limits.
+pub fn spec(kind: StageKind, capabilities: &[Capability], limits: Limits) -> StageSpec {
+    StageSpec {
+        kind,
+        plugin: PluginRef::Embedded("test".into()),
+        sha256: None,
+        capabilities: capabilities.to_vec(),
+        config: BTreeMap::new(),
+        limits,
+        rules: None,
+    }
+}
+
+/// Verify (caller pin) and load component bytes as a stage.
+pub fn load(
+    name: &str,
+    bytes: Vec<u8>,
+    spec: &StageSpec,
+) -> Result<LoadedStage, cordon_runtime::LoadError> {
+    let pin = sha256_digest(&bytes);
+    let verified = VerifiedComponent::verify_pinned(name, spec.kind, bytes, &pin)?;
+    runtime().load(verified, spec)
+}
+
+/// The shared corpus, if present: `$CORDON_CORPUS` or `../shared/corpus`.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("CORDON_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    dir.join("MANIFEST.tsv").is_file().then_some(dir)
+}
+
+/// The repo's own fixtures.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}

@@ -1,0 +1,295 @@
+//! Hostile stages against the real runtime. Each test performs one attack,
+//! asserts the exact deny path, and then proves the host is intact: a healthy
+//! call on the same process-wide engine succeeds afterwards.
+//!
+//! The attacker is `plugins/testing/hostile`, a real Rust component built
+//! for wasm32-wasip2 (its input is the command to carry out), plus inline
+//! component WAT where no toolchain is needed.
+
+mod common;
+
+use common::{component_bytes, load, runtime, spec};
+use cordon_manifest::{Capability, Limits, StageKind};
+use cordon_runtime::{CallError, LimitKind, LoadError, LoadedStage};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+fn hostile_bytes() -> &'static [u8] {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    BYTES.get_or_init(|| component_bytes("hostile"))
+}
+
+fn test_limits() -> Limits {
+    Limits {
+        memory_bytes: 64 << 20,
+        timeout: Duration::from_millis(500),
+        max_findings: 1000,
+        max_string_bytes: 1 << 20,
+        max_log_bytes: 16 << 10,
+    }
+}
+
+/// The hostile stage with `log` granted and test limits; compiled once.
+fn hostile() -> &'static LoadedStage {
+    static STAGE: OnceLock<LoadedStage> = OnceLock::new();
+    STAGE.get_or_init(|| {
+        let s = spec(StageKind::Parser, &[Capability::Log], test_limits());
+        load("hostile", hostile_bytes().to_vec(), &s).expect("hostile stage loads")
+    })
+}
+
+/// Run one command; return the message of the single finding it reports.
+fn probe(cmd: &str) -> Result<String, CallError> {
+    let mut findings = hostile().parse(cmd.as_bytes())?;
+    assert_eq!(findings.len(), 1, "{cmd}: one finding expected");
+    Ok(findings.remove(0).message)
+}
+
+/// The host is intact: a healthy call succeeds after the attack.
+fn assert_host_intact() {
+    assert_eq!(probe("ok").expect("healthy call after the attack"), "ok");
+}
+
+#[test]
+fn reading_etc_passwd_is_denied() {
+    let msg = probe("read:/etc/passwd").expect("the stage survives a denied read");
+    assert!(msg.starts_with("denied:"), "read was not denied: {msg}");
+    for path in ["../../../../etc/passwd", "/proc/self/environ", "."] {
+        let msg = probe(&format!("read:{path}")).expect("survives");
+        assert!(msg.starts_with("denied:"), "{path}: {msg}");
+    }
+    assert_host_intact();
+}
+
+#[test]
+fn writing_a_file_is_denied() {
+    let target = std::env::temp_dir().join("cordon-hostile-write-probe");
+    let _ = std::fs::remove_file(&target);
+    let msg = probe(&format!("write:{}", target.display())).expect("survives");
+    assert!(msg.starts_with("denied:"), "{msg}");
+    assert!(!target.exists(), "the stage created a host file");
+    assert_host_intact();
+}
+
+#[test]
+fn environment_and_arguments_are_empty() {
+    // SAFETY-free: set_var is safe in edition 2024 only inside unsafe; use a
+    // variable every CI runner has instead.
+    assert!(std::env::var("PATH").is_ok(), "the host itself has PATH");
+    assert_eq!(probe("env:PATH").expect("survives"), "var=None count=0");
+    assert_eq!(probe("args").expect("survives"), "args=0");
+    assert_host_intact();
+}
+
+#[test]
+fn network_is_denied() {
+    for cmd in ["tcp:127.0.0.1:9", "udp:127.0.0.1:9", "dns:localhost"] {
+        let msg = probe(cmd).expect("survives");
+        assert!(msg.starts_with("denied:"), "{cmd}: {msg}");
+    }
+    assert_host_intact();
+}
+
+#[test]
+fn infinite_loop_hits_the_deadline() {
+    let start = Instant::now();
+    let err = probe("loop").expect_err("an infinite loop cannot finish");
+    let took = start.elapsed();
+    assert!(
+        matches!(&err, CallError::Limit { stage, limit: LimitKind::Deadline { timeout } }
+            if stage == "hostile" && *timeout == Duration::from_millis(500)),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "stage hostile: exceeded its deadline of 500 ms"
+    );
+    assert!(
+        took < Duration::from_secs(3),
+        "deadline enforced late: {took:?}"
+    );
+    assert_host_intact();
+}
+
+#[test]
+fn memory_bomb_is_stopped_at_the_budget() {
+    let err = probe("alloc").expect_err("unbounded allocation cannot succeed");
+    assert!(
+        matches!(&err, CallError::Limit { limit: LimitKind::Memory { budget }, .. } if *budget == 64 << 20),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "stage hostile: exceeded its memory budget of 64 MiB"
+    );
+    assert_host_intact();
+}
+
+#[test]
+fn deep_recursion_is_a_stack_limit() {
+    let err = probe("recurse").expect_err("unbounded recursion cannot finish");
+    assert!(
+        matches!(
+            &err,
+            CallError::Limit {
+                limit: LimitKind::Stack,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "stage hostile: exceeded its wasm stack limit (stack overflow)"
+    );
+    assert_host_intact();
+}
+
+#[test]
+fn shadow_stack_overflow_traps_inside_the_sandbox() {
+    // Rust keeps big frames on a shadow stack in linear memory; running off
+    // its end is an out-of-bounds access of the guest's own memory: a trap,
+    // never a host fault.
+    let err = probe("recurse-shadow").expect_err("unbounded recursion cannot finish");
+    assert!(
+        matches!(&err, CallError::Trap { detail, .. } if detail.contains("out of bounds memory access")),
+        "{err:?}"
+    );
+    assert_host_intact();
+}
+
+#[test]
+fn panic_is_a_trap_with_the_guest_message() {
+    let err = probe("panic").expect_err("panics");
+    match &err {
+        CallError::Trap { stage, detail } => {
+            assert_eq!(stage, "hostile");
+            assert!(
+                detail.contains("hostile stage panicked on purpose"),
+                "{detail}"
+            );
+        }
+        other => panic!("expected a trap, got {other:?}"),
+    }
+    assert_host_intact();
+}
+
+#[test]
+fn output_floods_are_errors_not_truncation() {
+    let err = probe("findings:1001").expect_err("over the finding cap");
+    assert!(
+        matches!(
+            &err,
+            CallError::Limit {
+                limit: LimitKind::Findings { max: 1000 },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = probe(&format!("bigstring:{}", 2 << 20)).expect_err("over the string cap");
+    assert!(
+        matches!(&err, CallError::Limit { limit: LimitKind::StringBytes { max } , .. } if *max == 1 << 20),
+        "{err:?}"
+    );
+    let err = probe("log:100").expect_err("over the log cap");
+    assert!(
+        matches!(&err, CallError::Limit { limit: LimitKind::LogBytes { max }, .. } if *max == 16 << 10),
+        "{err:?}"
+    );
+    // Under the caps, the same stage is fine.
+    assert_eq!(
+        hostile().parse(b"findings:1000").expect("at the cap").len(),
+        1000
+    );
+    assert_eq!(probe("log:10").expect("under the log cap"), "logged");
+    assert_host_intact();
+}
+
+#[test]
+fn ungranted_capability_is_denied_by_name() {
+    let s = spec(StageKind::Parser, &[], test_limits());
+    let stage = load("hostile-nolog", hostile_bytes().to_vec(), &s).expect("loads");
+    let err = stage.parse(b"log:1").expect_err("log not granted");
+    assert!(
+        matches!(&err, CallError::CapabilityDenied { stage, capability } if stage == "hostile-nolog" && capability == "log"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "stage hostile-nolog: used capability `log`, which it was not granted"
+    );
+    // The same stage without logging works.
+    assert_eq!(stage.parse(b"ok").expect("no capability needed").len(), 1);
+    assert_host_intact();
+}
+
+#[test]
+fn unknown_import_fails_before_anything_runs() {
+    let wat = r#"(component
+        (import "evil:exfil/net@1.0.0" (instance
+            (export "send" (func (param "data" string)))))
+    )"#;
+    let bytes = wat::parse_str(wat).expect("valid WAT");
+    let s = spec(StageKind::Parser, &[Capability::Log], test_limits());
+    let err = load("exfil", bytes, &s).expect_err("unknown import");
+    match &err {
+        LoadError::UnknownImport { stage, detail } => {
+            assert_eq!(stage, "exfil");
+            assert!(detail.contains("evil:exfil/net@1.0.0"), "{detail}");
+        }
+        other => panic!("expected UnknownImport, got {other:?}"),
+    }
+    assert_host_intact();
+}
+
+#[test]
+fn component_of_the_wrong_world_is_refused() {
+    // The hostile parser loaded as a normalizer.
+    let s = spec(StageKind::Normalizer, &[], test_limits());
+    let pin = cordon_runtime::verify::sha256_digest(hostile_bytes());
+    let verified = cordon_runtime::VerifiedComponent::verify_pinned(
+        "hostile",
+        StageKind::Normalizer,
+        hostile_bytes().to_vec(),
+        &pin,
+    )
+    .expect("pin matches");
+    let err = runtime()
+        .load(verified, &s)
+        .expect_err("no normalize export");
+    assert!(
+        matches!(
+            &err,
+            LoadError::WrongWorld {
+                world: "normalizer",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_host_intact();
+}
+
+#[test]
+fn not_a_component_is_a_compile_error() {
+    let s = spec(StageKind::Parser, &[], test_limits());
+    let err = load("garbage", b"\0asm\x0d\0\x01\0garbage".to_vec(), &s).expect_err("garbage");
+    assert!(matches!(&err, LoadError::Compile { .. }), "{err:?}");
+    assert_host_intact();
+}
+
+#[test]
+fn concurrent_attacks_do_not_disturb_healthy_calls() {
+    let handles: Vec<_> = ["loop", "alloc", "panic", "ok", "recurse", "ok"]
+        .into_iter()
+        .map(|cmd| std::thread::spawn(move || (cmd, probe(cmd))))
+        .collect();
+    for h in handles {
+        let (cmd, result) = h.join().expect("no host panic");
+        match cmd {
+            "ok" => assert_eq!(result.expect("healthy"), "ok"),
+            _ => assert!(result.is_err(), "{cmd} must fail"),
+        }
+    }
+}
