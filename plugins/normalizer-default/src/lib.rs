@@ -69,7 +69,9 @@ fn canonicalise(f: &mut Finding) {
 /// length-prefixed so that no two different tuples collide by concatenation.
 ///
 /// The message and title are left out on purpose: scanners reword them between
-/// versions, which must not make an accepted finding "new" again.
+/// versions, which must not make an accepted finding "new" again. The one
+/// exception: a finding whose rule id is empty or `unknown` (the report names
+/// no rule) adds its title, so two different problems on one line stay two.
 pub fn fingerprint(f: &Finding) -> String {
     let mut h = Sha256::new();
     let mut field = |s: &str| {
@@ -79,6 +81,9 @@ pub fn fingerprint(f: &Finding) -> String {
     field("cordon-fingerprint-v1");
     field(&f.tool.to_ascii_lowercase());
     field(&f.rule_id);
+    if f.rule_id.is_empty() || f.rule_id == "unknown" {
+        field(&f.title);
+    }
     match f.locations.first() {
         Some(l) => {
             field(&l.path);
@@ -178,6 +183,17 @@ mod tests {
         ]);
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].severity, Severity::High);
+    }
+
+    #[test]
+    fn ruleless_findings_are_told_apart_by_title() {
+        let mut a = finding("unknown", "a.py", 1, Severity::Low);
+        let mut b = a.clone();
+        b.title = "other secret".into();
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+        a.rule_id = "r".into();
+        b.rule_id = "r".into();
+        assert_eq!(fingerprint(&a), fingerprint(&b));
     }
 
     #[test]

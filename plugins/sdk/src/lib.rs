@@ -5,14 +5,17 @@
 //! one trait ([`Parser`], [`Normalizer`] or [`Policy`]) on a unit struct and
 //! call the matching register macro once.
 //!
-//! ```ignore
+//! ```
 //! use cordon_sdk::{Finding, Parser, StageError};
 //!
 //! struct MyParser;
 //!
 //! impl Parser for MyParser {
 //!     fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-//!         my_format::parse(report)
+//!         if report.is_empty() {
+//!             return Err(StageError::malformed("empty report", None, None, None));
+//!         }
+//!         Ok(Vec::new()) // real parsing goes here
 //!     }
 //! }
 //!

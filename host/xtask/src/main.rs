@@ -1,0 +1,139 @@
+//! `cargo xtask`: one entry point for the two workspaces.
+//!
+//! * `cargo xtask test`: every test: the host workspace (unit, integration,
+//!   hostile stages, corpus), then the plugins' native unit tests.
+//! * `cargo xtask lint`: `cargo fmt --check` and `cargo clippy -D warnings`
+//!   in both workspaces.
+//! * `cargo xtask bench`: the benchmarks, printing ratios.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn host_triple() -> Result<String, String> {
+    let out = Command::new("rustc")
+        .arg("-vV")
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("running rustc -vV: {e}"))?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .ok_or_else(|| "rustc -vV printed no host triple".to_string())
+}
+
+fn run(step: &str, mut cmd: Command) -> Result<(), String> {
+    eprintln!("xtask: {step}");
+    let status = cmd.status().map_err(|e| format!("{step}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{step}: failed ({status})"))
+    }
+}
+
+fn plugins_target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+        .join("plugins")
+}
+
+fn plugins(args: &[&str]) -> Command {
+    let mut c = cargo();
+    c.args(args)
+        .arg("--manifest-path")
+        .arg(root().join("plugins/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(plugins_target_dir());
+    c
+}
+
+fn test() -> Result<(), String> {
+    let mut host = cargo();
+    host.args(["test", "--workspace"]);
+    run("host workspace tests", host)?;
+    let triple = host_triple()?;
+    let mut native = plugins(&["test", "--workspace", "--target", &triple]);
+    native.args(["--exclude", "hostile"]);
+    run("plugins workspace tests (native)", native)
+}
+
+fn lint() -> Result<(), String> {
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--check"]);
+    run("fmt (host)", fmt)?;
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--check", "--manifest-path"])
+        .arg(root().join("plugins/Cargo.toml"));
+    run("fmt (plugins)", fmt)?;
+    let mut clippy = cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    run("clippy (host)", clippy)?;
+    let triple = host_triple()?;
+    let mut clippy = plugins(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--target",
+        &triple,
+    ]);
+    clippy.args(["--", "-D", "warnings"]);
+    run("clippy (plugins, native)", clippy)?;
+    let mut clippy = plugins(&[
+        "clippy",
+        "--workspace",
+        "--target",
+        "wasm32-wasip2",
+        "--release",
+    ]);
+    clippy.args(["--", "-D", "warnings"]);
+    run("clippy (plugins, wasm32-wasip2)", clippy)
+}
+
+fn bench() -> Result<(), String> {
+    let mut b = cargo();
+    b.args(["bench", "--bench", "stages"]);
+    run("benchmarks", b)
+}
+
+fn main() -> ExitCode {
+    let task = env::args().nth(1).unwrap_or_default();
+    let result = match task.as_str() {
+        "test" => test(),
+        "lint" => lint(),
+        "bench" => bench(),
+        _ => {
+            eprintln!("usage: cargo xtask <test|lint|bench>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
