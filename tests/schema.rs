@@ -41,9 +41,21 @@ fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<
     for key in obj.keys() {
         assert!(
             [
-                "type", "const", "enum", "pattern", "minimum", "required", "properties",
-                "additionalProperties", "items", "description", "$ref", "$schema", "$id",
-                "title", "$defs"
+                "type",
+                "const",
+                "enum",
+                "pattern",
+                "minimum",
+                "required",
+                "properties",
+                "additionalProperties",
+                "items",
+                "description",
+                "$ref",
+                "$schema",
+                "$id",
+                "title",
+                "$defs"
             ]
             .contains(&key.as_str()),
             "unsupported schema keyword {key} at {at}"
@@ -71,10 +83,18 @@ fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<
         errors.push(format!("{at}: {v} not in {e:?}"));
     }
     if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
-        assert_eq!(p, "^sha256:[0-9a-f]{64}$", "only the digest pattern is supported");
-        let ok = v.as_str().and_then(|s| s.strip_prefix("sha256:")).is_some_and(|h| {
-            h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        });
+        assert_eq!(
+            p, "^sha256:[0-9a-f]{64}$",
+            "only the digest pattern is supported"
+        );
+        let ok = v
+            .as_str()
+            .and_then(|s| s.strip_prefix("sha256:"))
+            .is_some_and(|h| {
+                h.len() == 64
+                    && h.bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            });
         if !ok {
             errors.push(format!("{at}: {v} is not a sha256 digest"));
         }
@@ -85,7 +105,12 @@ fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<
         errors.push(format!("{at}: {n} < {min}"));
     }
     if let Some(o) = v.as_object() {
-        for r in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for r in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let r = r.as_str().expect("required name");
             if !o.contains_key(r) {
                 errors.push(format!("{at}: missing required {r}"));
@@ -140,11 +165,25 @@ fn findings_json_matches_the_published_schema() {
     let fx = |p: &str| common::fixture(p).display().to_string();
     let runs = [
         run(&["run", &fx("sarif/clean.sarif")]),
-        run(&["run", "--policy", policy.path().to_str().expect("utf-8"), &fx("sarif/mixed.sarif")]),
-        run(&["run", &fx("sarif/webapp.sarif"), &fx("sarif/malformed.sarif"), "/nonexistent.sarif"]),
+        run(&[
+            "run",
+            "--policy",
+            policy.path().to_str().expect("utf-8"),
+            &fx("sarif/mixed.sarif"),
+        ]),
+        run(&[
+            "run",
+            &fx("sarif/webapp.sarif"),
+            &fx("sarif/malformed.sarif"),
+            "/nonexistent.sarif",
+        ]),
     ];
     // The three runs between them exercise every object in the schema.
-    assert!(runs[1]["decisions"].as_array().is_some_and(|d| d.iter().any(|d| d["action"] == "suppressed")));
+    assert!(
+        runs[1]["decisions"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["action"] == "suppressed"))
+    );
     assert!(runs[2]["errors"].as_array().is_some_and(|e| e.len() == 2));
     for (i, doc) in runs.iter().enumerate() {
         let mut errors = Vec::new();

@@ -73,8 +73,13 @@ fn main() {
     };
     let runtime = Runtime::new(Arc::new(|_, _, _| {})).expect("runtime");
     let load = || {
-        let v = VerifiedComponent::verify_pinned("parser-sarif", StageKind::Parser, component.clone(), &pin)
-            .expect("pin");
+        let v = VerifiedComponent::verify_pinned(
+            "parser-sarif",
+            StageKind::Parser,
+            component.clone(),
+            &pin,
+        )
+        .expect("pin");
         runtime.load(v, &spec).expect("load")
     };
 
@@ -82,7 +87,10 @@ fn main() {
     let native_findings = parser_sarif::parse(&report).expect("native parse").len();
     let stage = load();
     let sandbox_findings = stage.parse(&report).expect("sandboxed parse").len();
-    assert_eq!(native_findings, sandbox_findings, "native and sandboxed disagree");
+    assert_eq!(
+        native_findings, sandbox_findings,
+        "native and sandboxed disagree"
+    );
 
     let native = time(runs, || parser_sarif::parse(&report).map(|f| f.len()));
     let warm = time(runs, || stage.parse(&report).map(|f| f.len()));
@@ -90,13 +98,31 @@ fn main() {
     let cold = compile + warm;
     let mb = report.len() as f64 / 1e6;
 
-    println!("report: {} ({:.2} MB, {native_findings} findings)", report_path.display(), mb);
-    println!("native parse               {:>9.2} ms  {:>7.1} MB/s", ms(native), mb / native.as_secs_f64());
-    println!("sandboxed parse, warm      {:>9.2} ms  {:>7.1} MB/s", ms(warm), mb / warm.as_secs_f64());
+    println!(
+        "report: {} ({:.2} MB, {native_findings} findings)",
+        report_path.display(),
+        mb
+    );
+    println!(
+        "native parse               {:>9.2} ms  {:>7.1} MB/s",
+        ms(native),
+        mb / native.as_secs_f64()
+    );
+    println!(
+        "sandboxed parse, warm      {:>9.2} ms  {:>7.1} MB/s",
+        ms(warm),
+        mb / warm.as_secs_f64()
+    );
     println!("component compile          {:>9.2} ms", ms(compile));
     println!("sandboxed parse, cold      {:>9.2} ms", ms(cold));
-    println!("ratio sandboxed warm / native   {:>6.2}x", warm.as_secs_f64() / native.as_secs_f64());
-    println!("ratio sandboxed cold / warm     {:>6.2}x", cold.as_secs_f64() / warm.as_secs_f64());
+    println!(
+        "ratio sandboxed warm / native   {:>6.2}x",
+        warm.as_secs_f64() / native.as_secs_f64()
+    );
+    println!(
+        "ratio sandboxed cold / warm     {:>6.2}x",
+        cold.as_secs_f64() / warm.as_secs_f64()
+    );
 
     // The whole process on a small report: engine start, verify + compile of
     // three embedded stages, parse, normalise, policy, findings.json.
@@ -115,5 +141,8 @@ fn main() {
         assert!(status.success());
     });
     let _ = std::fs::remove_dir_all(&out);
-    println!("cordon run, small report (whole process) {:>9.2} ms", ms(wall));
+    println!(
+        "cordon run, small report (whole process) {:>9.2} ms",
+        ms(wall)
+    );
 }

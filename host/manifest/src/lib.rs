@@ -24,7 +24,9 @@
 //! capabilities = ["log"]
 //! ```
 
-use serde::Deserialize;
+pub mod plugin;
+
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -52,7 +54,8 @@ pub enum ManifestError {
 }
 
 /// The kinds of stage, one WIT world each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum StageKind {
     /// `world parser`.
     Parser,
@@ -88,7 +91,8 @@ impl fmt::Display for StageKind {
 }
 
 /// A host capability a stage may be granted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Capability {
     /// `cordon:stage/log`: bounded logging.
     Log,

@@ -1,0 +1,167 @@
+//! Detection hints of every first-party parser (`[package.metadata.cordon]`
+//! in `plugins/*/Cargo.toml`) against the whole scanner corpus: each file is
+//! claimed by exactly the parser of its format family, at a confidence no
+//! other parser ties, and no parser claims a file of another family.
+//!
+//! Cheap to run on its own (no wasmtime):
+//! `cargo test -p cordon-manifest --test detect_corpus -- --nocapture`.
+//! The corpus is `$CORDON_CORPUS` or `../shared/corpus`; without it the test
+//! says so in one line and passes.
+
+use cordon_manifest::plugin::{DetectHint, detect_head};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// (crate name, hints) of every parser crate that declares real hints.
+fn parsers() -> Vec<(String, Vec<DetectHint>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(repo().join("plugins")).expect("plugins/") {
+        let path = entry.expect("entry").path().join("Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let doc: toml::Value =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let pkg = &doc["package"];
+        let name = pkg["name"].as_str().expect("package.name").to_string();
+        let Some(meta) = pkg.get("metadata").and_then(|m| m.get("cordon")) else {
+            continue;
+        };
+        if meta.get("kind").and_then(|k| k.as_str()) != Some("parser") {
+            continue;
+        }
+        let hints: Vec<DetectHint> = match meta.get("detect") {
+            Some(d) => d.clone().try_into().unwrap_or_else(|e| {
+                panic!(
+                    "{}: [[package.metadata.cordon.detect]]: {e}",
+                    path.display()
+                )
+            }),
+            None => Vec::new(),
+        };
+        // Skeletons (format "TODO") are not parsers yet.
+        let hints: Vec<DetectHint> = hints.into_iter().filter(|h| h.format != "TODO").collect();
+        if !hints.is_empty() {
+            out.push((name, hints));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// The parser crate that owns a corpus file, from its folder and format.
+fn expected(folder: &str, format: &str) -> Option<&'static str> {
+    if format.starts_with("sarif") || format == "invalid-json" || format == "json-not-sarif" {
+        return Some("parser-sarif");
+    }
+    if format == "empty-file" {
+        return None;
+    }
+    Some(match folder {
+        "anchore_grype" => "parser-grype",
+        "bandit" => "parser-bandit",
+        "cargo_audit" => "parser-cargo-audit",
+        "checkov" => "parser-checkov",
+        "dependency_check" | "dependency_check_json" => "parser-dependency-check",
+        "github_sast" => "parser-github-sast",
+        "github_vulnerability" => "parser-github-vulnerability",
+        "gitleaks" => "parser-gitleaks",
+        "gosec" => "parser-gosec",
+        "govulncheck" => "parser-govulncheck",
+        "hadolint" => "parser-hadolint",
+        "kics" => "parser-kics",
+        "npm_audit" | "npm_audit_7_plus" => "parser-npm-audit",
+        "osv_scanner" => "parser-osv-scanner",
+        "pip_audit" => "parser-pip-audit",
+        "semgrep" | "semgrep_pro" => "parser-semgrep",
+        "snyk" | "snyk_code" => "parser-snyk",
+        "tfsec" => "parser-tfsec",
+        "trivy" => "parser-trivy",
+        "trufflehog" | "trufflehog3" => "parser-trufflehog",
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_corpus_file_is_claimed_by_its_parser_only() {
+    let corpus = std::env::var_os("CORDON_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/corpus"));
+    let Ok(manifest) = std::fs::read_to_string(corpus.join("MANIFEST.tsv")) else {
+        println!(
+            "skipping: scanner corpus not found (set CORDON_CORPUS or put it at ../shared/corpus)"
+        );
+        return;
+    };
+    let parsers = parsers();
+    assert!(
+        parsers.iter().any(|(n, _)| n == "parser-sarif"),
+        "parser-sarif declares hints"
+    );
+    let mut problems = Vec::new();
+    let mut claimed: BTreeMap<&str, usize> = BTreeMap::new();
+    for line in manifest.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (file, format) = (cols[2], cols[1]);
+        let folder = file.split('/').next().unwrap_or("");
+        let bytes = std::fs::read(corpus.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let head = detect_head(&bytes);
+        let mut claims: Vec<(&str, &str, u8)> = Vec::new();
+        for (name, hints) in &parsers {
+            if let Some(h) = hints
+                .iter()
+                .filter(|h| h.matches(head))
+                .max_by_key(|h| h.confidence)
+            {
+                claims.push((name, &h.format, h.confidence));
+            }
+        }
+        claims.sort_by_key(|c| std::cmp::Reverse(c.2));
+        let want = expected(folder, format);
+        let implemented = want.is_some_and(|w| parsers.iter().any(|(n, _)| n == w));
+        let best = claims.first();
+        match (want, best) {
+            // Negative samples routed to SARIF may be claimed by it or by nobody.
+            (Some("parser-sarif"), None)
+                if format == "invalid-json" || format == "json-not-sarif" => {}
+            (Some(w), Some(b)) if b.0 == w => {
+                *claimed.entry(w).or_default() += 1;
+                if let Some(second) = claims.get(1)
+                    && second.2 == b.2
+                {
+                    problems.push(format!(
+                        "{file}: {w} ties with {} at confidence {}",
+                        second.0, b.2
+                    ));
+                }
+            }
+            (Some(w), None) if implemented => problems.push(format!(
+                "{file} ({format}): not claimed; {w} should claim it"
+            )),
+            (Some(_), None) | (None, None) => {}
+            (Some(w), Some(b)) if implemented => problems.push(format!(
+                "{file} ({format}): claimed by {} ({}, {}) instead of {w}",
+                b.0, b.1, b.2
+            )),
+            (_, Some(b)) => problems.push(format!(
+                "{file} ({format}): claimed by {} ({}) but it belongs to {}",
+                b.0,
+                b.1,
+                want.unwrap_or("no parser")
+            )),
+        }
+    }
+    for (name, n) in &claimed {
+        println!("{name:<30} claims {n} corpus files");
+    }
+    assert!(
+        problems.is_empty(),
+        "{} detection problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

@@ -1,0 +1,14 @@
+//! `parser-trivy`: Trivy JSON (schema 2, legacy, k8s) (not written yet).
+#![allow(missing_docs)]
+
+use cordon_sdk::{Finding, Parser, StageError};
+
+pub struct Stage;
+
+impl Parser for Stage {
+    fn parse(_report: &[u8]) -> Result<Vec<Finding>, StageError> {
+        Err(StageError::Internal("not implemented".into()))
+    }
+}
+
+cordon_sdk::register_parser!(Stage);
