@@ -10,7 +10,10 @@
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
+mod common;
+mod keys;
 mod run;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -30,12 +33,29 @@ struct Cli {
 enum Command {
     /// Parse scanner reports, normalise the findings, and evaluate the gate.
     Run(run::RunArgs),
+    /// Create an ed25519 signing key pair (OpenSSH format).
+    Keygen(keys::KeygenArgs),
+    /// Sign a plugin (writes PLUGIN.wasm.sig, OpenSSH SSHSIG).
+    Sign(keys::SignArgs),
+    /// Embed a plugin manifest in a component, ready to sign.
+    Pack(keys::PackArgs),
+    /// Check a plugin's signature and manifest against a trust policy
+    /// (exit 0 accepted, 1 rejected, 2 error).
+    Verify(verify::VerifyArgs),
+    /// Show a plugin's manifest, interface, digest, signature and the
+    /// capabilities it would get.
+    Inspect(verify::InspectArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Keygen(args) => keys::keygen(args),
+        Command::Sign(args) => keys::sign(args),
+        Command::Pack(args) => keys::pack(args),
+        Command::Verify(args) => verify::verify(args),
+        Command::Inspect(args) => verify::inspect(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -2,19 +2,18 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use cordon_manifest::{Pipeline, PluginRef, StageSpec};
+use cordon_manifest::Pipeline;
 use cordon_model::Verdict;
 use cordon_report::sanitize::terminal;
 use cordon_runtime::{
-    Input, LoadedStage, LogLevel, LogSink, Mode, PipelineRunner, RunOptions, Runtime,
-    VerifiedComponent,
+    Input, LogLevel, LogSink, Mode, ParserSlot, PipelineRunner, RunOptions, Runtime,
 };
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::embedded::EMBEDDED;
+use crate::common::{default_cache_dir, load_trust, verify_spec};
 
 /// The embedded default pipeline: the same text as `policies/pipelines/default.toml`.
 pub const DEFAULT_PIPELINE: &str = include_str!("../../policies/pipelines/default.toml");
@@ -65,6 +64,20 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR", default_value = "cordon-out")]
     out: PathBuf,
 
+    /// Trust policy for third-party plugins (`trust.toml`, or an OpenSSH
+    /// `allowed_signers` file). Without it only embedded plugins run.
+    #[arg(long, value_name = "FILE")]
+    trust: Option<PathBuf>,
+
+    /// Compile cache directory. Default: $CORDON_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/cordon, else ~/.cache/cordon.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+
+    /// Compile every stage afresh; do not read or write the compile cache.
+    #[arg(long)]
+    no_cache: bool,
+
     /// Largest report accepted, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 512)]
     max_input_mib: u64,
@@ -96,40 +109,6 @@ fn read_report(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
         return Err("report grew past the size limit while being read".into());
     }
     Ok(bytes)
-}
-
-fn load_stage(runtime: &Runtime, spec: &StageSpec) -> Result<(LoadedStage, String)> {
-    match &spec.plugin {
-        PluginRef::Embedded(name) => {
-            let plugin = EMBEDDED.iter().find(|p| p.name == name).ok_or_else(|| {
-                cordon_runtime::LoadError::UnknownEmbedded {
-                    stage: name.clone(),
-                    known: EMBEDDED
-                        .iter()
-                        .map(|p| p.name)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                }
-            })?;
-            if let Some(pin) = &spec.sha256
-                && !pin.eq_ignore_ascii_case(plugin.sha256)
-            {
-                return Err(cordon_runtime::LoadError::DigestMismatch {
-                    stage: name.clone(),
-                    expected: pin.clone(),
-                    actual: plugin.sha256.to_string(),
-                }
-                .into());
-            }
-            let verified = VerifiedComponent::verify_embedded(plugin)?;
-            Ok((runtime.load(verified, spec)?, "embedded".to_string()))
-        }
-        PluginRef::File(path) => Err(cordon_runtime::LoadError::Unverifiable {
-            stage: path.display().to_string(),
-            path: path.display().to_string(),
-        }
-        .into()),
-    }
 }
 
 fn log_sink(verbose: bool) -> LogSink {
@@ -183,19 +162,45 @@ pub fn run(args: RunArgs) -> Result<u8> {
         }
     };
 
-    let runtime = Runtime::new(log_sink(args.verbose))?;
-    let mut parsers = Vec::new();
-    let mut sources = Vec::new();
+    // Verify every stage before compiling any: a refused plugin stops the
+    // run here, before any report is read.
+    let trust = args.trust.as_deref().map(load_trust).transpose()?;
+    let now = cordon_signing::time::now();
+    let mut parser_specs = Vec::new();
     for spec in &pipeline.parsers {
-        let (stage, source) = load_stage(&runtime, spec)?;
-        sources.push((stage.name().to_string(), source));
-        parsers.push(Arc::new(stage));
+        parser_specs.extend(verify_spec(spec, trust.as_ref(), now)?);
     }
-    let (normalizer, source) = load_stage(&runtime, &pipeline.normalizer)?;
-    sources.push((normalizer.name().to_string(), source));
-    let (policy, source) = load_stage(&runtime, &pipeline.policy)?;
-    sources.push((policy.name().to_string(), source));
+    let normalizer = verify_spec(&pipeline.normalizer, trust.as_ref(), now)?;
+    let policy = verify_spec(&pipeline.policy, trust.as_ref(), now)?;
+    let (Some(normalizer), Some(policy)) =
+        (normalizer.into_iter().next(), policy.into_iter().next())
+    else {
+        bail!("the pipeline's normalizer and policy must each name one plugin");
+    };
+
+    let mut runtime = Runtime::new(log_sink(args.verbose))?;
+    if !args.no_cache
+        && let Some(dir) = args.cache_dir.clone().or_else(default_cache_dir)
+        && let Err(e) = runtime.enable_cache(&dir)
+    {
+        eprintln!("cordon: warning: {e}; continuing without a compile cache");
+    }
+    let runtime = Arc::new(runtime);
+    let mut sources = Vec::new();
+    let mut parsers = Vec::new();
+    for v in parser_specs {
+        sources.push((v.component.name().to_string(), v.source.clone()));
+        parsers.push(Arc::new(ParserSlot::new(v.component, v.spec, v.source)));
+    }
+    sources.push((
+        normalizer.component.name().to_string(),
+        normalizer.source.clone(),
+    ));
+    sources.push((policy.component.name().to_string(), policy.source.clone()));
+    let normalizer = runtime.load(normalizer.component, &normalizer.spec)?;
+    let policy = runtime.load(policy.component, &policy.spec)?;
     let runner = PipelineRunner {
+        runtime: runtime.clone(),
         name: pipeline.name.clone(),
         parsers,
         normalizer: Arc::new(normalizer),

@@ -24,7 +24,11 @@
 //! capabilities = ["log"]
 //! ```
 
+pub mod component;
 pub mod plugin;
+
+/// The version of the WIT package (`cordon:stage`) this host implements.
+pub const WIT_VERSION: &str = "0.1.0";
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -239,10 +239,26 @@ pub struct StageRecord {
     pub source: String,
     /// `sha256:<hex>` of the component bytes that were compiled.
     pub sha256: String,
+    /// Plugin version from its manifest.
+    pub version: Option<String>,
     /// How the component was verified before compilation.
     pub verified_by: String,
+    /// Who signed it (third-party plugins).
+    pub signer: Option<Signer>,
     /// Capabilities granted.
     pub capabilities: Vec<String>,
+    /// Whether it was compiled and run in this run (parsers are compiled
+    /// only when an input needs them).
+    pub used: bool,
+}
+
+/// The signer of a plugin, as the trust policy knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signer {
+    /// Identity from the trust policy.
+    pub identity: String,
+    /// Key fingerprint, `SHA256:...` as OpenSSH prints it.
+    pub fingerprint: String,
 }
 
 /// An error that happened during the run. A run with errors still writes

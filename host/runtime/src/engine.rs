@@ -1,6 +1,7 @@
 //! One wasmtime [`Engine`] per process, its epoch ticker, and the linker every
 //! stage is checked against.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -9,6 +10,7 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, OptLevel};
 
 use crate::bindings::{config, log, normalizer, parser, policy};
+use crate::cache::{CacheError, CompileCache};
 use crate::capability::StageState;
 use crate::error::LoadError;
 use crate::stage::{LoadedStage, StagePre};
@@ -57,6 +59,7 @@ pub struct Runtime {
     engine: Engine,
     linker: Arc<Linker<StageState>>,
     log_sink: LogSink,
+    cache: Option<CompileCache>,
     _ticker: Ticker,
 }
 
@@ -98,6 +101,7 @@ impl Runtime {
             engine,
             linker: Arc::new(linker),
             log_sink,
+            cache: None,
             _ticker: Ticker {
                 stop,
                 handle: Some(handle),
@@ -108,6 +112,35 @@ impl Runtime {
     /// The engine (for embedders that need it, e.g. benchmarks).
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Use an authenticated on-disk compile cache in `dir` (created if
+    /// missing, with its key).
+    pub fn enable_cache(&mut self, dir: &Path) -> Result<(), CacheError> {
+        self.cache = Some(CompileCache::open(dir, &self.engine)?);
+        Ok(())
+    }
+
+    /// The compile cache, if enabled.
+    pub fn cache(&self) -> Option<&CompileCache> {
+        self.cache.as_ref()
+    }
+
+    fn compile(&self, component: &VerifiedComponent) -> Result<Component, LoadError> {
+        if let Some(cache) = &self.cache
+            && let Some(c) = cache.load(&self.engine, component.sha256())
+        {
+            return Ok(c);
+        }
+        let compiled =
+            Component::new(&self.engine, component.bytes()).map_err(|e| LoadError::Compile {
+                stage: component.name().to_string(),
+                detail: format!("{e:#}"),
+            })?;
+        if let Some(cache) = &self.cache {
+            cache.store(component.sha256(), &compiled);
+        }
+        Ok(compiled)
     }
 
     /// Compile a verified component, resolve its imports against what the
@@ -132,11 +165,7 @@ impl Runtime {
                 ),
             });
         }
-        let compiled =
-            Component::new(&self.engine, component.bytes()).map_err(|e| LoadError::Compile {
-                stage: name.clone(),
-                detail: format!("{e:#}"),
-            })?;
+        let compiled = self.compile(&component)?;
         let pre = self
             .linker
             .instantiate_pre(&compiled)

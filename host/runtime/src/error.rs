@@ -26,15 +26,30 @@ pub enum LoadError {
         /// What the bytes hash to.
         actual: String,
     },
-    /// Third-party component files need signature verification.
-    #[error(
-        "stage {stage}: {path} is a plugin file; third-party plugins must be signed and verified against a trust policy, which this build does not support yet — refusing to load it"
-    )]
-    Unverifiable {
+    /// A plugin file could not be read.
+    #[error("stage {stage}: {detail}")]
+    Unreadable {
+        /// Stage name (or path).
+        stage: String,
+        /// What failed.
+        detail: String,
+    },
+    /// The plugin file was refused by verification (signature, trust,
+    /// manifest).
+    #[error("stage {stage}: plugin refused: {reason}")]
+    Rejected {
+        /// Stage name (or path).
+        stage: String,
+        /// Why.
+        reason: cordon_signing::plugin::PluginRejection,
+    },
+    /// An embedded plugin's manifest is missing or wrong (a build defect).
+    #[error("stage {stage}: {error}")]
+    Manifest {
         /// Stage name.
         stage: String,
-        /// File path.
-        path: String,
+        /// What is wrong.
+        error: cordon_manifest::component::ComponentError,
     },
     /// Not a valid component for this engine.
     #[error("stage {stage}: not a valid WebAssembly component: {detail}")]
@@ -269,7 +284,9 @@ impl LoadError {
         match self {
             LoadError::UnknownEmbedded { .. } => "unknown-plugin",
             LoadError::DigestMismatch { .. } => "digest-mismatch",
-            LoadError::Unverifiable { .. } => "unverified-plugin",
+            LoadError::Unreadable { .. } => "plugin-unreadable",
+            LoadError::Rejected { reason, .. } => reason.code(),
+            LoadError::Manifest { .. } => "invalid-manifest",
             LoadError::Compile { .. } => "invalid-component",
             LoadError::UnknownImport { .. } => "unknown-import",
             LoadError::WrongWorld { .. } => "wrong-world",

@@ -20,6 +20,7 @@
 //! * [`pipeline`]: parsers → normalizer → policy across inputs.
 
 mod bindings;
+pub mod cache;
 pub mod capability;
 pub mod engine;
 pub mod error;
@@ -30,6 +31,6 @@ pub mod verify;
 
 pub use engine::{LogLevel, LogSink, Runtime};
 pub use error::{CallError, LimitKind, LoadError, StageFailure};
-pub use pipeline::{Input, Mode, PipelineRunner, RunOptions};
+pub use pipeline::{Input, Mode, ParserSlot, PipelineRunner, RunOptions};
 pub use stage::{Detection, LoadedStage};
 pub use verify::{EmbeddedPlugin, Verification, VerifiedComponent};

@@ -5,18 +5,63 @@
 //! inputs go on. A failed normalizer or policy leaves the run with what it
 //! had (raw findings, no decisions) and an error; the gate then says `error`.
 
+use cordon_manifest::StageSpec;
+use cordon_manifest::plugin::{DetectHint, detect_head};
 use cordon_model::{
-    self as model, Action, Gate, InputRecord, InputStatus, RunError, RunReport, StageRecord,
-    Verdict,
+    self as model, Action, Gate, InputRecord, InputStatus, RunError, RunReport, Signer,
+    StageRecord, Verdict,
 };
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use crate::error::CallError;
+use crate::engine::Runtime;
+use crate::error::{CallError, LoadError};
 use crate::stage::{LoadedStage, PolicyContext};
-use crate::verify::sha256_digest;
+use crate::verify::{Verification, VerifiedComponent, sha256_digest};
 
-/// How many bytes of an input parsers see for detection.
-pub const DETECT_HEAD_BYTES: usize = 4096;
+/// A verified parser, compiled the first time an input needs it. Choosing a
+/// parser costs no sandboxed call: the host matches the manifest's
+/// detection hints against the head of the input.
+pub struct ParserSlot {
+    verified: VerifiedComponent,
+    spec: StageSpec,
+    source: String,
+    loaded: OnceLock<Result<Arc<LoadedStage>, Arc<LoadError>>>,
+}
+
+impl ParserSlot {
+    /// A slot for a verified parser component.
+    pub fn new(verified: VerifiedComponent, spec: StageSpec, source: String) -> ParserSlot {
+        ParserSlot {
+            verified,
+            spec,
+            source,
+            loaded: OnceLock::new(),
+        }
+    }
+
+    /// Stage name.
+    pub fn name(&self) -> &str {
+        self.verified.name()
+    }
+
+    fn hints(&self) -> &[DetectHint] {
+        self.verified
+            .manifest()
+            .map(|m| m.detect.as_slice())
+            .unwrap_or(&[])
+    }
+
+    fn get(&self, runtime: &Runtime) -> Result<Arc<LoadedStage>, Arc<LoadError>> {
+        self.loaded
+            .get_or_init(|| {
+                runtime
+                    .load(self.verified.clone(), &self.spec)
+                    .map(Arc::new)
+                    .map_err(Arc::new)
+            })
+            .clone()
+    }
+}
 
 /// One input report, read by the host.
 #[derive(Debug)]
@@ -59,12 +104,15 @@ pub struct RunOptions {
     pub today: String,
 }
 
-/// A pipeline whose stages are loaded.
+/// A pipeline whose stages are verified (parsers) or loaded (normalizer,
+/// policy).
 pub struct PipelineRunner {
+    /// The runtime that compiles parsers on demand.
+    pub runtime: Arc<Runtime>,
     /// Pipeline name.
     pub name: String,
     /// Parser stages, in pipeline order.
-    pub parsers: Vec<Arc<LoadedStage>>,
+    pub parsers: Vec<Arc<ParserSlot>>,
     /// The normalizer.
     pub normalizer: Arc<LoadedStage>,
     /// The policy.
@@ -98,66 +146,117 @@ fn call_error(e: &CallError, input: Option<&str>) -> RunError {
     run_error(e.kind(), Some(e.stage()), input, message)
 }
 
-/// Pick the parser for one input: forced by name/format, or the highest
-/// detection confidence (ties go to the earlier parser in the pipeline).
+fn load_error(e: &LoadError, path: &str) -> RunError {
+    run_error(e.kind(), None, Some(path), format!("{path}: {e}"))
+}
+
+/// Pick the parser for one input: forced by name or format, else the
+/// highest-confidence detection hint (ties, and parsers without hints, are
+/// asked through their sandboxed `detect` export).
 fn choose_parser(
-    parsers: &[Arc<LoadedStage>],
+    runtime: &Runtime,
+    parsers: &[Arc<ParserSlot>],
     bytes: &[u8],
     forced: Option<&str>,
     path: &str,
 ) -> Result<(Arc<LoadedStage>, String), RunError> {
-    let names = || {
-        parsers
-            .iter()
-            .map(|p| p.name().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let load = |slot: &ParserSlot| slot.get(runtime).map_err(|e| load_error(&e, path));
     if let Some(format) = forced {
-        return parsers
+        let by_name = parsers
             .iter()
-            .find(|p| p.name() == format || p.name().strip_prefix("parser-") == Some(format))
-            .map(|p| (p.clone(), format.to_string()))
-            .ok_or_else(|| {
-                run_error(
-                    "unknown-format",
-                    None,
-                    Some(path),
-                    format!(
-                        "{path}: --format {format:?} names no parser in the pipeline (parsers: {})",
-                        names()
-                    ),
-                )
-            });
+            .find(|p| p.name() == format || p.name().strip_prefix("parser-") == Some(format));
+        let by_format = || {
+            parsers
+                .iter()
+                .find(|p| p.hints().iter().any(|h| h.format == format))
+        };
+        return match by_name.or_else(by_format) {
+            Some(slot) => Ok((load(slot)?, format.to_string())),
+            None => Err(run_error(
+                "unknown-format",
+                None,
+                Some(path),
+                format!(
+                    "{path}: --format {format:?} names no parser or format in the pipeline (parsers: {})",
+                    parsers
+                        .iter()
+                        .map(|p| p.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        };
     }
-    let head = &bytes[..bytes.len().min(DETECT_HEAD_BYTES)];
-    let mut best: Option<(Arc<LoadedStage>, String, u8)> = None;
-    for p in parsers {
-        match p.detect(head) {
-            Ok(Some(d)) if best.as_ref().is_none_or(|b| d.confidence > b.2) => {
-                best = Some((p.clone(), d.format, d.confidence));
+
+    let head = detect_head(bytes);
+    let mut best: Vec<(&Arc<ParserSlot>, &str)> = Vec::new();
+    let mut best_confidence = 0u8;
+    for slot in parsers {
+        if let Some(h) = slot
+            .hints()
+            .iter()
+            .filter(|h| h.matches(head))
+            .max_by_key(|h| h.confidence)
+        {
+            if h.confidence > best_confidence {
+                best_confidence = h.confidence;
+                best.clear();
+            }
+            if h.confidence == best_confidence {
+                best.push((slot, h.format.as_str()));
+            }
+        }
+    }
+    if let [(slot, format)] = best.as_slice() {
+        return Ok((load(slot)?, format.to_string()));
+    }
+    // A tie between hints, or no hint matched: ask the candidates (the tied
+    // ones, else the parsers that declare no hints) in the sandbox.
+    let candidates: Vec<&Arc<ParserSlot>> = if best.is_empty() {
+        parsers.iter().filter(|p| p.hints().is_empty()).collect()
+    } else {
+        best.iter().map(|(s, _)| *s).collect()
+    };
+    let raw_head = &bytes[..bytes.len().min(cordon_manifest::plugin::DETECT_HEAD_BYTES)];
+    let mut chosen: Option<(Arc<LoadedStage>, String, u8)> = None;
+    for slot in candidates {
+        let stage = load(slot)?;
+        match stage.detect(raw_head) {
+            Ok(Some(d)) if chosen.as_ref().is_none_or(|c| d.confidence > c.2) => {
+                chosen = Some((stage, d.format, d.confidence));
             }
             Ok(_) => {}
-            // A parser that fails detection is skipped, and the failure kept.
             Err(e) => return Err(call_error(&e, Some(path))),
         }
     }
-    match best {
-        Some((p, format, c)) if c > 0 => Ok((p, format)),
-        _ => Err(run_error(
-            "unrecognised-format",
-            None,
-            Some(path),
-            format!(
-                "{path}: no parser recognised this report (tried: {}); use --format to force one",
-                names()
-            ),
-        )),
+    if let Some((stage, format, c)) = chosen
+        && c > 0
+    {
+        return Ok((stage, format));
     }
+    if let Some((slot, format)) = best.first() {
+        return Ok((load(slot)?, format.to_string()));
+    }
+    let mut formats: Vec<&str> = parsers
+        .iter()
+        .flat_map(|p| p.hints().iter().map(|h| h.format.as_str()))
+        .collect();
+    formats.sort_unstable();
+    formats.dedup();
+    Err(run_error(
+        "unrecognised-format",
+        None,
+        Some(path),
+        format!(
+            "{path}: no parser recognised this report (formats tried: {}); use --format to force one",
+            formats.join(", ")
+        ),
+    ))
 }
 
 fn parse_one(
-    parsers: &[Arc<LoadedStage>],
+    runtime: &Runtime,
+    parsers: &[Arc<ParserSlot>],
     forced: Option<&str>,
     index: usize,
     input: Input,
@@ -203,7 +302,7 @@ fn parse_one(
         );
         return fail(record, e);
     }
-    let (parser, format) = match choose_parser(parsers, &bytes, forced, path) {
+    let (parser, format) = match choose_parser(runtime, parsers, &bytes, forced, path) {
         Ok(p) => p,
         Err(e) => return fail(record, e),
     };
@@ -234,10 +333,11 @@ impl PipelineRunner {
         let mut handles = Vec::with_capacity(n_inputs);
         for (i, input) in inputs.into_iter().enumerate() {
             let parsers = self.parsers.clone();
+            let runtime = self.runtime.clone();
             let forced = opts.format.clone();
             let path = input.path.clone();
             let handle = tokio::task::spawn_blocking(move || {
-                parse_one(&parsers, forced.as_deref(), i, input)
+                parse_one(&runtime, &parsers, forced.as_deref(), i, input)
             });
             handles.push((path, handle));
         }
@@ -340,24 +440,56 @@ impl PipelineRunner {
             suppressed: count(Action::Suppressed),
         };
 
-        let stages = self
-            .parsers
-            .iter()
-            .chain([&self.normalizer, &self.policy])
-            .map(|s| StageRecord {
-                name: s.name().to_string(),
-                kind: s.kind().as_str().to_string(),
-                source: self
-                    .sources
-                    .iter()
-                    .find(|(n, _)| n == s.name())
-                    .map(|(_, src)| src.clone())
-                    .unwrap_or_else(|| "embedded".into()),
-                sha256: s.sha256().to_string(),
-                verified_by: s.verification().to_string(),
-                capabilities: s.grants().iter().map(|c| c.to_string()).collect(),
-            })
-            .collect();
+        let source_of = |name: &str| {
+            self.sources
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, src)| src.clone())
+                .unwrap_or_else(|| "embedded".into())
+        };
+        let signer = |v: &Verification| match v {
+            Verification::Signed {
+                identity,
+                fingerprint,
+            } => Some(Signer {
+                identity: identity.clone(),
+                fingerprint: fingerprint.clone(),
+            }),
+            _ => None,
+        };
+        let record = |s: &LoadedStage| StageRecord {
+            name: s.name().to_string(),
+            kind: s.kind().as_str().to_string(),
+            source: source_of(s.name()),
+            sha256: s.sha256().to_string(),
+            version: s.manifest().map(|m| m.version.clone()),
+            verified_by: s.verification().to_string(),
+            signer: signer(s.verification()),
+            capabilities: s.grants().iter().map(|c| c.to_string()).collect(),
+            used: true,
+        };
+        let mut stages = Vec::new();
+        for slot in &self.parsers {
+            match slot.loaded.get() {
+                Some(Ok(stage)) => stages.push(record(stage)),
+                _ => {
+                    let v = &slot.verified;
+                    stages.push(StageRecord {
+                        name: v.name().to_string(),
+                        kind: v.kind().as_str().to_string(),
+                        source: slot.source.clone(),
+                        sha256: v.sha256().to_string(),
+                        version: v.manifest().map(|m| m.version.clone()),
+                        verified_by: v.verification().to_string(),
+                        signer: signer(v.verification()),
+                        capabilities: Vec::new(),
+                        used: false,
+                    });
+                }
+            }
+        }
+        stages.push(record(&self.normalizer));
+        stages.push(record(&self.policy));
 
         RunReport {
             schema_version: model::SCHEMA_VERSION.to_string(),

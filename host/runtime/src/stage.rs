@@ -1,6 +1,7 @@
 //! A loaded stage and its calls: one fresh `Store` per call, limits armed
 //! before any guest code runs, every result validated before it is returned.
 
+use cordon_manifest::plugin::PluginManifest;
 use cordon_manifest::{Capability, Limits, StageKind, StageSpec};
 use cordon_model as model;
 use std::collections::BTreeMap;
@@ -51,6 +52,7 @@ pub struct LoadedStage {
     engine: Engine,
     pre: StagePre,
     log_sink: LogSink,
+    manifest: Option<PluginManifest>,
 }
 
 impl std::fmt::Debug for LoadedStage {
@@ -73,14 +75,14 @@ impl LoadedStage {
         pre: StagePre,
         log_sink: LogSink,
     ) -> LoadedStage {
-        // Granted = what the pipeline grants ∩ the ceiling of the stage kind.
-        // (The plugin manifest's request joins this intersection once signed
-        // manifests exist.)
+        // Granted = what the pipeline grants ∩ the stage kind's ceiling ∩
+        // what the (signed) manifest requests ∩ the signer's ceiling.
+        let ceiling = component.capability_ceiling();
         let grants: Vec<Capability> = spec
             .capabilities
             .iter()
             .copied()
-            .filter(|c| spec.kind.ceiling().contains(c))
+            .filter(|c| ceiling.contains(c))
             .collect();
         LoadedStage {
             name: Arc::from(component.name()),
@@ -93,7 +95,13 @@ impl LoadedStage {
             engine,
             pre,
             log_sink,
+            manifest: component.manifest().cloned(),
         }
+    }
+
+    /// The plugin's manifest, when it has one.
+    pub fn manifest(&self) -> Option<&PluginManifest> {
+        self.manifest.as_ref()
     }
 
     /// Stage name.

@@ -4,7 +4,11 @@
 //! and the only constructors of that type are the verifiers in this module.
 //! There is no path from raw bytes to the compiler that skips a check.
 
-use cordon_manifest::StageKind;
+use cordon_manifest::component::{check_manifest, read_manifest};
+use cordon_manifest::plugin::PluginManifest;
+use cordon_manifest::{Capability, StageKind};
+use cordon_signing::TrustPolicy;
+use cordon_signing::plugin::{PluginFile, verify_plugin};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::sync::Arc;
@@ -34,14 +38,23 @@ pub enum Verification {
     /// Bytes supplied by the embedding application (tests, benchmarks) that
     /// matched a digest the caller pinned.
     CallerPin,
+    /// A plugin file whose SSHSIG signature verified and whose signer the
+    /// trust policy accepted.
+    Signed {
+        /// Signer identity from the trust policy.
+        identity: String,
+        /// Signer key fingerprint (`SHA256:...`).
+        fingerprint: String,
+    },
 }
 
 impl fmt::Display for Verification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Verification::EmbeddedPin => "embedded sha256 pin",
-            Verification::CallerPin => "caller sha256 pin",
-        })
+        match self {
+            Verification::EmbeddedPin => f.write_str("embedded sha256 pin"),
+            Verification::CallerPin => f.write_str("caller sha256 pin"),
+            Verification::Signed { .. } => f.write_str("signature + trust policy"),
+        }
     }
 }
 
@@ -54,6 +67,9 @@ pub struct VerifiedComponent {
     bytes: Arc<[u8]>,
     sha256: String,
     verification: Verification,
+    manifest: Option<PluginManifest>,
+    /// The most the signer allows; `None` = no signer ceiling.
+    ceiling: Option<Vec<Capability>>,
 }
 
 impl fmt::Debug for VerifiedComponent {
@@ -86,15 +102,51 @@ fn check_pin(name: &str, bytes: &[u8], expected: &str) -> Result<String, LoadErr
 }
 
 impl VerifiedComponent {
-    /// Verify an embedded plugin against the pin compiled into the binary.
+    /// Verify an embedded plugin against the pin compiled into the binary,
+    /// then read and check its manifest.
     pub fn verify_embedded(plugin: &EmbeddedPlugin) -> Result<VerifiedComponent, LoadError> {
         let sha256 = check_pin(plugin.name, plugin.bytes, plugin.sha256)?;
+        let manifest_err = |e| LoadError::Manifest {
+            stage: plugin.name.to_string(),
+            error: e,
+        };
+        let (manifest, iface) = read_manifest(plugin.bytes).map_err(manifest_err)?;
+        check_manifest(&manifest, &iface).map_err(manifest_err)?;
         Ok(VerifiedComponent {
             name: plugin.name.to_string(),
             kind: plugin.kind,
             bytes: Arc::from(plugin.bytes),
             sha256,
             verification: Verification::EmbeddedPin,
+            manifest: Some(manifest),
+            ceiling: None,
+        })
+    }
+
+    /// Verify a third-party plugin file: digest pin, trust policy present,
+    /// revocation, signature, manifest, scope, validity, rollback, capability
+    /// ceiling (see `cordon_signing::plugin`). `now` is Unix seconds.
+    pub fn verify_file(
+        stage: &str,
+        file: &PluginFile<'_>,
+        trust: Option<&TrustPolicy>,
+        now: i64,
+    ) -> Result<VerifiedComponent, LoadError> {
+        let verdict = verify_plugin(file, trust, now).map_err(|reason| LoadError::Rejected {
+            stage: stage.to_string(),
+            reason,
+        })?;
+        Ok(VerifiedComponent {
+            name: verdict.manifest.name.clone(),
+            kind: verdict.manifest.kind,
+            bytes: Arc::from(file.bytes),
+            sha256: verdict.digest,
+            verification: Verification::Signed {
+                identity: verdict.signer.identity.clone(),
+                fingerprint: verdict.signer.fingerprint.clone(),
+            },
+            ceiling: Some(verdict.signer.ceiling.clone()),
+            manifest: Some(verdict.manifest),
         })
     }
 
@@ -108,13 +160,38 @@ impl VerifiedComponent {
         expected_sha256: &str,
     ) -> Result<VerifiedComponent, LoadError> {
         let sha256 = check_pin(name, &bytes, expected_sha256)?;
+        // A manifest is read when present; caller-pinned bytes may lack one.
+        let manifest = read_manifest(&bytes).ok().map(|(m, _)| m);
         Ok(VerifiedComponent {
             name: name.to_string(),
             kind,
             bytes: Arc::from(bytes),
             sha256,
             verification: Verification::CallerPin,
+            manifest,
+            ceiling: None,
         })
+    }
+
+    /// The plugin's manifest, when it has one.
+    pub fn manifest(&self) -> Option<&PluginManifest> {
+        self.manifest.as_ref()
+    }
+
+    /// Capabilities this component may be granted at most: the stage kind's
+    /// ceiling ∩ what its manifest requests ∩ the signer's ceiling.
+    pub fn capability_ceiling(&self) -> Vec<Capability> {
+        self.kind
+            .ceiling()
+            .iter()
+            .copied()
+            .filter(|c| {
+                self.manifest
+                    .as_ref()
+                    .is_none_or(|m| m.capabilities.contains(c))
+            })
+            .filter(|c| self.ceiling.as_ref().is_none_or(|s| s.contains(c)))
+            .collect()
     }
 
     /// Stage name.

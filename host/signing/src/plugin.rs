@@ -1,0 +1,169 @@
+//! The whole check of a third-party plugin file, in one place, shared by
+//! `cordon verify` and `cordon run` (through the runtime's verifier).
+//!
+//! Order (cheapest and most decisive first, and nothing parsed that is not
+//! yet authenticated):
+//!
+//! 1. digest pin from the pipeline file, if any;
+//! 2. a trust policy exists (none = fail closed);
+//! 3. digest not revoked;
+//! 4. a signature exists and verifies (`sshsig::verify`: namespace, hash,
+//!    key type, weak key, `verify_strict`);
+//! 5. only now, the (signed) manifest is read and checked against the
+//!    component's real exports and imports, and against the stage kind the
+//!    pipeline uses it as;
+//! 6. the trust policy decides: key known and not revoked, validity window,
+//!    name and kind scope, rollback, capability ceiling.
+
+use cordon_manifest::StageKind;
+use cordon_manifest::component::{self, ComponentError, Interface};
+use cordon_manifest::plugin::PluginManifest;
+use sha2::{Digest, Sha256};
+
+use crate::sshsig::{self, SignatureError};
+use crate::trust::{Accepted, Rejection, TrustPolicy};
+
+/// Why a plugin file was refused. All of these mean "no" (exit 1 for
+/// `cordon verify`); none of them is an I/O error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PluginRejection {
+    /// The bytes do not match the pipeline's pin.
+    #[error("digest {actual} does not match the pinned {expected}")]
+    DigestMismatch {
+        /// The pin.
+        expected: String,
+        /// The actual digest.
+        actual: String,
+    },
+    /// No trust policy was given.
+    #[error(
+        "no trust policy: third-party plugins are refused unless a trust file (--trust) accepts their signer"
+    )]
+    NoTrustPolicy,
+    /// No signature file.
+    #[error("unsigned: no signature ({sig_path} does not exist)")]
+    Unsigned {
+        /// Where the signature was looked for.
+        sig_path: String,
+    },
+    /// The signature is bad.
+    #[error("{0}")]
+    Signature(#[from] SignatureError),
+    /// The manifest is missing, invalid or lies.
+    #[error("{0}")]
+    Manifest(#[from] ComponentError),
+    /// The pipeline uses it as another kind of stage.
+    #[error("the plugin is a {actual} stage; the pipeline uses it as a {expected} stage")]
+    WrongKind {
+        /// The pipeline's kind.
+        expected: StageKind,
+        /// The manifest's kind.
+        actual: StageKind,
+    },
+    /// The trust policy refused it.
+    #[error("{0}")]
+    Trust(#[from] Rejection),
+}
+
+impl PluginRejection {
+    /// Machine-readable reason, stable for `--json` output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PluginRejection::DigestMismatch { .. } => "digest-mismatch",
+            PluginRejection::NoTrustPolicy => "no-trust-policy",
+            PluginRejection::Unsigned { .. } => "unsigned",
+            PluginRejection::Signature(e) => match e {
+                SignatureError::Malformed(_) => "malformed-signature",
+                SignatureError::Version(_) => "unsupported-signature-version",
+                SignatureError::WrongNamespace { .. } => "wrong-namespace",
+                SignatureError::Reserved => "malformed-signature",
+                SignatureError::WrongHash { .. } => "wrong-hash-algorithm",
+                SignatureError::WrongKeyType { .. } => "wrong-key-type",
+                SignatureError::WeakKey => "weak-key",
+                SignatureError::BadSignature => "bad-signature",
+            },
+            PluginRejection::Manifest(e) => match e {
+                ComponentError::NotAComponent(_) => "not-a-component",
+                ComponentError::MissingManifest => "missing-manifest",
+                ComponentError::DuplicateManifest => "duplicate-manifest",
+                ComponentError::InvalidManifest(_) => "invalid-manifest",
+                ComponentError::Mismatch(_) => "manifest-mismatch",
+            },
+            PluginRejection::WrongKind { .. } => "wrong-kind",
+            PluginRejection::Trust(r) => r.code(),
+        }
+    }
+}
+
+/// A plugin file as found on disk.
+#[derive(Debug, Clone)]
+pub struct PluginFile<'a> {
+    /// The component bytes.
+    pub bytes: &'a [u8],
+    /// The detached signature (`PLUGIN.wasm.sig`), if the file exists.
+    pub signature: Option<&'a [u8]>,
+    /// Where the signature was looked for (for messages).
+    pub sig_path: &'a str,
+    /// Pin from the pipeline file (`sha256:<hex>`).
+    pub pin: Option<&'a str>,
+    /// The stage kind the pipeline uses it as.
+    pub expected_kind: Option<StageKind>,
+}
+
+/// An accepted plugin.
+#[derive(Debug, Clone)]
+pub struct PluginVerdict {
+    /// `sha256:<hex>` of the bytes.
+    pub digest: String,
+    /// Its (signed) manifest.
+    pub manifest: PluginManifest,
+    /// What the component really imports and exports.
+    pub interface: Interface,
+    /// Who signed it, and the capability ceiling they allow.
+    pub signer: Accepted,
+}
+
+/// `sha256:<hex>`.
+pub fn digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// Run every check on a plugin file. `now` is Unix seconds.
+pub fn verify_plugin(
+    file: &PluginFile<'_>,
+    trust: Option<&TrustPolicy>,
+    now: i64,
+) -> Result<PluginVerdict, PluginRejection> {
+    let digest = digest(file.bytes);
+    if let Some(pin) = file.pin
+        && !pin.eq_ignore_ascii_case(&digest)
+    {
+        return Err(PluginRejection::DigestMismatch {
+            expected: pin.to_string(),
+            actual: digest,
+        });
+    }
+    let trust = trust.ok_or(PluginRejection::NoTrustPolicy)?;
+    trust.check_digest(&digest)?;
+    let armoured = file.signature.ok_or_else(|| PluginRejection::Unsigned {
+        sig_path: file.sig_path.to_string(),
+    })?;
+    let signature = sshsig::verify(file.bytes, armoured)?;
+    let (manifest, interface) = component::read_manifest(file.bytes)?;
+    component::check_manifest(&manifest, &interface)?;
+    if let Some(expected) = file.expected_kind
+        && expected != manifest.kind
+    {
+        return Err(PluginRejection::WrongKind {
+            expected,
+            actual: manifest.kind,
+        });
+    }
+    let signer = trust.evaluate(&signature, &manifest, now)?;
+    Ok(PluginVerdict {
+        digest,
+        manifest,
+        interface,
+        signer,
+    })
+}

@@ -1,0 +1,696 @@
+//! The operator's trust policy: who may sign which plugins, with which
+//! capabilities, when; what is revoked; which versions are too old.
+//!
+//! Two file formats (chosen by file name):
+//!
+//! * `*.toml`: the full policy (see `policies/trust.toml`):
+//!
+//!   ```toml
+//!   [[signer]]
+//!   identity = "acme-security@example.com"
+//!   key = "ssh-ed25519 AAAAC3... acme"
+//!   plugins = ["parser-acme-*"]     # glob patterns (`*` and `?`) on plugin names
+//!   kinds = ["parser"]              # parser, normalizer, policy
+//!   capabilities = ["log"]          # the most this signer's plugins may get
+//!   valid_after = "2026-01-01"      # optional; YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ
+//!   valid_before = "2027-01-01"     # optional
+//!
+//!   [revoked]
+//!   keys = ["SHA256:..."]           # fingerprints (or full key lines)
+//!   digests = ["sha256:..."]        # plugin digests
+//!
+//!   [minimum_versions]
+//!   parser-acme-scan = "1.4.0"      # rollback protection
+//!   ```
+//!
+//! * anything else: an OpenSSH `allowed_signers` file
+//!   (`principals [options] ssh-ed25519 KEY [comment]`, options
+//!   `namespaces=`, `valid-after=`, `valid-before=`), read as unscoped
+//!   signers: any plugin name, any stage kind, capabilities up to the stage
+//!   kind's ceiling. A line whose `namespaces` excludes `cordon-plugin` does
+//!   not count.
+//!
+//! A policy with no usable signer fails closed: it is an error, not "trust
+//! nothing silently".
+
+use cordon_manifest::plugin::PluginManifest;
+use cordon_manifest::{Capability, StageKind};
+use serde::Deserialize;
+use ssh_key::PublicKey;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::sshsig::{NAMESPACE, VerifiedSignature, ed25519_bytes, fingerprint};
+use crate::time::{format_time, parse_openssh_time, parse_trust_time};
+
+/// Errors reading a trust file. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum TrustError {
+    /// Malformed file.
+    #[error("{file}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// What is wrong, with the line where known.
+        message: String,
+    },
+    /// No usable signer: fail closed.
+    #[error(
+        "{file}: the trust policy lists no usable signer; refusing to trust any plugin (fail closed)"
+    )]
+    Empty {
+        /// The file.
+        file: String,
+    },
+}
+
+/// One trusted signer and its scope.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    /// Who this is (an email, a team).
+    pub identity: String,
+    /// The public key.
+    pub key: PublicKey,
+    /// `SHA256:...`.
+    pub fingerprint: String,
+    /// Plugin name patterns it may sign.
+    pub plugins: Vec<String>,
+    /// Stage kinds it may sign.
+    pub kinds: Vec<StageKind>,
+    /// Capability ceiling; `None` = the stage kind's ceiling.
+    pub capabilities: Option<Vec<Capability>>,
+    /// Not valid before (Unix seconds).
+    pub valid_after: Option<i64>,
+    /// Not valid from (Unix seconds).
+    pub valid_before: Option<i64>,
+}
+
+/// A parsed trust policy.
+#[derive(Debug, Clone)]
+pub struct TrustPolicy {
+    /// The file it came from.
+    pub file: String,
+    /// Trusted signers.
+    pub signers: Vec<Signer>,
+    /// Revoked key fingerprints (`SHA256:...`).
+    pub revoked_keys: Vec<String>,
+    /// Revoked plugin digests (`sha256:...`).
+    pub revoked_digests: Vec<String>,
+    /// Minimum version per plugin name.
+    pub minimum_versions: BTreeMap<String, String>,
+}
+
+/// A plugin the trust policy accepted, and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// Signer identity.
+    pub identity: String,
+    /// Signer key fingerprint.
+    pub fingerprint: String,
+    /// The most the plugin may be granted (signer ceiling ∩ kind ceiling).
+    pub ceiling: Vec<Capability>,
+}
+
+/// Why the trust policy refused a plugin. Each is specific.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// The plugin digest is revoked.
+    #[error("plugin digest {digest} is revoked")]
+    RevokedDigest {
+        /// The digest.
+        digest: String,
+    },
+    /// The signer's key is revoked.
+    #[error("signing key {fingerprint} is revoked")]
+    RevokedKey {
+        /// The key.
+        fingerprint: String,
+    },
+    /// No signer in the policy has this key.
+    #[error("signing key {fingerprint} is not in the trust policy")]
+    UnknownKey {
+        /// The key.
+        fingerprint: String,
+    },
+    /// Before `valid_after`.
+    #[error("signing key {fingerprint} ({identity}) is not valid before {valid_after}")]
+    NotYetValid {
+        /// Identity.
+        identity: String,
+        /// The key.
+        fingerprint: String,
+        /// When it becomes valid.
+        valid_after: String,
+    },
+    /// At or after `valid_before`.
+    #[error("signing key {fingerprint} ({identity}) expired at {valid_before}")]
+    Expired {
+        /// Identity.
+        identity: String,
+        /// The key.
+        fingerprint: String,
+        /// When it expired.
+        valid_before: String,
+    },
+    /// The plugin name is outside the signer's scope.
+    #[error("{identity} may not sign plugin {plugin:?} (allowed: {patterns})")]
+    NameOutOfScope {
+        /// Identity.
+        identity: String,
+        /// Plugin name.
+        plugin: String,
+        /// Allowed patterns.
+        patterns: String,
+    },
+    /// The stage kind is outside the signer's scope.
+    #[error("{identity} may not sign {kind} stages (allowed: {kinds})")]
+    KindOutOfScope {
+        /// Identity.
+        identity: String,
+        /// Stage kind.
+        kind: StageKind,
+        /// Allowed kinds.
+        kinds: String,
+    },
+    /// Older than the minimum version.
+    #[error(
+        "plugin {plugin} {version} is older than the minimum version {minimum} (rollback refused)"
+    )]
+    Rollback {
+        /// Plugin name.
+        plugin: String,
+        /// Its version.
+        version: String,
+        /// The minimum.
+        minimum: String,
+    },
+    /// The manifest asks for more than the signer may grant.
+    #[error(
+        "plugin {plugin} requests capability `{capability}`, above the ceiling of {identity} ({ceiling})"
+    )]
+    AboveCeiling {
+        /// Plugin name.
+        plugin: String,
+        /// Identity.
+        identity: String,
+        /// The capability.
+        capability: Capability,
+        /// The ceiling.
+        ceiling: String,
+    },
+}
+
+impl Rejection {
+    /// Machine-readable reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::RevokedDigest { .. } => "revoked-digest",
+            Rejection::RevokedKey { .. } => "revoked-key",
+            Rejection::UnknownKey { .. } => "unknown-key",
+            Rejection::NotYetValid { .. } => "key-not-yet-valid",
+            Rejection::Expired { .. } => "key-expired",
+            Rejection::NameOutOfScope { .. } => "name-out-of-scope",
+            Rejection::KindOutOfScope { .. } => "kind-out-of-scope",
+            Rejection::Rollback { .. } => "rollback",
+            Rejection::AboveCeiling { .. } => "capability-above-ceiling",
+        }
+    }
+}
+
+/// Glob match with `*` (any run) and `?` (one char).
+pub fn glob(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// Compare two semantic versions (`1.2.3`, `1.2.3-rc.1`). Missing parts are
+/// 0; a pre-release sorts before its release. `None` when either is not a
+/// version.
+pub fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    fn parse(v: &str) -> Option<([u64; 3], Option<&str>)> {
+        let v = v.trim().trim_start_matches('v');
+        let v = v.split('+').next()?;
+        let (core, pre) = match v.split_once('-') {
+            Some((c, p)) => (c, Some(p)),
+            None => (v, None),
+        };
+        let mut out = [0u64; 3];
+        let parts: Vec<&str> = core.split('.').collect();
+        if parts.is_empty() || parts.len() > 3 {
+            return None;
+        }
+        for (i, p) in parts.iter().enumerate() {
+            out[i] = p.parse().ok()?;
+        }
+        Some((out, pre))
+    }
+    let (a, b) = (parse(a)?, parse(b)?);
+    Some(a.0.cmp(&b.0).then(match (a.1, b.1) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (Some(x), Some(y)) => x.cmp(y),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(default)]
+    signer: Vec<RawSigner>,
+    #[serde(default)]
+    revoked: RawRevoked,
+    #[serde(default)]
+    minimum_versions: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSigner {
+    identity: String,
+    key: String,
+    plugins: Vec<String>,
+    kinds: Vec<StageKind>,
+    #[serde(default)]
+    capabilities: Vec<Capability>,
+    valid_after: Option<String>,
+    valid_before: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRevoked {
+    #[serde(default)]
+    keys: Vec<String>,
+    #[serde(default)]
+    digests: Vec<String>,
+}
+
+fn revoked_key_fingerprint(entry: &str) -> Result<String, String> {
+    let entry = entry.trim();
+    if entry.starts_with("SHA256:") {
+        Ok(entry.to_string())
+    } else {
+        crate::keys::parse_public(entry).map(|k| fingerprint(&k))
+    }
+}
+
+fn split_options(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+    for c in s.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Split an allowed_signers line into whitespace-separated fields, keeping
+/// quoted option values (which may contain spaces) together.
+fn fields(line: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+impl TrustPolicy {
+    /// Parse a trust file; `file` names it (and picks the format: `*.toml` is
+    /// a trust policy, anything else an `allowed_signers` file).
+    pub fn parse(text: &str, file: &str) -> Result<TrustPolicy, TrustError> {
+        let policy = if file.ends_with(".toml") {
+            Self::parse_toml(text, file)?
+        } else {
+            Self::parse_allowed_signers(text, file)?
+        };
+        if policy.signers.is_empty() {
+            return Err(TrustError::Empty {
+                file: file.to_string(),
+            });
+        }
+        Ok(policy)
+    }
+
+    fn parse_toml(text: &str, file: &str) -> Result<TrustPolicy, TrustError> {
+        let invalid = |message: String| TrustError::Invalid {
+            file: file.to_string(),
+            message,
+        };
+        let raw: RawPolicy =
+            toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+        let mut signers = Vec::new();
+        for (i, s) in raw.signer.into_iter().enumerate() {
+            let at = |m: String| invalid(format!("signer[{i}] ({}): {m}", s.identity));
+            let key = crate::keys::parse_public(&s.key).map_err(at)?;
+            if s.plugins.is_empty() || s.kinds.is_empty() {
+                return Err(at("`plugins` and `kinds` must each name at least one entry (use \"*\" for any plugin)".into()));
+            }
+            let time = |v: &Option<String>, name: &str| -> Result<Option<i64>, TrustError> {
+                v.as_ref()
+                    .map(|t| {
+                        parse_trust_time(t).ok_or_else(|| {
+                            at(format!(
+                                "{name} {t:?} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"
+                            ))
+                        })
+                    })
+                    .transpose()
+            };
+            signers.push(Signer {
+                fingerprint: fingerprint(&key),
+                identity: s.identity.clone(),
+                key,
+                plugins: s.plugins.clone(),
+                kinds: s.kinds.clone(),
+                capabilities: Some(s.capabilities.clone()),
+                valid_after: time(&s.valid_after, "valid_after")?,
+                valid_before: time(&s.valid_before, "valid_before")?,
+            });
+        }
+        let mut revoked_keys = Vec::new();
+        for k in &raw.revoked.keys {
+            revoked_keys.push(
+                revoked_key_fingerprint(k).map_err(|e| invalid(format!("revoked.keys: {e}")))?,
+            );
+        }
+        for d in &raw.revoked.digests {
+            let hex = d.strip_prefix("sha256:").unwrap_or("");
+            if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(invalid(format!(
+                    "revoked.digests: {d:?} is not sha256:<64 hex digits>"
+                )));
+            }
+        }
+        for (name, v) in &raw.minimum_versions {
+            if compare_versions(v, v).is_none() {
+                return Err(invalid(format!(
+                    "minimum_versions.{name}: {v:?} is not a version"
+                )));
+            }
+        }
+        Ok(TrustPolicy {
+            file: file.to_string(),
+            signers,
+            revoked_keys,
+            revoked_digests: raw
+                .revoked
+                .digests
+                .iter()
+                .map(|d| d.to_ascii_lowercase())
+                .collect(),
+            minimum_versions: raw.minimum_versions,
+        })
+    }
+
+    fn parse_allowed_signers(text: &str, file: &str) -> Result<TrustPolicy, TrustError> {
+        let mut signers = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let invalid = |m: String| TrustError::Invalid {
+                file: file.to_string(),
+                message: format!("line {}: {m}", n + 1),
+            };
+            let f = fields(line);
+            let is_key_type =
+                |s: &str| s.starts_with("ssh-") || s.starts_with("ecdsa-") || s.starts_with("sk-");
+            let (principals, options, key_at) = match f.as_slice() {
+                [p, t, ..] if is_key_type(t) => (p.clone(), None, 1),
+                [p, o, t, ..] if is_key_type(t) => (p.clone(), Some(o.clone()), 2),
+                _ => {
+                    return Err(invalid(
+                        "expected `principals [options] ssh-ed25519 KEY`".into(),
+                    ));
+                }
+            };
+            let key_line = f[key_at..].join(" ");
+            let key = crate::keys::parse_public(&key_line).map_err(invalid)?;
+            let (mut valid_after, mut valid_before, mut for_us) = (None, None, true);
+            for opt in options.as_deref().map(split_options).unwrap_or_default() {
+                let (name, value) = opt.split_once('=').unwrap_or((opt.as_str(), ""));
+                match name.to_ascii_lowercase().as_str() {
+                    "namespaces" => {
+                        for_us = value.split(',').any(|ns| glob(ns.trim(), NAMESPACE));
+                    }
+                    "valid-after" => {
+                        valid_after = Some(parse_openssh_time(value).ok_or_else(|| {
+                            invalid(format!(
+                                "valid-after {value:?} is not YYYYMMDD[HHMM[SS]][Z]"
+                            ))
+                        })?);
+                    }
+                    "valid-before" => {
+                        valid_before = Some(parse_openssh_time(value).ok_or_else(|| {
+                            invalid(format!(
+                                "valid-before {value:?} is not YYYYMMDD[HHMM[SS]][Z]"
+                            ))
+                        })?);
+                    }
+                    "cert-authority" => {
+                        return Err(invalid("cert-authority lines are not supported; list the signing keys themselves".into()));
+                    }
+                    other => return Err(invalid(format!("unknown option {other:?}"))),
+                }
+            }
+            if !for_us {
+                continue;
+            }
+            signers.push(Signer {
+                fingerprint: fingerprint(&key),
+                identity: principals,
+                key,
+                plugins: vec!["*".into()],
+                kinds: vec![StageKind::Parser, StageKind::Normalizer, StageKind::Policy],
+                capabilities: None,
+                valid_after,
+                valid_before,
+            });
+        }
+        Ok(TrustPolicy {
+            file: file.to_string(),
+            signers,
+            revoked_keys: Vec::new(),
+            revoked_digests: Vec::new(),
+            minimum_versions: BTreeMap::new(),
+        })
+    }
+
+    /// Whether a plugin digest is revoked. Checked before anything else.
+    pub fn check_digest(&self, digest: &str) -> Result<(), Rejection> {
+        if self
+            .revoked_digests
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(digest))
+        {
+            return Err(Rejection::RevokedDigest {
+                digest: digest.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Decide about a plugin whose signature verified: key known and not
+    /// revoked, validity window, scope (name and kind), rollback, capability
+    /// ceiling. `now` is Unix seconds.
+    pub fn evaluate(
+        &self,
+        signature: &VerifiedSignature,
+        manifest: &PluginManifest,
+        now: i64,
+    ) -> Result<Accepted, Rejection> {
+        if self.revoked_keys.contains(&signature.fingerprint) {
+            return Err(Rejection::RevokedKey {
+                fingerprint: signature.fingerprint.clone(),
+            });
+        }
+        let key = ed25519_bytes(signature.key.key_data());
+        let candidates: Vec<&Signer> = self
+            .signers
+            .iter()
+            .filter(|s| key.is_some() && ed25519_bytes(s.key.key_data()) == key)
+            .collect();
+        if candidates.is_empty() {
+            return Err(Rejection::UnknownKey {
+                fingerprint: signature.fingerprint.clone(),
+            });
+        }
+        let mut first_err = None;
+        for s in candidates {
+            match self.evaluate_signer(s, manifest, now) {
+                Ok(a) => return Ok(a),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_err.unwrap_or_else(|| Rejection::UnknownKey {
+            fingerprint: signature.fingerprint.clone(),
+        }))
+    }
+
+    fn evaluate_signer(
+        &self,
+        s: &Signer,
+        m: &PluginManifest,
+        now: i64,
+    ) -> Result<Accepted, Rejection> {
+        if let Some(after) = s.valid_after
+            && now < after
+        {
+            return Err(Rejection::NotYetValid {
+                identity: s.identity.clone(),
+                fingerprint: s.fingerprint.clone(),
+                valid_after: format_time(after),
+            });
+        }
+        if let Some(before) = s.valid_before
+            && now >= before
+        {
+            return Err(Rejection::Expired {
+                identity: s.identity.clone(),
+                fingerprint: s.fingerprint.clone(),
+                valid_before: format_time(before),
+            });
+        }
+        if !s.plugins.iter().any(|p| glob(p, &m.name)) {
+            return Err(Rejection::NameOutOfScope {
+                identity: s.identity.clone(),
+                plugin: m.name.clone(),
+                patterns: s.plugins.join(", "),
+            });
+        }
+        if !s.kinds.contains(&m.kind) {
+            return Err(Rejection::KindOutOfScope {
+                identity: s.identity.clone(),
+                kind: m.kind,
+                kinds: s
+                    .kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        if let Some(min) = self.minimum_versions.get(&m.name)
+            && compare_versions(&m.version, min) != Some(std::cmp::Ordering::Greater)
+            && compare_versions(&m.version, min) != Some(std::cmp::Ordering::Equal)
+        {
+            return Err(Rejection::Rollback {
+                plugin: m.name.clone(),
+                version: m.version.clone(),
+                minimum: min.clone(),
+            });
+        }
+        let ceiling: Vec<Capability> = m
+            .kind
+            .ceiling()
+            .iter()
+            .copied()
+            .filter(|c| s.capabilities.as_ref().is_none_or(|caps| caps.contains(c)))
+            .collect();
+        if let Some(c) = m.capabilities.iter().find(|c| !ceiling.contains(c)) {
+            return Err(Rejection::AboveCeiling {
+                plugin: m.name.clone(),
+                identity: s.identity.clone(),
+                capability: *c,
+                ceiling: if ceiling.is_empty() {
+                    "none".into()
+                } else {
+                    ceiling
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            });
+        }
+        Ok(Accepted {
+            identity: s.identity.clone(),
+            fingerprint: s.fingerprint.clone(),
+            ceiling,
+        })
+    }
+}
+
+impl fmt::Display for Accepted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.identity, self.fingerprint)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob("parser-*", "parser-trivy"));
+        assert!(glob("*", "anything"));
+        assert!(glob("p?rser-*-x", "parser-a-b-x"));
+        assert!(!glob("parser-*", "policy-x"));
+        assert!(!glob("parser-trivy", "parser-trivy2"));
+    }
+
+    #[test]
+    fn versions() {
+        use std::cmp::Ordering::*;
+        assert_eq!(compare_versions("1.4.0", "1.10.0"), Some(Less));
+        assert_eq!(compare_versions("2.0.0-rc.1", "2.0.0"), Some(Less));
+        assert_eq!(compare_versions("1.2", "1.2.0"), Some(Equal));
+        assert_eq!(compare_versions("x", "1"), None);
+    }
+
+    #[test]
+    fn empty_files_fail_closed() {
+        for (text, file) in [
+            ("", "trust.toml"),
+            ("# nothing\n", "allowed_signers"),
+            ("[revoked]\ndigests=[]\n", "t.toml"),
+        ] {
+            assert!(
+                matches!(
+                    TrustPolicy::parse(text, file),
+                    Err(TrustError::Empty { .. })
+                ),
+                "{file}: {text:?}"
+            );
+        }
+    }
+}
