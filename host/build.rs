@@ -46,6 +46,17 @@ fn main() {
         .unwrap_or_else(|| root.join("target"))
         .join("plugins");
 
+    // CORDON_PLUGINS_PREBUILT=1: use the components already in the target
+    // dir instead of building them (packagers that build plugins separately;
+    // developers iterating on the host only).
+    println!("cargo:rerun-if-env-changed=CORDON_PLUGINS_PREBUILT");
+    if env::var_os("CORDON_PLUGINS_PREBUILT").is_none() {
+        build_plugins(&plugins, &target_dir);
+    }
+    package(&plugins, &target_dir);
+}
+
+fn build_plugins(plugins: &Path, target_dir: &Path) {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&plugins)
@@ -57,7 +68,7 @@ fn main() {
             "wasm32-wasip2",
         ])
         .arg("--target-dir")
-        .arg(&target_dir);
+        .arg(target_dir);
     if env::var_os("CI").is_some() {
         cmd.arg("--locked");
     }
@@ -88,6 +99,11 @@ fn main() {
         panic!("building the stage plugins (plugins/) for wasm32-wasip2 failed:\n{stderr}{hint}");
     }
 
+}
+
+/// Embed each plugin's manifest, write the packaged components, and
+/// generate the table of embedded ones.
+fn package(plugins: &Path, target_dir: &Path) {
     let wasm_dir = target_dir.join("wasm32-wasip2").join("release");
     let packaged = target_dir.join("packaged");
     fs::create_dir_all(&packaged).expect("creating the packaged plugin dir");
@@ -98,7 +114,7 @@ fn main() {
         "/// First-party stage components, embedded with the SHA-256 pin recorded at build time.\n\
          pub static EMBEDDED: &[cordon_runtime::EmbeddedPlugin] = &[\n",
     );
-    for crate_dir in plugin_crates(&plugins) {
+    for crate_dir in plugin_crates(plugins) {
         let Some(manifest) = plugin_manifest(&crate_dir, &host_version, &repository) else {
             continue;
         };

@@ -60,7 +60,7 @@ fn main() {
     let report_path = largest_sarif();
     let report = std::fs::read(&report_path).expect("read report");
     let wasm_dir = PathBuf::from(env!("CORDON_PLUGIN_WASM_DIR"));
-    let component = std::fs::read(wasm_dir.join("parser_sarif.wasm")).expect("parser_sarif.wasm");
+    let component = std::fs::read(wasm_dir.join("parser-sarif.wasm")).expect("parser-sarif.wasm");
     let pin = sha256_digest(&component);
     let spec = StageSpec {
         kind: StageKind::Parser,

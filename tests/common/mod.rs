@@ -12,7 +12,15 @@ pub fn wasm_dir() -> PathBuf {
     PathBuf::from(env!("CORDON_PLUGIN_WASM_DIR"))
 }
 
-/// Read a built component by file stem (`hostile`, `parser_sarif`, ...).
+/// `PLUGIN.wasm.sig` next to a plugin.
+pub fn sig_path(plugin: &Path) -> PathBuf {
+    let mut s = plugin.as_os_str().to_owned();
+    s.push(".sig");
+    PathBuf::from(s)
+}
+
+/// Read a packaged component (manifest embedded) by plugin name (`hostile`,
+/// `parser-sarif`, ...).
 pub fn component_bytes(stem: &str) -> Vec<u8> {
     let path = wasm_dir().join(format!("{stem}.wasm"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
