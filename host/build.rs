@@ -98,7 +98,6 @@ fn build_plugins(plugins: &Path, target_dir: &Path) {
         };
         panic!("building the stage plugins (plugins/) for wasm32-wasip2 failed:\n{stderr}{hint}");
     }
-
 }
 
 /// Embed each plugin's manifest, write the packaged components, and

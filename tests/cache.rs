@@ -19,9 +19,13 @@ fn runtime(cache: &Path) -> Runtime {
 fn load(rt: &Runtime) -> LoadedStage {
     let bytes = common::component_bytes("parser-sarif");
     let pin = sha256_digest(&bytes);
-    let v = VerifiedComponent::verify_pinned("parser-sarif", StageKind::Parser, bytes, &pin).expect("pin");
-    rt.load(v, &common::spec(StageKind::Parser, &[Capability::Log], Limits::default()))
-        .expect("loads")
+    let v = VerifiedComponent::verify_pinned("parser-sarif", StageKind::Parser, bytes, &pin)
+        .expect("pin");
+    rt.load(
+        v,
+        &common::spec(StageKind::Parser, &[Capability::Log], Limits::default()),
+    )
+    .expect("loads")
 }
 
 fn stats(rt: &Runtime) -> (u64, u64, u64) {
@@ -56,7 +60,10 @@ fn authentic_entries_hit_and_bad_ones_are_recompiled() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(cache.join("cache.key")).expect("key").permissions().mode();
+        let mode = std::fs::metadata(cache.join("cache.key"))
+            .expect("key")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600, "the cache key is private");
     }
 
@@ -71,10 +78,18 @@ fn authentic_entries_hit_and_bad_ones_are_recompiled() {
     std::fs::write(&path, &bytes).expect("poison");
     let rt = runtime(&cache);
     works(&load(&rt));
-    assert_eq!(stats(&rt), (0, 0, 1), "poisoned entry rejected and recompiled");
+    assert_eq!(
+        stats(&rt),
+        (0, 0, 1),
+        "poisoned entry rejected and recompiled"
+    );
     let rt = runtime(&cache);
     works(&load(&rt));
-    assert_eq!(stats(&rt), (1, 0, 0), "the recompiled entry was stored again");
+    assert_eq!(
+        stats(&rt),
+        (1, 0, 0),
+        "the recompiled entry was stored again"
+    );
 
     // Truncated, and shorter than a tag.
     for len in [n - 100, 10] {
@@ -101,5 +116,8 @@ fn corrupt_key_is_a_clear_error() {
     std::fs::write(dir.path().join("cache.key"), b"short").expect("write");
     let mut rt = Runtime::new(Arc::new(|_, _, _| {})).expect("runtime");
     let err = rt.enable_cache(dir.path()).expect_err("bad key");
-    assert!(err.to_string().contains("is corrupt (expected 32 bytes)"), "{err}");
+    assert!(
+        err.to_string().contains("is corrupt (expected 32 bytes)"),
+        "{err}"
+    );
 }

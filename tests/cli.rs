@@ -117,13 +117,23 @@ fn findings_carry_the_contract_fields() {
             .as_str()
             .is_some_and(|s| s.starts_with("sha256:") && s.len() == 71)
     }));
-    // Every stage is recorded with its digest and how it was verified.
+    // Every stage is recorded with its digest and how it was verified; of
+    // the embedded parsers only the one an input needed was compiled.
     let stages = j["stages"].as_array().expect("stages");
-    assert_eq!(stages.len(), 3);
-    assert!(
-        stages
-            .iter()
-            .all(|s| s["verified_by"] == "embedded sha256 pin")
+    assert!(stages.iter().all(|s| {
+        s["verified_by"] == "embedded sha256 pin"
+            && s["sha256"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("sha256:"))
+    }));
+    let used: Vec<&str> = stages
+        .iter()
+        .filter(|s| s["used"] == true)
+        .map(|s| s["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        used,
+        ["parser-sarif", "normalizer-default", "policy-threshold"]
     );
 }
 
@@ -380,7 +390,8 @@ fn configuration_errors_name_the_file() {
     );
     assert!(r.json.is_none(), "nothing ran, nothing written");
 
-    // A plugin file cannot be loaded without signature verification.
+    // A plugin file cannot be loaded without a trust policy, even when it
+    // exists and is signed.
     std::fs::write(&pipeline, "name = \"x\"\n[[parsers]]\nplugin = \"evil.wasm\"\n[normalizer]\nplugin = \"embedded:normalizer-default\"\n[policy]\nplugin = \"embedded:policy-threshold\"\nrules = \"r.toml\"\n").expect("write");
     std::fs::write(
         dir.path().join("r.toml"),
@@ -398,8 +409,28 @@ fn configuration_errors_name_the_file() {
     );
     assert_eq!(r.code, 2);
     assert!(
+        r.stderr.contains("evil.wasm: No such file or directory"),
+        "{}",
         r.stderr
-            .contains("evil.wasm is a plugin file; third-party plugins must be signed"),
+    );
+    std::fs::write(
+        dir.path().join("evil.wasm"),
+        common::component_bytes("hostile"),
+    )
+    .expect("write");
+    let r = cordon(
+        &[
+            "run",
+            "--pipeline",
+            path(&pipeline),
+            path(&fixture("sarif/clean.sarif")),
+        ],
+        dir.path(),
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("evil.wasm: plugin refused: no trust policy"),
         "{}",
         r.stderr
     );
@@ -448,15 +479,26 @@ fn format_can_be_forced() {
         &[
             "run",
             "--format",
-            "trivy",
+            "sarif-2.1.0",
+            path(&fixture("sarif/clean.sarif")),
+        ],
+        dir.path(),
+    );
+    assert_eq!(r.code, 0, "a format name selects its parser: {}", r.stderr);
+    let r = cordon(
+        &[
+            "run",
+            "--format",
+            "nosuch",
             path(&fixture("sarif/clean.sarif")),
         ],
         dir.path(),
     );
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr
-            .contains("--format \"trivy\" names no parser in the pipeline (parsers: parser-sarif)"),
+        r.stderr.contains(
+            "--format \"nosuch\" names no parser or format in the pipeline (parsers: parser-"
+        ),
         "{}",
         r.stderr
     );
@@ -471,10 +513,10 @@ fn unrecognised_report_names_the_parsers_tried() {
     assert_eq!(r.code, 2);
     let j = r.json.expect("written");
     assert_eq!(j["errors"][0]["kind"], "unrecognised-format");
+    let msg = j["errors"][0]["message"].as_str().expect("message");
     assert!(
-        j["errors"][0]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("tried: parser-sarif"))
+        msg.contains("formats tried: ") && msg.contains("sarif-2.1.0"),
+        "{msg}"
     );
 }
 

@@ -31,6 +31,7 @@ fn type_ok(t: &str, v: &Value) -> bool {
         "string" => v.is_string(),
         "integer" => v.is_u64() || v.is_i64(),
         "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
         other => panic!("schema type {other} not supported by this check"),
     }
 }

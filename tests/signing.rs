@@ -33,9 +33,22 @@ struct Lab {
 impl Lab {
     fn new() -> Lab {
         let dir = tempfile::tempdir().expect("tmp");
-        let out = cordon(&["keygen", "--out", s(&dir.path().join("key")), "--comment", "acme@example.com"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let pubkey = String::from_utf8(out.stdout).expect("utf-8").trim().to_string();
+        let out = cordon(&[
+            "keygen",
+            "--out",
+            s(&dir.path().join("key")),
+            "--comment",
+            "acme@example.com",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pubkey = String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_string();
         Lab { dir, pubkey }
     }
 
@@ -52,7 +65,11 @@ impl Lab {
 
     fn sign(&self, plugin: &Path) {
         let out = cordon(&["sign", "--key", s(&self.path("key")), s(plugin), "--force"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// A trust.toml with one signer entry (extra TOML lines appended).
@@ -84,7 +101,11 @@ impl Lab {
 
     fn rejected_with(&self, trust: &Path, plugin: &Path, code: &str) -> Value {
         let (exit, doc) = self.verify(trust, plugin);
-        assert_eq!((exit, doc["verdict"].as_str()), (1, Some("rejected")), "{doc}");
+        assert_eq!(
+            (exit, doc["verdict"].as_str()),
+            (1, Some("rejected")),
+            "{doc}"
+        );
         assert_eq!(doc["reason"]["code"], code, "{doc}");
         doc
     }
@@ -145,7 +166,13 @@ fn accepted_plugin_and_stable_json() {
     // The human output names identity, fingerprint, plugin, digest, verdict.
     let out = cordon(&["verify", "--trust", s(&trust), s(&plugin)]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in ["acme@example.com", fingerprint.as_str(), "parser-sarif 0.1.0", digest.as_str(), "verdict:    ACCEPTED"] {
+    for needle in [
+        "acme@example.com",
+        fingerprint.as_str(),
+        "parser-sarif 0.1.0",
+        digest.as_str(),
+        "verdict:    ACCEPTED",
+    ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
 }
@@ -160,12 +187,20 @@ fn unsigned_unknown_key_and_flipped_bytes() {
     lab.sign(&plugin);
     let other = Lab::new();
     let doc = other.rejected_with(&other.default_trust(), &plugin, "unknown-key");
-    assert!(doc["signer"]["fingerprint"].as_str().is_some_and(|f| f.starts_with("SHA256:")));
+    assert!(
+        doc["signer"]["fingerprint"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("SHA256:"))
+    );
 
     // One flipped byte anywhere in the file: header, code, manifest, end.
     let bytes = std::fs::read(&plugin).expect("read");
     let sig = std::fs::read(common::sig_path(&plugin)).expect("sig");
-    let policy = TrustPolicy::parse(&std::fs::read_to_string(&trust).expect("trust"), "trust.toml").expect("policy");
+    let policy = TrustPolicy::parse(
+        &std::fs::read_to_string(&trust).expect("trust"),
+        "trust.toml",
+    )
+    .expect("policy");
     let manifest_at = bytes
         .windows(b"cordon-manifest".len())
         .position(|w| w == b"cordon-manifest")
@@ -175,8 +210,15 @@ fn unsigned_unknown_key_and_flipped_bytes() {
     for i in positions {
         let mut m = bytes.clone();
         m[i] ^= 0x20;
-        let file = PluginFile { bytes: &m, signature: Some(&sig), sig_path: "p.wasm.sig", pin: None, expected_kind: None };
-        let err = verify_plugin(&file, Some(&policy), cordon_signing::time::now()).expect_err("flipped");
+        let file = PluginFile {
+            bytes: &m,
+            signature: Some(&sig),
+            sig_path: "p.wasm.sig",
+            pin: None,
+            expected_kind: None,
+        };
+        let err =
+            verify_plugin(&file, Some(&policy), cordon_signing::time::now()).expect_err("flipped");
         assert_eq!(err.code(), "bad-signature", "byte {i}: {err}");
     }
     // Through the CLI once.
@@ -201,7 +243,8 @@ fn truncated_padded_and_foreign_signatures() {
     lab.rejected_with(&trust, &plugin, "malformed-signature");
     // Padding inside the armour (extra bytes after the SSHSIG blob).
     let body: String = sig.lines().filter(|l| !l.starts_with("-----")).collect();
-    let padded = format!("-----BEGIN SSH SIGNATURE-----\n{body}AAAA\n-----END SSH SIGNATURE-----\n");
+    let padded =
+        format!("-----BEGIN SSH SIGNATURE-----\n{body}AAAA\n-----END SSH SIGNATURE-----\n");
     std::fs::write(&sig_file, padded).expect("pad inside");
     lab.rejected_with(&trust, &plugin, "malformed-signature");
 
@@ -210,18 +253,48 @@ fn truncated_padded_and_foreign_signatures() {
     }
     // Made by OpenSSH for another namespace, and with another hash.
     let sk = lab.path("sk");
-    let keygen = Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-C", "acme@example.com", "-f", s(&sk)]).status().expect("ssh-keygen");
+    let keygen = Command::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "acme@example.com",
+            "-f",
+            s(&sk),
+        ])
+        .status()
+        .expect("ssh-keygen");
     assert!(keygen.success());
     let pubkey = std::fs::read_to_string(lab.path("sk.pub")).expect("pub");
     let trust = lab.path("ssh.allowed_signers");
     std::fs::write(&trust, format!("acme@example.com {pubkey}")).expect("write");
-    for (ns, hash, code) in [("file", "sha512", "wrong-namespace"), ("cordon-plugin", "sha256", "wrong-hash-algorithm")] {
+    for (ns, hash, code) in [
+        ("file", "sha512", "wrong-namespace"),
+        ("cordon-plugin", "sha256", "wrong-hash-algorithm"),
+    ] {
         let _ = std::fs::remove_file(&sig_file);
         let st = Command::new("ssh-keygen")
-            .args(["-Y", "sign", "-f", s(&sk), "-n", ns, "-O", &format!("hashalg={hash}"), s(&plugin)])
+            .args([
+                "-Y",
+                "sign",
+                "-f",
+                s(&sk),
+                "-n",
+                ns,
+                "-O",
+                &format!("hashalg={hash}"),
+                s(&plugin),
+            ])
             .output()
             .expect("ssh-keygen sign");
-        assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
         lab.rejected_with(&trust, &plugin, code);
     }
 }
@@ -236,24 +309,69 @@ fn openssh_interop_both_ways() {
     // cordon signs, ssh-keygen verifies.
     lab.sign(&plugin);
     let allowed = lab.path("allowed_signers");
-    std::fs::write(&allowed, format!("acme@example.com namespaces=\"cordon-plugin\" {}\n", lab.pubkey)).expect("write");
+    std::fs::write(
+        &allowed,
+        format!(
+            "acme@example.com namespaces=\"cordon-plugin\" {}\n",
+            lab.pubkey
+        ),
+    )
+    .expect("write");
     let out = Command::new("ssh-keygen")
-        .args(["-Y", "verify", "-f", s(&allowed), "-I", "acme@example.com", "-n", "cordon-plugin", "-s"])
+        .args([
+            "-Y",
+            "verify",
+            "-f",
+            s(&allowed),
+            "-I",
+            "acme@example.com",
+            "-n",
+            "cordon-plugin",
+            "-s",
+        ])
         .arg(common::sig_path(&plugin))
         .stdin(std::fs::File::open(&plugin).expect("open"))
         .output()
         .expect("ssh-keygen verify");
-    assert!(out.status.success(), "ssh-keygen rejected cordon's signature: {}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Good \"cordon-plugin\" signature for acme@example.com"));
+    assert!(
+        out.status.success(),
+        "ssh-keygen rejected cordon's signature: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("Good \"cordon-plugin\" signature for acme@example.com")
+    );
 
     // ssh-keygen signs, cordon verifies (with the same allowed_signers file).
     let sk = lab.path("sk");
-    assert!(Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-C", "bob", "-f", s(&sk)]).status().expect("keygen").success());
+    assert!(
+        Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "bob", "-f", s(&sk)])
+            .status()
+            .expect("keygen")
+            .success()
+    );
     std::fs::remove_file(common::sig_path(&plugin)).expect("rm sig");
-    let out = Command::new("ssh-keygen").args(["-Y", "sign", "-f", s(&sk), "-n", "cordon-plugin", s(&plugin)]).output().expect("sign");
+    let out = Command::new("ssh-keygen")
+        .args([
+            "-Y",
+            "sign",
+            "-f",
+            s(&sk),
+            "-n",
+            "cordon-plugin",
+            s(&plugin),
+        ])
+        .output()
+        .expect("sign");
     assert!(out.status.success());
     let bob = std::fs::read_to_string(lab.path("sk.pub")).expect("pub");
-    std::fs::write(&allowed, format!("bob@example.com,bob namespaces=\"cordon-plugin\",valid-after=\"20200101\" {bob}")).expect("write");
+    std::fs::write(
+        &allowed,
+        format!("bob@example.com,bob namespaces=\"cordon-plugin\",valid-after=\"20200101\" {bob}"),
+    )
+    .expect("write");
     let (exit, doc) = lab.verify(&allowed, &plugin);
     assert_eq!(exit, 0, "{doc}");
     assert_eq!(doc["signer"]["identity"], "bob@example.com,bob");
@@ -271,24 +389,65 @@ fn scope_validity_revocation_rollback_and_ceiling() {
     lab.sign(&plugin);
     let all = "kinds = [\"parser\", \"normalizer\", \"policy\"]\ncapabilities = [\"log\"]";
     let digest = cordon_signing::plugin::digest(&std::fs::read(&plugin).expect("read"));
-    let fingerprint = cordon_signing::sshsig::fingerprint(&cordon_signing::keys::parse_public(&lab.pubkey).expect("key"));
+    let fingerprint = cordon_signing::sshsig::fingerprint(
+        &cordon_signing::keys::parse_public(&lab.pubkey).expect("key"),
+    );
     let cases: Vec<(String, String, &str)> = vec![
-        (format!("plugins = [\"acme-*\"]\n{all}"), String::new(), "name-out-of-scope"),
-        ("plugins = [\"*\"]\nkinds = [\"policy\"]\ncapabilities = [\"log\"]".into(), String::new(), "kind-out-of-scope"),
-        (format!("plugins = [\"*\"]\n{all}\nvalid_before = \"2020-01-01\""), String::new(), "key-expired"),
-        (format!("plugins = [\"*\"]\n{all}\nvalid_after = \"2999-01-01\""), String::new(), "key-not-yet-valid"),
-        (format!("plugins = [\"*\"]\n{all}"), format!("[revoked]\nkeys = [\"{fingerprint}\"]"), "revoked-key"),
-        (format!("plugins = [\"*\"]\n{all}"), format!("[revoked]\ndigests = [\"{digest}\"]"), "revoked-digest"),
-        (format!("plugins = [\"*\"]\n{all}"), "[minimum_versions]\nparser-sarif = \"0.2.0\"".into(), "rollback"),
-        ("plugins = [\"*\"]\nkinds = [\"parser\"]\ncapabilities = []".into(), String::new(), "capability-above-ceiling"),
+        (
+            format!("plugins = [\"acme-*\"]\n{all}"),
+            String::new(),
+            "name-out-of-scope",
+        ),
+        (
+            "plugins = [\"*\"]\nkinds = [\"policy\"]\ncapabilities = [\"log\"]".into(),
+            String::new(),
+            "kind-out-of-scope",
+        ),
+        (
+            format!("plugins = [\"*\"]\n{all}\nvalid_before = \"2020-01-01\""),
+            String::new(),
+            "key-expired",
+        ),
+        (
+            format!("plugins = [\"*\"]\n{all}\nvalid_after = \"2999-01-01\""),
+            String::new(),
+            "key-not-yet-valid",
+        ),
+        (
+            format!("plugins = [\"*\"]\n{all}"),
+            format!("[revoked]\nkeys = [\"{fingerprint}\"]"),
+            "revoked-key",
+        ),
+        (
+            format!("plugins = [\"*\"]\n{all}"),
+            format!("[revoked]\ndigests = [\"{digest}\"]"),
+            "revoked-digest",
+        ),
+        (
+            format!("plugins = [\"*\"]\n{all}"),
+            "[minimum_versions]\nparser-sarif = \"0.2.0\"".into(),
+            "rollback",
+        ),
+        (
+            "plugins = [\"*\"]\nkinds = [\"parser\"]\ncapabilities = []".into(),
+            String::new(),
+            "capability-above-ceiling",
+        ),
     ];
     for (signer, rest, code) in cases {
         let trust = lab.trust(&signer, &rest);
         let doc = lab.rejected_with(&trust, &plugin, code);
-        assert!(doc["reason"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            doc["reason"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
     }
     // The boundary of rollback: equal to the minimum is fine.
-    let trust = lab.trust(&format!("plugins = [\"*\"]\n{all}"), "[minimum_versions]\nparser-sarif = \"0.1.0\"");
+    let trust = lab.trust(
+        &format!("plugins = [\"*\"]\n{all}"),
+        "[minimum_versions]\nparser-sarif = \"0.1.0\"",
+    );
     assert_eq!(lab.verify(&trust, &plugin).0, 0);
 }
 
@@ -302,8 +461,11 @@ fn manifest_edits_break_the_signature_and_lies_are_caught() {
     // old signature.
     let bytes = std::fs::read(&plugin).expect("read");
     let (mut escalated, _) = cordon_manifest::component::read_manifest(&bytes).expect("manifest");
-    escalated.capabilities.push(cordon_manifest::Capability::Config);
-    let edited = cordon_manifest::component::embed_manifest(&strip_manifest(&bytes), &escalated).expect("embed");
+    escalated
+        .capabilities
+        .push(cordon_manifest::Capability::Config);
+    let edited = cordon_manifest::component::embed_manifest(&strip_manifest(&bytes), &escalated)
+        .expect("embed");
     assert_ne!(edited, bytes);
     std::fs::write(&plugin, &edited).expect("write");
     lab.rejected_with(&trust, &plugin, "bad-signature");
@@ -319,13 +481,26 @@ fn manifest_edits_break_the_signature_and_lies_are_caught() {
     std::fs::write(&plugin, &lying).expect("write");
     lab.sign(&plugin);
     let doc = lab.rejected_with(&trust, &plugin, "manifest-mismatch");
-    assert!(doc["reason"]["message"].as_str().is_some_and(|m| m.contains("must export `normalize`")), "{doc}");
+    assert!(
+        doc["reason"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("must export `normalize`")),
+        "{doc}"
+    );
 
     // No manifest at all.
     std::fs::write(&plugin, &stripped).expect("write");
     let out = cordon(&["sign", "--key", s(&lab.path("key")), s(&plugin), "--force"]);
-    assert_eq!(out.status.code(), Some(2), "signing a component without a manifest is refused");
-    let sig = cordon_signing::sshsig::sign(&stripped, &cordon_signing::keys::read_private(&lab.path("key")).expect("key")).expect("sign");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "signing a component without a manifest is refused"
+    );
+    let sig = cordon_signing::sshsig::sign(
+        &stripped,
+        &cordon_signing::keys::read_private(&lab.path("key")).expect("key"),
+    )
+    .expect("sign");
     std::fs::write(common::sig_path(&plugin), sig).expect("write sig");
     lab.rejected_with(&trust, &plugin, "missing-manifest");
 }
@@ -334,7 +509,10 @@ fn manifest_edits_break_the_signature_and_lies_are_caught() {
 /// build appends it last).
 fn strip_manifest(bytes: &[u8]) -> Vec<u8> {
     let name = b"cordon-manifest";
-    let at = bytes.windows(name.len()).rposition(|w| w == name).expect("manifest");
+    let at = bytes
+        .windows(name.len())
+        .rposition(|w| w == name)
+        .expect("manifest");
     // section: 0x00, LEB128 size, LEB128 name length (15), name, payload
     let mut start = at - 1; // name length byte
     start -= 1; // at least one size byte
@@ -354,7 +532,11 @@ fn empty_missing_and_absent_trust_fail_closed() {
     std::fs::write(&empty, "# nothing\n").expect("write");
     let out = cordon(&["verify", "--trust", s(&empty), s(&plugin)]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("fail closed"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("fail closed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = cordon(&["verify", "--trust", s(&lab.path("nope.toml")), s(&plugin)]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.toml"));
@@ -363,8 +545,21 @@ fn empty_missing_and_absent_trust_fail_closed() {
     // any report.
     let pipeline = lab.path("pipeline.toml");
     std::fs::write(&pipeline, "name = \"x\"\n[[parsers]]\nplugin = \"p.wasm\"\ncapabilities = [\"log\"]\n[normalizer]\nplugin = \"embedded:normalizer-default\"\n[policy]\nplugin = \"embedded:policy-threshold\"\nrules = \"r.toml\"\n").expect("write");
-    std::fs::write(lab.path("r.toml"), "name='r'\nversion='1'\n[environments.dev]\nblock='high'\n").expect("write");
-    let out = cordon(&["run", "--pipeline", s(&pipeline), "--env", "dev", "--out", s(&lab.path("out")), s(&common::fixture("sarif/webapp.sarif"))]);
+    std::fs::write(
+        lab.path("r.toml"),
+        "name='r'\nversion='1'\n[environments.dev]\nblock='high'\n",
+    )
+    .expect("write");
+    let out = cordon(&[
+        "run",
+        "--pipeline",
+        s(&pipeline),
+        "--env",
+        "dev",
+        "--out",
+        s(&lab.path("out")),
+        s(&common::fixture("sarif/webapp.sarif")),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("plugin refused: no trust policy"), "{err}");
@@ -374,14 +569,23 @@ fn empty_missing_and_absent_trust_fail_closed() {
 #[test]
 fn run_with_three_signed_third_party_stages() {
     let lab = Lab::new();
-    let names = [("parser-sarif", "acme-parser.wasm"), ("normalizer-default", "acme-normalizer.wasm"), ("policy-threshold", "acme-policy.wasm")];
+    let names = [
+        ("parser-sarif", "acme-parser.wasm"),
+        ("normalizer-default", "acme-normalizer.wasm"),
+        ("policy-threshold", "acme-policy.wasm"),
+    ];
     for (stem, file) in names {
         let p = lab.plugin(stem, file);
         lab.sign(&p);
     }
     let trust = lab.default_trust();
-    let digest = cordon_signing::plugin::digest(&std::fs::read(lab.path("acme-parser.wasm")).expect("read"));
-    std::fs::write(lab.path("rules.toml"), "name='r'\nversion='1'\ndefault_environment='prod'\n[environments.prod]\nblock='high'\n").expect("write");
+    let digest =
+        cordon_signing::plugin::digest(&std::fs::read(lab.path("acme-parser.wasm")).expect("read"));
+    std::fs::write(
+        lab.path("rules.toml"),
+        "name='r'\nversion='1'\ndefault_environment='prod'\n[environments.prod]\nblock='high'\n",
+    )
+    .expect("write");
     let pipeline = lab.path("pipeline.toml");
     std::fs::write(
         &pipeline,
@@ -394,7 +598,14 @@ fn run_with_three_signed_third_party_stages() {
     .expect("write");
     let out_dir = lab.path("out");
     let run = |extra: &[&str]| {
-        let mut args = vec!["run", "--pipeline", s(&pipeline), "--trust", s(&trust), "--cache-dir"];
+        let mut args = vec![
+            "run",
+            "--pipeline",
+            s(&pipeline),
+            "--trust",
+            s(&trust),
+            "--cache-dir",
+        ];
         let cache = lab.path("cache");
         let cache = s(&cache).to_string();
         args.push(&cache);
@@ -404,18 +615,34 @@ fn run_with_three_signed_third_party_stages() {
         Command::new(C).args(&args).output().expect("runs")
     };
     let out = run(&[]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    let j: Value = serde_json::from_slice(&std::fs::read(out_dir.join("findings.json")).expect("written")).expect("json");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("findings.json")).expect("written"))
+            .expect("json");
     let stages = j["stages"].as_array().expect("stages");
     assert_eq!(stages.len(), 3);
     for st in stages {
         assert_eq!(st["verified_by"], "signature + trust policy", "{st}");
         assert_eq!(st["signer"]["identity"], "acme@example.com", "{st}");
-        assert!(st["signer"]["fingerprint"].as_str().is_some_and(|f| f.starts_with("SHA256:")));
+        assert!(
+            st["signer"]["fingerprint"]
+                .as_str()
+                .is_some_and(|f| f.starts_with("SHA256:"))
+        );
         // granted = pipeline ∩ manifest ∩ signer ceiling: `config` is not.
         assert_eq!(st["capabilities"], serde_json::json!(["log"]), "{st}");
     }
-    assert_eq!(stages[0]["source"].as_str().map(|p| p.ends_with("acme-parser.wasm")), Some(true));
+    assert_eq!(
+        stages[0]["source"]
+            .as_str()
+            .map(|p| p.ends_with("acme-parser.wasm")),
+        Some(true)
+    );
 
     // A wrong pin in the pipeline is refused before anything runs.
     let bad = std::fs::read_to_string(&pipeline)
@@ -424,5 +651,9 @@ fn run_with_three_signed_third_party_stages() {
     std::fs::write(&pipeline, bad).expect("write");
     let out = run(&[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("does not match the pinned"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("does not match the pinned"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
