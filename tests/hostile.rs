@@ -26,6 +26,7 @@ fn test_limits() -> Limits {
         max_findings: 1000,
         max_string_bytes: 1 << 20,
         max_log_bytes: 16 << 10,
+        fuel: 1_000_000_000,
     }
 }
 

@@ -662,7 +662,8 @@ fn run_with_three_signed_third_party_stages() {
 fn the_example_trust_policy_parses() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/trust.toml");
     let text = std::fs::read_to_string(&path).expect("policies/trust.toml");
-    let policy = TrustPolicy::parse(&text, "policies/trust.toml").expect("the documented example is valid");
+    let policy =
+        TrustPolicy::parse(&text, "policies/trust.toml").expect("the documented example is valid");
     assert_eq!(policy.signers.len(), 1);
     assert_eq!(policy.signers[0].kinds, [StageKind::Parser]);
 }

@@ -132,6 +132,7 @@ fn main() {
     let wall = time(10, || {
         let status = Command::new(cordon)
             .arg("run")
+            .arg("--no-cache")
             .arg(&small)
             .arg("--out")
             .arg(&out)

@@ -6,7 +6,8 @@ use cordon_manifest::Pipeline;
 use cordon_model::Verdict;
 use cordon_report::sanitize::terminal;
 use cordon_runtime::{
-    Input, LogLevel, LogSink, Mode, ParserSlot, PipelineRunner, RunOptions, Runtime,
+    Determinism, Input, LogLevel, LogSink, Mode, ParserSlot, PipelineRunner, RunOptions, Runtime,
+    RuntimeOptions,
 };
 use std::fs;
 use std::io::Read;
@@ -77,6 +78,22 @@ pub struct RunArgs {
     /// Compile every stage afresh; do not read or write the compile cache.
     #[arg(long)]
     no_cache: bool,
+
+    /// Deterministic mode: stages see a fixed wall clock ($SOURCE_DATE_EPOCH,
+    /// else the Unix epoch), a monotonic clock that only counts readings,
+    /// and seeded random; fuel replaces the wall-clock deadline as the CPU
+    /// budget. The same inputs give byte-identical findings.json.
+    #[arg(long)]
+    deterministic: bool,
+
+    /// Seed of the random streams in deterministic mode.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        requires = "deterministic"
+    )]
+    seed: u64,
 
     /// Largest report accepted, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 512)]
@@ -178,7 +195,19 @@ pub fn run(args: RunArgs) -> Result<u8> {
         bail!("the pipeline's normalizer and policy must each name one plugin");
     };
 
-    let mut runtime = Runtime::new(log_sink(args.verbose))?;
+    let determinism = args.deterministic.then(|| Determinism {
+        epoch_secs: std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0),
+        seed: args.seed,
+    });
+    let mut runtime = Runtime::with_options(
+        log_sink(args.verbose),
+        RuntimeOptions {
+            deterministic: determinism,
+        },
+    )?;
     if !args.no_cache
         && let Some(dir) = args.cache_dir.clone().or_else(default_cache_dir)
         && let Err(e) = runtime.enable_cache(&dir)
@@ -225,7 +254,10 @@ pub fn run(args: RunArgs) -> Result<u8> {
             ModeArg::ReportOnly => Mode::ReportOnly,
         },
         format: args.format.clone(),
-        today: cordon_runtime::pipeline::today_utc(),
+        today: match determinism {
+            Some(d) => cordon_runtime::pipeline::civil_date((d.epoch_secs / 86_400) as i64),
+            None => cordon_runtime::pipeline::today_utc(),
+        },
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()

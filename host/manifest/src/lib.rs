@@ -143,6 +143,9 @@ pub struct Limits {
     pub max_string_bytes: u64,
     /// Most bytes a call may log (default 64 KiB).
     pub max_log_bytes: u64,
+    /// CPU budget in fuel units (about one per wasm instruction), used in
+    /// deterministic mode instead of the wall-clock deadline (default 10^10).
+    pub fuel: u64,
 }
 
 impl Default for Limits {
@@ -153,6 +156,7 @@ impl Default for Limits {
             max_findings: 200_000,
             max_string_bytes: 128 << 20,
             max_log_bytes: 64 << 10,
+            fuel: 10_000_000_000,
         }
     }
 }
@@ -171,6 +175,8 @@ pub struct LimitsSpec {
     pub max_string_bytes: Option<u64>,
     /// Log-bytes cap.
     pub max_log_bytes: Option<u64>,
+    /// Fuel budget (deterministic mode).
+    pub fuel: Option<u64>,
 }
 
 impl LimitsSpec {
@@ -188,6 +194,7 @@ impl LimitsSpec {
             max_findings: self.max_findings.unwrap_or(base.max_findings),
             max_string_bytes: self.max_string_bytes.unwrap_or(base.max_string_bytes),
             max_log_bytes: self.max_log_bytes.unwrap_or(base.max_log_bytes),
+            fuel: self.fuel.unwrap_or(base.fuel),
         }
     }
 
@@ -195,6 +202,7 @@ impl LimitsSpec {
         let positive = [
             ("memory_mib", self.memory_mib),
             ("timeout_ms", self.timeout_ms),
+            ("fuel", self.fuel),
         ];
         for (name, v) in positive {
             if v == Some(0) {

@@ -13,16 +13,21 @@
 //!   across all of a stage's linear memories.
 
 use cordon_manifest::{Capability, Limits};
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 use wasmtime::ResourceLimiter;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi::{
+    Deterministic, HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView,
+};
 
 use crate::bindings::{config, log};
-use crate::engine::{LogLevel, LogSink};
+use crate::engine::{Determinism, LogLevel, LogSink};
 use crate::error::LimitKind;
 
 /// Bytes of guest stderr kept for trap reports.
@@ -36,15 +41,65 @@ pub const MAX_INSTANCES: usize = 64;
 /// Most elements one table may hold.
 pub const MAX_TABLE_ELEMENTS: usize = 1 << 20;
 
-/// Build the WASI context every stage gets: empty, everything denied.
-pub fn empty_wasi(stderr: MemoryOutputPipe) -> WasiCtx {
-    WasiCtx::builder()
-        .stderr(stderr)
+/// Build the WASI context every stage gets: empty, everything denied. In
+/// deterministic mode the clocks are fixed and the random streams seeded.
+pub fn empty_wasi(stderr: MemoryOutputPipe, determinism: Option<Determinism>) -> WasiCtx {
+    let mut b = WasiCtx::builder();
+    b.stderr(stderr)
         .allow_tcp(false)
         .allow_udp(false)
         .allow_ip_name_lookup(false)
-        .socket_addr_check(|_, _| Box::pin(async { false }))
-        .build()
+        .socket_addr_check(|_, _| Box::pin(async { false }));
+    if let Some(d) = determinism {
+        let stream = seeded_bytes(d.seed);
+        b.wall_clock(FixedWallClock(Duration::from_secs(d.epoch_secs)))
+            .monotonic_clock(SteppingMonotonicClock::default())
+            .secure_random(Deterministic::new(stream.clone()))
+            .insecure_random(Deterministic::new(stream))
+            .insecure_random_seed(u128::from(d.seed));
+    }
+    b.build()
+}
+
+/// 4 KiB of bytes derived from `seed` (SHA-256 in counter mode): the cycle
+/// the deterministic random streams repeat. Reproducible, not secret.
+fn seeded_bytes(seed: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4096);
+    for counter in 0u64..128 {
+        let mut h = Sha256::new();
+        h.update(b"cordon-deterministic-random-v1");
+        h.update(seed.to_le_bytes());
+        h.update(counter.to_le_bytes());
+        out.extend_from_slice(&h.finalize());
+    }
+    out
+}
+
+/// A wall clock that always says the same time.
+struct FixedWallClock(Duration);
+
+impl HostWallClock for FixedWallClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_secs(1)
+    }
+    fn now(&self) -> Duration {
+        self.0
+    }
+}
+
+/// A monotonic clock that advances by one nanosecond per reading, so time
+/// moves forward (loops that wait for it end) but the same program reads
+/// the same values.
+#[derive(Default)]
+struct SteppingMonotonicClock(AtomicU64);
+
+impl HostMonotonicClock for SteppingMonotonicClock {
+    fn resolution(&self) -> u64 {
+        1
+    }
+    fn now(&self) -> u64 {
+        self.0.fetch_add(1, Ordering::Relaxed)
+    }
 }
 
 /// Why a host function refused to continue; raised as a trap in the guest and
@@ -164,6 +219,7 @@ impl StageState {
         config: Arc<BTreeMap<String, String>>,
         limits: Limits,
         log_sink: LogSink,
+        determinism: Option<Determinism>,
     ) -> StageState {
         let stderr = MemoryOutputPipe::new(STDERR_CAPTURE_BYTES);
         StageState {
@@ -174,7 +230,7 @@ impl StageState {
             limits,
             log_sink,
             log_bytes: 0,
-            wasi: empty_wasi(stderr.clone()),
+            wasi: empty_wasi(stderr.clone(), determinism),
             stderr,
             table: ResourceTable::new(),
         }

@@ -54,21 +54,46 @@ impl Drop for Ticker {
     }
 }
 
+/// Deterministic mode: what stages see instead of the real world, so the same
+/// inputs give the same outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Determinism {
+    /// Seconds since the Unix epoch the wall clock reports (it never moves).
+    pub epoch_secs: u64,
+    /// Seed of the random streams (`wasi:random`, secure and insecure).
+    pub seed: u64,
+}
+
+/// How the runtime is set up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuntimeOptions {
+    /// Fixed clocks, seeded random, and fuel instead of wall time.
+    pub deterministic: Option<Determinism>,
+}
+
 /// The process-wide stage runtime.
 pub struct Runtime {
     engine: Engine,
     linker: Arc<Linker<StageState>>,
     log_sink: LogSink,
     cache: Option<CompileCache>,
+    options: RuntimeOptions,
     _ticker: Ticker,
 }
 
 impl Runtime {
     /// Create the engine, start the epoch ticker and build the linker.
     pub fn new(log_sink: LogSink) -> Result<Runtime, LoadError> {
+        Runtime::with_options(log_sink, RuntimeOptions::default())
+    }
+
+    /// [`Runtime::new`] with options (deterministic mode enables fuel, which
+    /// changes the compiled code: such an engine has its own cache entries).
+    pub fn with_options(log_sink: LogSink, options: RuntimeOptions) -> Result<Runtime, LoadError> {
         let mut cfg = Config::new();
         cfg.wasm_component_model(true)
             .epoch_interruption(true)
+            .consume_fuel(options.deterministic.is_some())
             .max_wasm_stack(MAX_WASM_STACK)
             .cranelift_opt_level(OptLevel::Speed)
             .parallel_compilation(true);
@@ -102,6 +127,7 @@ impl Runtime {
             linker: Arc::new(linker),
             log_sink,
             cache: None,
+            options,
             _ticker: Ticker {
                 stop,
                 handle: Some(handle),
@@ -195,6 +221,7 @@ impl Runtime {
             spec,
             pre,
             self.log_sink.clone(),
+            self.options.deterministic,
         ))
     }
 }

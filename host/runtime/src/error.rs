@@ -95,6 +95,11 @@ pub enum LimitKind {
         /// The deadline.
         timeout: Duration,
     },
+    /// The fuel budget (deterministic mode).
+    Fuel {
+        /// The budget.
+        budget: u64,
+    },
     /// The wasm stack.
     Stack,
     /// Number of returned findings or decisions.
@@ -128,6 +133,7 @@ impl fmt::Display for LimitKind {
             LimitKind::Deadline { timeout } => {
                 write!(f, "deadline of {} ms", timeout.as_millis())
             }
+            LimitKind::Fuel { budget } => write!(f, "fuel budget of {budget}"),
             LimitKind::Stack => f.write_str("wasm stack limit (stack overflow)"),
             LimitKind::Findings { max } => write!(f, "cap of {max} returned records"),
             LimitKind::StringBytes { max } => write!(f, "cap of {max} returned string bytes"),

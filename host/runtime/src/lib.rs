@@ -29,7 +29,7 @@ pub mod stage;
 pub mod validate;
 pub mod verify;
 
-pub use engine::{LogLevel, LogSink, Runtime};
+pub use engine::{Determinism, LogLevel, LogSink, Runtime, RuntimeOptions};
 pub use error::{CallError, LimitKind, LoadError, StageFailure};
 pub use pipeline::{Input, Mode, ParserSlot, PipelineRunner, RunOptions};
 pub use stage::{Detection, LoadedStage};

@@ -10,7 +10,7 @@ use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings::{normalizer, parser, policy, wit};
 use crate::capability::{HostTrap, StageState};
-use crate::engine::{EPOCH_TICK, LogSink};
+use crate::engine::{Determinism, EPOCH_TICK, LogSink};
 use crate::error::{CallError, LimitKind};
 use crate::validate;
 use crate::verify::{Verification, VerifiedComponent};
@@ -53,6 +53,7 @@ pub struct LoadedStage {
     pre: StagePre,
     log_sink: LogSink,
     manifest: Option<PluginManifest>,
+    determinism: Option<Determinism>,
 }
 
 impl std::fmt::Debug for LoadedStage {
@@ -74,6 +75,7 @@ impl LoadedStage {
         spec: &StageSpec,
         pre: StagePre,
         log_sink: LogSink,
+        determinism: Option<Determinism>,
     ) -> LoadedStage {
         // Granted = what the pipeline grants ∩ the stage kind's ceiling ∩
         // what the (signed) manifest requests ∩ the signer's ceiling.
@@ -96,6 +98,7 @@ impl LoadedStage {
             pre,
             log_sink,
             manifest: component.manifest().cloned(),
+            determinism,
         }
     }
 
@@ -141,11 +144,24 @@ impl LoadedStage {
             self.config.clone(),
             self.limits.clone(),
             self.log_sink.clone(),
+            self.determinism,
         );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.budget);
+        // Deterministic mode: fuel is the CPU budget (the same input fails the
+        // same way every time); the wall clock stays armed only as a backstop
+        // at ten times the deadline, so a stage cannot hang the host.
+        let wall = match self.determinism {
+            Some(_) => {
+                // set_fuel only fails when fuel is disabled, which
+                // deterministic mode never is.
+                let _ = store.set_fuel(self.limits.fuel);
+                self.limits.timeout.saturating_mul(10)
+            }
+            None => self.limits.timeout,
+        };
         let tick = EPOCH_TICK.as_nanos().max(1);
-        let ticks = self.limits.timeout.as_nanos().div_ceil(tick);
+        let ticks = wall.as_nanos().div_ceil(tick);
         // +1: the current tick may be almost over when the call starts.
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX).saturating_add(1));
         store.epoch_deadline_trap();
@@ -177,7 +193,16 @@ impl LoadedStage {
             Some(Trap::Interrupt) => CallError::Limit {
                 stage,
                 limit: LimitKind::Deadline {
-                    timeout: self.limits.timeout,
+                    timeout: match self.determinism {
+                        Some(_) => self.limits.timeout.saturating_mul(10),
+                        None => self.limits.timeout,
+                    },
+                },
+            },
+            Some(Trap::OutOfFuel) => CallError::Limit {
+                stage,
+                limit: LimitKind::Fuel {
+                    budget: self.limits.fuel,
                 },
             },
             Some(Trap::StackOverflow) => CallError::Limit {

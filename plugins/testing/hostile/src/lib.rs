@@ -22,6 +22,8 @@
 //! | `findings:N`          | returns N findings                                   |
 //! | `bigstring:N`         | returns one finding with an N-byte message           |
 //! | `log:N`               | logs N messages of 1 KiB                             |
+//! | `clock`               | reads the wall clock and the monotonic clock         |
+//! | `random`              | draws random numbers (std's hasher keys + getrandom) |
 
 #![allow(missing_docs)]
 
@@ -116,6 +118,21 @@ impl Parser for Hostile {
                 loop {
                     blocks.push(std::hint::black_box(vec![1u8; 1 << 20]));
                 }
+            }
+            "clock" => {
+                let wall = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or(0);
+                let start = std::time::Instant::now();
+                let spin = std::hint::black_box((0..1000u64).sum::<u64>());
+                format!("wall={wall} mono_delta={:?} spin={spin}", start.elapsed())
+            }
+            "random" => {
+                use std::hash::{BuildHasher, Hasher};
+                let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+                h.write_u64(42);
+                format!("hash={}", h.finish())
             }
             "recurse" => format!("{}", recurse(0)),
             "recurse-shadow" => format!("{}", recurse_shadow(0, &mut [0u8; 256])),
