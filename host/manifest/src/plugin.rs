@@ -59,6 +59,23 @@ pub fn detect_head(bytes: &[u8]) -> &[u8] {
     &bytes[..bytes.len().min(DETECT_HEAD_BYTES)]
 }
 
+/// Whether a whole input is a tool-agnostic "nothing found" document: an
+/// empty JSON array (`[]`, whitespace allowed inside) or the literal `null`.
+/// Several scanners write exactly these when they find nothing; they carry no
+/// tool identity, so the host reads them as zero findings without choosing a
+/// parser.
+pub fn is_empty_document(bytes: &[u8]) -> bool {
+    let t = detect_head(bytes).trim_ascii_end();
+    if bytes.len() > DETECT_HEAD_BYTES {
+        return false;
+    }
+    t == b"null"
+        || (t.len() >= 2
+            && t[0] == b'['
+            && t[t.len() - 1] == b']'
+            && t[1..t.len() - 1].iter().all(u8::is_ascii_whitespace))
+}
+
 impl DetectHint {
     /// Whether the rule matches `head` (as returned by [`detect_head`]).
     pub fn matches(&self, head: &[u8]) -> bool {
@@ -131,6 +148,16 @@ mod tests {
         assert_eq!(detect_head(b"\xEF\xBB\xBF \n {\"a\"}"), b"{\"a\"}");
         assert_eq!(detect_head(b"   "), b"");
         assert_eq!(detect_head(&[b'x'; 10_000]).len(), DETECT_HEAD_BYTES);
+    }
+
+    #[test]
+    fn empty_documents() {
+        for yes in [&b"[]"[..], b"[\n]\n", b"\xEF\xBB\xBF null \n"] {
+            assert!(is_empty_document(yes), "{yes:?}");
+        }
+        for no in [&b"[1]"[..], b"{}", b"nul", b"[ ] x", b""] {
+            assert!(!is_empty_document(no), "{no:?}");
+        }
     }
 
     #[test]

@@ -61,6 +61,11 @@ fn expected(folder: &str, format: &str) -> Option<&'static str> {
     if format == "empty-file" {
         return None;
     }
+    // The code-scanning alerts API shape is one format wherever the corpus
+    // files it (one sample sits in github_vulnerability/).
+    if format == "github-code-scanning-alerts-api-json" {
+        return Some("parser-github-sast");
+    }
     Some(match folder {
         "anchore_grype" => "parser-grype",
         "bandit" => "parser-bandit",
@@ -110,6 +115,11 @@ fn every_corpus_file_is_claimed_by_its_parser_only() {
         let folder = file.split('/').next().unwrap_or("");
         let bytes = std::fs::read(corpus.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let head = detect_head(&bytes);
+        // `[]` and `null` are several tools' "nothing found"; the host reads
+        // them as zero findings without asking a parser (see pipeline.rs).
+        if cordon_manifest::plugin::is_empty_document(&bytes) {
+            continue;
+        }
         let mut claims: Vec<(&str, &str, u8)> = Vec::new();
         for (name, hints) in &parsers {
             if let Some(h) = hints

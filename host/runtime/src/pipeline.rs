@@ -302,6 +302,19 @@ fn parse_one(
         );
         return fail(record, e);
     }
+    // `[]` and `null` are what several scanners (gitleaks, trufflehog3,
+    // pip-audit, trivy legacy, ...) write when they find nothing. They carry
+    // no tool identity, so no parser could claim them more than another;
+    // they are zero findings whoever wrote them.
+    if forced.is_none() && cordon_manifest::plugin::is_empty_document(&bytes) {
+        record.format = Some("empty-document".into());
+        record.status = InputStatus::Ok;
+        return Parsed {
+            record,
+            findings: Vec::new(),
+            error: None,
+        };
+    }
     let (parser, format) = match choose_parser(runtime, parsers, &bytes, forced, path) {
         Ok(p) => p,
         Err(e) => return fail(record, e),

@@ -21,6 +21,10 @@ pub(crate) enum StagePre {
     Policy(policy::PolicyPre<StageState>),
 }
 
+/// Bytes of host allocation allowed per returned record beyond its strings
+/// (the record itself, its lists and options), for the transfer bound.
+const RECORD_OVERHEAD_BYTES: u64 = 1024;
+
 /// What a parser said about the first bytes of an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detection {
@@ -148,6 +152,15 @@ impl LoadedStage {
         );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.budget);
+        // What a call may hand back to the host is bounded by our own caps
+        // (string bytes plus a per-record allowance), not wasmtime's 128 MiB
+        // default; validation then checks the exact caps.
+        let transfer = self.limits.max_string_bytes.saturating_add(
+            self.limits
+                .max_findings
+                .saturating_mul(RECORD_OVERHEAD_BYTES),
+        );
+        store.set_hostcall_fuel(usize::try_from(transfer).unwrap_or(usize::MAX));
         // Deterministic mode: fuel is the CPU budget (the same input fails the
         // same way every time); the wall clock stays armed only as a backstop
         // at ten times the deadline, so a stage cannot hang the host.
@@ -221,6 +234,15 @@ impl LoadedStage {
             }
             None => {
                 let msg = format!("{err:#}");
+                // A return value larger than the transfer bound.
+                if msg.contains("fuel allocated for hostcalls has been exhausted") {
+                    return CallError::Limit {
+                        stage,
+                        limit: LimitKind::StringBytes {
+                            max: self.limits.max_string_bytes,
+                        },
+                    };
+                }
                 // Instantiation refused by a resource cap (instances, tables,
                 // memories) surfaces as a plain error with this wording.
                 if msg.contains("resource limit exceeded") {

@@ -1,0 +1,171 @@
+//! Hostile reports against honest parsers, through the real binary: huge
+//! reports, deep nesting, floods. Each is handled within the limits or
+//! rejected with a clear, typed error; the host never panics and is never
+//! killed; other inputs of the same run still produce their findings.
+
+mod common;
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+fn run(args: &[&str], out: &Path) -> (i32, Value, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .args(args)
+        .args(["--mode", "report-only", "--no-cache", "--out"])
+        .arg(out)
+        .output()
+        .expect("cordon runs");
+    let code = o
+        .status
+        .code()
+        .expect("exited normally, not killed by a signal");
+    let json = serde_json::from_slice(&std::fs::read(out.join("findings.json")).expect("written"))
+        .expect("json");
+    (code, json, String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8")
+}
+
+/// A SARIF log with `n` results, each with a `pad`-byte message.
+fn write_sarif(path: &Path, n: usize, pad: usize) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
+    write!(f, r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"flood","rules":[{{"id":"r1","defaultConfiguration":{{"level":"warning"}}}}]}}}},"results":["#).expect("w");
+    let msg = "m".repeat(pad);
+    for i in 0..n {
+        if i > 0 {
+            f.write_all(b",").expect("w");
+        }
+        write!(
+            f,
+            r#"{{"ruleId":"r1","message":{{"text":"{msg}"}},"locations":[{{"physicalLocation":{{"artifactLocation":{{"uri":"src/f{}.c"}},"region":{{"startLine":{}}}}}}}]}}"#,
+            i % 1000,
+            i + 1
+        )
+        .expect("w");
+    }
+    f.write_all(b"]}]}").expect("w");
+    f.flush().expect("flush");
+}
+
+#[test]
+fn a_100_mb_report_parses_within_the_default_budget() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let big = dir.path().join("big.sarif");
+    // 110 000 results of ~1 KiB: 121 MB.
+    write_sarif(&big, 110_000, 900);
+    let size = std::fs::metadata(&big).expect("meta").len();
+    assert!(size > 100_000_000, "{size}");
+    let small = common::fixture("sarif/webapp.sarif");
+    let (code, j, err) = run(&["run", s(&big), s(&small)], &dir.path().join("out"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(j["inputs"][0]["findings_parsed"], 110_000);
+    assert_eq!(j["inputs"][1]["findings_parsed"], 4);
+    assert_eq!(j["findings"].as_array().map(Vec::len), Some(110_003));
+}
+
+#[test]
+fn deep_nesting_is_a_typed_error_and_other_inputs_survive() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let deep = dir.path().join("deep.sarif");
+    let mut doc = String::from(r#"{"version":"2.1.0","runs":"#);
+    doc.push_str(&"[".repeat(10_000));
+    doc.push_str(&"]".repeat(10_000));
+    doc.push('}');
+    std::fs::write(&deep, doc).expect("write");
+    let (code, j, err) = run(
+        &["run", s(&deep), s(&common::fixture("sarif/webapp.sarif"))],
+        &dir.path().join("out"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(j["errors"][0]["kind"], "malformed-input");
+    let msg = j["errors"][0]["message"].as_str().expect("message");
+    assert!(
+        msg.contains("deep.sarif") && msg.contains("line 1"),
+        "{msg}"
+    );
+    assert_eq!(j["inputs"][1]["status"], "ok");
+    assert_eq!(j["inputs"][1]["findings_parsed"], 4);
+}
+
+#[test]
+fn floods_beyond_the_pipeline_caps_are_errors_not_truncation() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let many = dir.path().join("many.sarif");
+    write_sarif(&many, 5_000, 10);
+    let huge = dir.path().join("huge.sarif");
+    write_sarif(&huge, 2, 3 << 20);
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "name='r'\nversion='1'\ndefault_environment='dev'\n[environments.dev]\nblock='critical'\n",
+    )
+    .expect("w");
+    let pipeline = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &pipeline,
+        "name = \"capped\"\n[limits]\nmax_findings = 1000\nmax_string_bytes = 4194304\n\
+         [[parsers]]\nplugin = \"embedded:parser-sarif\"\n[normalizer]\nplugin = \"embedded:normalizer-default\"\n\
+         [policy]\nplugin = \"embedded:policy-threshold\"\nrules = \"rules.toml\"\n",
+    )
+    .expect("w");
+    let (code, j, err) = run(
+        &[
+            "run",
+            "--pipeline",
+            s(&pipeline),
+            s(&many),
+            s(&huge),
+            s(&common::fixture("sarif/webapp.sarif")),
+        ],
+        &dir.path().join("out"),
+    );
+    assert_eq!(code, 2, "{err}");
+    let errors = j["errors"].as_array().expect("errors");
+    let messages: Vec<&str> = errors
+        .iter()
+        .map(|e| e["message"].as_str().expect("msg"))
+        .collect();
+    assert_eq!(errors.len(), 2, "{messages:?}");
+    assert!(
+        errors.iter().all(|e| e["kind"] == "limit-exceeded"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[0].contains("many.sarif")
+            && messages[0].ends_with("exceeded its cap of 1000 returned records"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].contains("huge.sarif")
+            && messages[1].ends_with("exceeded its cap of 4194304 returned string bytes"),
+        "{}",
+        messages[1]
+    );
+    assert_eq!(
+        j["inputs"][2]["findings_parsed"], 4,
+        "the honest input still counts"
+    );
+}
+
+#[test]
+fn reports_above_the_input_limit_are_refused_before_parsing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let big = dir.path().join("big.sarif");
+    write_sarif(&big, 3_000, 1000);
+    let (code, j, err) = run(
+        &["run", "--max-input-mib", "1", s(&big)],
+        &dir.path().join("out"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(j["errors"][0]["kind"], "input-unreadable");
+    assert!(
+        j["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("more than the --max-input-mib limit of 1 MiB"))
+    );
+}
