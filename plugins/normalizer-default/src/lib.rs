@@ -64,14 +64,16 @@ fn canonicalise(f: &mut Finding) {
 }
 
 /// The stable dedup key of a finding: the first 32 hex digits of SHA-256 over
-/// the tool name (lower-cased), rule id, first location's path and start line,
-/// component name and version, and the sorted vulnerability ids, each field
-/// length-prefixed so that no two different tuples collide by concatenation.
+/// the tool name (lower-cased), rule id, first location's path, start line and
+/// start column, component name and version, and the sorted vulnerability
+/// ids, each field length-prefixed so that no two different tuples collide by
+/// concatenation.
 ///
 /// The message and title are left out on purpose: scanners reword them between
-/// versions, which must not make an accepted finding "new" again. The one
-/// exception: a finding whose rule id is empty or `unknown` (the report names
-/// no rule) adds its title, so two different problems on one line stay two.
+/// versions, which must not make an accepted finding "new" again. Two
+/// exceptions, where nothing else tells findings apart: a finding whose rule
+/// id is empty or `unknown` adds its title, and a finding with neither a
+/// location nor a component adds its title and message.
 pub fn fingerprint(f: &Finding) -> String {
     let mut h = Sha256::new();
     let mut field = |s: &str| {
@@ -88,11 +90,17 @@ pub fn fingerprint(f: &Finding) -> String {
         Some(l) => {
             field(&l.path);
             field(&l.start_line.map(|n| n.to_string()).unwrap_or_default());
+            field(&l.start_column.map(|n| n.to_string()).unwrap_or_default());
         }
         None => {
             field("");
             field("");
+            field("");
         }
+    }
+    if f.locations.is_empty() && f.component.is_none() {
+        field(&f.title);
+        field(&f.message);
     }
     match &f.component {
         Some(c) => {
@@ -194,6 +202,20 @@ mod tests {
         a.rule_id = "r".into();
         b.rule_id = "r".into();
         assert_eq!(fingerprint(&a), fingerprint(&b));
+    }
+
+    #[test]
+    fn location_less_findings_are_told_apart_by_message() {
+        let mut a = finding("r", "a.py", 1, Severity::Low);
+        a.locations.clear();
+        let mut b = a.clone();
+        b.message = "another problem".into();
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+        assert_eq!(
+            normalize(vec![a.clone(), a]).len(),
+            1,
+            "identical ones still merge"
+        );
     }
 
     #[test]

@@ -1,14 +1,432 @@
-//! `parser-checkov`: Checkov JSON (not written yet).
-#![allow(missing_docs)]
+//! `parser-checkov`: Checkov JSON reports into cordon findings.
+//!
+//! One finding per entry of `results.failed_checks`, in report order. Three
+//! document shapes are read:
+//!
+//! * a single report object: `check_type`, `results` (`passed_checks`,
+//!   `failed_checks`, `skipped_checks`, `parsing_errors`), `summary`;
+//! * a JSON array of such objects, one per framework (`--framework` with
+//!   several values, or several frameworks found);
+//! * the summary-only object Checkov 2.x writes when it found nothing to scan
+//!   (`passed`, `failed`, `skipped`, `parsing_errors`, `resource_count`,
+//!   `checkov_version`, no `results`): 0 findings.
+//!
+//! Passed checks are not findings. Skipped checks (suppressed in the code
+//! with `checkov:skip=`) are not findings either: Checkov does not count
+//! them as failures.
+//!
+//! # Input
+//!
+//! * A UTF-8 byte-order mark is skipped. Line and column numbers in errors
+//!   count from the first byte after it.
+//! * Empty input (or only whitespace) is `malformed-input`.
+//! * Invalid JSON, or a field of the wrong type (say `"file_line_range":
+//!   "1-16"`), is `malformed-input` with the line and column serde_json
+//!   reports. Unknown fields are ignored.
+//! * A document that is neither a report object nor an array of them, or a
+//!   summary-only object that counts failed checks it does not list, is
+//!   `unsupported-format`.
+//!
+//! # Mapping
+//!
+//! | finding field | from |
+//! |---|---|
+//! | `tool` | `checkov` |
+//! | `tool-version` | `summary.checkov_version` of the report object |
+//! | `rule-id` | `check_id` (`CKV_AWS_16`), else `bc_check_id`, else `unknown` |
+//! | `title` | `check_name`, else the rule id; at most [`TITLE_MAX_CHARS`] characters |
+//! | `message` | check name and id, resource, file and line range, check type, then `description` / `short_description` when given |
+//! | `severity`, `tool-severity` | `severity`, or for SCA checks `vulnerability_details.severity` (see below) |
+//! | `kind` | `secret` for check type `secrets`, `sca` for SCA checks (a `vulnerability_details` id, or check type `sca_package` / `sca_image`), else `iac` |
+//! | `locations` | `file_path` with `file_line_range` `[start, end]` (a 0 means unknown) |
+//! | `component` | IaC: name = `resource` (`aws_db_instance.default`); SCA: `package_name`, `package_version`, fixed version `lowest_fixed_version` / `fixed_version`; secrets: none (Checkov's `resource` there is a hash of the secret) |
+//! | `vulnerability-ids` | `vulnerability_details.id` (`CVE-…`, `GHSA-…`) |
+//! | `tags` | `check-type:<check_type>`, `category:<bc_category>` |
+//! | `help-uri` | `guideline`, else `vulnerability_details.link` |
+//! | `source-pointer` | `/results/failed_checks/{i}`, or `/{r}/results/failed_checks/{i}` in an array |
+//!
+//! # Severity
+//!
+//! | Checkov | cordon |
+//! |---|---|
+//! | `CRITICAL` (any case) | `critical` |
+//! | `HIGH` | `high` |
+//! | `MEDIUM`, `MODERATE` | `medium` |
+//! | `LOW` | `low` |
+//! | `INFO`, `NONE` | `info` |
+//! | `null`, absent or anything else | `medium` |
+//!
+//! Open-source Checkov leaves `severity` `null` for most checks (severities
+//! come from the Prisma Cloud platform); `medium` is the neutral middle, and
+//! what DefectDojo uses too. `tool-severity` is the string as written, or
+//! empty when there is none.
 
-use cordon_sdk::{Finding, Parser, StageError};
+mod detect;
+mod json;
 
-pub struct Stage;
+use cordon_sdk::{
+    Component, Detection, Finding, FindingKind, Location, Parser, Severity, StageError,
+};
+pub use detect::Hint;
+use json::{Obj, check_syntax, clip, first_significant, json_error, one_line, position, strip_bom};
+use serde::Deserialize;
+use serde::de::Deserializer;
 
-impl Parser for Stage {
-    fn parse(_report: &[u8]) -> Result<Vec<Finding>, StageError> {
-        Err(StageError::Internal("not implemented".into()))
+/// The `tool` of every finding.
+pub const TOOL: &str = "checkov";
+/// `rule-id` of a check that names no id.
+pub const UNKNOWN_RULE: &str = "unknown";
+/// The longest title this parser produces, in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+const WHAT: &str = "not a valid Checkov report";
+
+/// The detection hints; identical to `[[package.metadata.cordon.detect]]`
+/// in this crate's `Cargo.toml`.
+pub const HINTS: &[Hint] = &[
+    // One framework: {"check_type": ..., "results": {...}, "summary": {...}}.
+    Hint {
+        format: "checkov-json",
+        confidence: 80,
+        starts_with: Some("{"),
+        all: &["\"check_type\"", "\"results\""],
+        any: &[],
+        none: &[],
+    },
+    // Several frameworks: an array of those objects.
+    Hint {
+        format: "checkov-json-list",
+        confidence: 80,
+        starts_with: Some("["),
+        all: &["\"check_type\"", "\"results\""],
+        any: &[],
+        none: &[],
+    },
+    // Nothing scanned: the summary alone.
+    Hint {
+        format: "checkov-json-summary-only",
+        confidence: 70,
+        starts_with: Some("{"),
+        all: &["\"checkov_version\"", "\"passed\"", "\"failed\""],
+        any: &[],
+        none: &["\"check_type\"", "\"results\""],
+    },
+];
+
+/// The stage, registered below.
+pub struct CheckovParser;
+
+impl Parser for CheckovParser {
+    fn detect(head: &[u8]) -> Option<Detection> {
+        detect(head)
+    }
+
+    fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+        parse(report)
     }
 }
 
-cordon_sdk::register_parser!(Stage);
+cordon_sdk::register_parser!(CheckovParser);
+
+/// Say whether `head` (the first bytes of an input) looks like a Checkov
+/// report, by the same [`HINTS`] the host evaluates.
+pub fn detect(head: &[u8]) -> Option<Detection> {
+    detect::best(HINTS, head)
+}
+
+/// Deserialises a field that is present (even when `null`) as `Some`.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// One report object (one framework), or the summary-only object.
+#[derive(Deserialize)]
+struct Report {
+    check_type: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    results: Option<Option<Obj<Results>>>,
+    summary: Option<Obj<Summary>>,
+    // ---- summary-only
+    failed: Option<u64>,
+    checkov_version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Results {
+    failed_checks: Option<Vec<Obj<Check>>>,
+}
+
+#[derive(Deserialize)]
+struct Summary {
+    checkov_version: Option<String>,
+}
+
+/// One failed check.
+#[derive(Deserialize)]
+struct Check {
+    check_id: Option<String>,
+    bc_check_id: Option<String>,
+    check_name: Option<String>,
+    file_path: Option<String>,
+    file_line_range: Option<Vec<Line>>,
+    resource: Option<String>,
+    severity: Option<String>,
+    guideline: Option<String>,
+    bc_category: Option<String>,
+    description: Option<String>,
+    short_description: Option<String>,
+    vulnerability_details: Option<Obj<VulnerabilityDetails>>,
+}
+
+/// `vulnerability_details` of an SCA check.
+#[derive(Deserialize)]
+struct VulnerabilityDetails {
+    id: Option<String>,
+    severity: Option<String>,
+    package_name: Option<String>,
+    package_version: Option<String>,
+    lowest_fixed_version: Option<String>,
+    fixed_version: Option<String>,
+    link: Option<String>,
+}
+
+/// One element of `file_line_range`.
+struct Line(Option<u32>);
+
+impl<'de> Deserialize<'de> for Line {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        position(d).map(Line)
+    }
+}
+
+/// Parse a Checkov JSON report (object, array of objects, or summary-only).
+pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+    let bytes = strip_bom(report);
+    let reports: Vec<Obj<Report>> = match first_significant(bytes) {
+        None => {
+            return Err(StageError::malformed(
+                "empty input: expected a Checkov JSON report",
+                None,
+                None,
+                None,
+            ));
+        }
+        Some(b'{') => {
+            vec![serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?]
+        }
+        Some(b'[') => serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?,
+        Some(_) => {
+            check_syntax(bytes, WHAT)?;
+            return Err(StageError::UnsupportedFormat(
+                "not a Checkov report: expected a JSON object or an array of objects".to_string(),
+            ));
+        }
+    };
+    let is_list = first_significant(bytes) == Some(b'[');
+    let mut findings = Vec::new();
+    for (r, report) in reports.iter().enumerate() {
+        let prefix = if is_list {
+            format!("/{r}")
+        } else {
+            String::new()
+        };
+        let Some(results) = report.results.as_ref() else {
+            check_summary_only(report, &prefix)?;
+            continue;
+        };
+        let checks = results
+            .as_ref()
+            .and_then(|r| r.failed_checks.as_deref())
+            .unwrap_or_default();
+        let version = report
+            .summary
+            .as_ref()
+            .and_then(|s| s.checkov_version.as_deref());
+        for (i, check) in checks.iter().enumerate() {
+            let pointer = format!("{prefix}/results/failed_checks/{i}");
+            findings.push(convert(
+                check,
+                report.check_type.as_deref(),
+                version,
+                pointer,
+            ));
+        }
+    }
+    Ok(findings)
+}
+
+/// A report object without `results`: the summary-only document, or not
+/// Checkov at all.
+fn check_summary_only(report: &Report, at: &str) -> Result<(), StageError> {
+    let at = if at.is_empty() { "the document" } else { at };
+    if report.check_type.is_some() {
+        // A framework report whose results were left out.
+        return Ok(());
+    }
+    if report.failed.is_none() && report.checkov_version.is_none() {
+        return Err(StageError::UnsupportedFormat(format!(
+            "not a Checkov report: {at} has neither `results` nor the summary-only fields \
+             (`passed`, `failed`, `checkov_version`)"
+        )));
+    }
+    match report.failed {
+        Some(n) if n > 0 => Err(StageError::UnsupportedFormat(format!(
+            "Checkov summary-only report: {at} counts {n} failed checks but lists none; \
+             run Checkov with `-o json` to get the results"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn severity_of(s: &str) -> Severity {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "critical" => Severity::Critical,
+        "high" => Severity::High,
+        "low" => Severity::Low,
+        "info" | "informational" | "none" => Severity::Info,
+        _ => Severity::Medium,
+    }
+}
+
+fn convert(
+    check: &Check,
+    check_type: Option<&str>,
+    version: Option<&str>,
+    pointer: String,
+) -> Finding {
+    let check_type = non_empty(check_type);
+    let vuln = check.vulnerability_details.as_deref();
+    let vuln_id = vuln.and_then(|v| non_empty(v.id.as_deref()));
+    let is_secret = check_type == Some("secrets");
+    let is_sca = vuln_id.is_some() || matches!(check_type, Some("sca_package" | "sca_image"));
+
+    let rule_id = clip(
+        non_empty(check.check_id.as_deref())
+            .or(non_empty(check.bc_check_id.as_deref()))
+            .unwrap_or(UNKNOWN_RULE),
+        json::MAX_ID_BYTES,
+    );
+    let name = non_empty(check.check_name.as_deref());
+    let title = one_line(name.unwrap_or(&rule_id), TITLE_MAX_CHARS);
+
+    let tool_severity = non_empty(check.severity.as_deref())
+        .or_else(|| vuln.and_then(|v| non_empty(v.severity.as_deref())));
+    let severity = tool_severity.map_or(Severity::Medium, severity_of);
+
+    let file = non_empty(check.file_path.as_deref());
+    let range = check.file_line_range.as_deref().unwrap_or_default();
+    let start = range.first().and_then(|l| l.0);
+    let end = range.get(1).and_then(|l| l.0);
+    let resource = non_empty(check.resource.as_deref());
+
+    let component = if is_sca {
+        vuln.and_then(|v| non_empty(v.package_name.as_deref()))
+            .map(|pkg| Component {
+                name: clip(pkg, json::MAX_ID_BYTES),
+                version: vuln
+                    .and_then(|v| non_empty(v.package_version.as_deref()))
+                    .map(|s| clip(s, json::MAX_ID_BYTES)),
+                purl: None,
+                fixed_versions: vuln
+                    .and_then(|v| {
+                        non_empty(v.lowest_fixed_version.as_deref())
+                            .or(non_empty(v.fixed_version.as_deref()))
+                    })
+                    .map(|s| clip(s, json::MAX_ID_BYTES))
+                    .into_iter()
+                    .collect(),
+            })
+    } else if is_secret {
+        None
+    } else {
+        resource.map(|r| Component {
+            name: clip(r, json::MAX_ID_BYTES),
+            version: None,
+            purl: None,
+            fixed_versions: Vec::new(),
+        })
+    };
+
+    let mut message = match name {
+        Some(n) => format!("{n} ({rule_id})"),
+        None => format!("Checkov check {rule_id} failed"),
+    };
+    if let Some(r) = resource.filter(|_| !is_secret) {
+        message.push_str(&format!(": resource `{r}`"));
+    }
+    if let Some(f) = file {
+        message.push_str(&format!(" in `{f}`"));
+        match (start, end) {
+            (Some(s), Some(e)) if e > s => message.push_str(&format!(" lines {s}-{e}")),
+            (Some(s), _) => message.push_str(&format!(" line {s}")),
+            _ => {}
+        }
+    }
+    message.push('.');
+    if let Some(t) = check_type {
+        message.push_str(&format!(" Check type: {t}."));
+    }
+    for text in [
+        check.description.as_deref(),
+        check.short_description.as_deref(),
+    ] {
+        if let Some(t) = non_empty(text) {
+            message.push_str(&format!("\n\n{t}"));
+            break;
+        }
+    }
+
+    let mut tags = Vec::new();
+    if let Some(t) = check_type {
+        tags.push(clip(&format!("check-type:{t}"), json::MAX_ID_BYTES));
+    }
+    if let Some(c) = non_empty(check.bc_category.as_deref()) {
+        tags.push(clip(&format!("category:{c}"), json::MAX_ID_BYTES));
+    }
+
+    Finding {
+        tool: TOOL.to_string(),
+        tool_version: non_empty(version).map(|v| clip(v, json::MAX_ID_BYTES)),
+        rule_id,
+        title,
+        message,
+        severity,
+        tool_severity: tool_severity.map(|s| clip(s, json::MAX_ID_BYTES)),
+        kind: if is_secret {
+            FindingKind::Secret
+        } else if is_sca {
+            FindingKind::Sca
+        } else {
+            FindingKind::Iac
+        },
+        locations: file
+            .map(|path| Location {
+                path: path.to_string(),
+                start_line: start,
+                start_column: None,
+                end_line: end.filter(|_| start.is_some()),
+                end_column: None,
+            })
+            .into_iter()
+            .collect(),
+        component,
+        vulnerability_ids: vuln_id
+            .map(|id| clip(id, json::MAX_ID_BYTES))
+            .into_iter()
+            .collect(),
+        cwes: Vec::new(),
+        tags,
+        help_uri: non_empty(check.guideline.as_deref())
+            .or_else(|| vuln.and_then(|v| non_empty(v.link.as_deref())))
+            .map(str::to_string),
+        fingerprint: String::new(),
+        source_pointer: pointer,
+        input: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests;

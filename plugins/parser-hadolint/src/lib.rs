@@ -1,14 +1,216 @@
-//! `parser-hadolint`: Hadolint JSON (not written yet).
-#![allow(missing_docs)]
+//! `parser-hadolint`: Hadolint JSON reports (`hadolint -f json`) into cordon
+//! findings.
+//!
+//! The report is a top-level array of `{line, code, message, column, file,
+//! level}` objects; one finding per entry, in document order. Nothing is
+//! merged here (the normalizer deduplicates by fingerprint).
+//!
+//! # Input
+//!
+//! * A UTF-8 byte-order mark is skipped; an empty or blank input is
+//!   `malformed-input`.
+//! * The JSON must be well formed and every entry needs `code` and `file`; a
+//!   syntax error, a missing field or a field of the wrong type is
+//!   `malformed-input` with serde_json's line and column. Unknown fields are
+//!   ignored.
+//! * `unsupported-format`: a top level that is not an array (Hadolint's JSON
+//!   output always is one), or an array of objects none of which has a
+//!   `code` (another tool's array, such as gitleaks or Hadolint's own
+//!   Code Climate output).
+//! * `[]` is a clean run: no findings.
+//!
+//! # Mapping
+//!
+//! | finding field | from |
+//! |---|---|
+//! | `tool`, `tool-version` | `hadolint`; none (the report has no version) |
+//! | `rule-id` | `code` (`DL3008`, or a ShellCheck code such as `SC2086`) |
+//! | `title` | first line of `message` (at most [`TITLE_MAX_CHARS`] characters), else `code` |
+//! | `message` | `message` |
+//! | `severity`, `tool-severity` | `level`, see below |
+//! | `kind` | `iac` (a Dockerfile is infrastructure as code) |
+//! | `locations` | `file` (as written, Windows separators included; none when blank) with `line` and `column` |
+//! | `tags` | `shellcheck` for `SC` codes |
+//! | `help-uri` | `https://github.com/hadolint/hadolint/wiki/<code>` for `DL` codes, `https://www.shellcheck.net/wiki/<code>` for `SC` codes |
+//! | `source-pointer` | `/{i}` |
+//!
+//! # Severity
+//!
+//! | Hadolint `level` (any case) | cordon |
+//! |---|---|
+//! | `error` | high |
+//! | `warning` | medium |
+//! | `info` | low |
+//! | `style`, `ignore`, `none` | info |
+//! | anything else, or absent | medium |
+//!
+//! Hadolint's levels describe lint strictness, not exploitability; `error`
+//! is as far as they go, hence no `critical`. `tool-severity` keeps the
+//! level as written.
 
-use cordon_sdk::{Finding, Parser, StageError};
+mod json;
 
-pub struct Stage;
+use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
+use json::{Keys, Obj, Shape, check_syntax, first_byte, json_error, position, prepare};
+use serde::Deserialize;
 
-impl Parser for Stage {
-    fn parse(_report: &[u8]) -> Result<Vec<Finding>, StageError> {
-        Err(StageError::Internal("not implemented".into()))
+/// `tool` of every finding.
+pub const TOOL: &str = "hadolint";
+/// The format name of a Hadolint JSON report.
+pub const FORMAT: &str = "hadolint-json";
+/// The longest title this parser produces, in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+/// What the parser calls the input in error messages.
+const WHAT: &str = "Hadolint report";
+
+/// The stage, registered below.
+pub struct HadolintParser;
+
+impl Parser for HadolintParser {
+    fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+        parse(report)
     }
 }
 
-cordon_sdk::register_parser!(Stage);
+cordon_sdk::register_parser!(HadolintParser);
+
+/// One entry of the report.
+#[derive(Deserialize)]
+struct Item {
+    code: String,
+    file: String,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    level: Option<String>,
+    #[serde(default, deserialize_with = "position")]
+    line: Option<u32>,
+    #[serde(default, deserialize_with = "position")]
+    column: Option<u32>,
+}
+
+/// Keys that mark a Hadolint entry.
+struct ItemKeys;
+impl Keys for ItemKeys {
+    const KEYS: &'static [&'static str] = &["code"];
+}
+
+/// Parse a Hadolint JSON report (see the crate docs for the rules).
+pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+    let bytes = prepare(report, "a Hadolint JSON report")?;
+    if first_byte(bytes) != Some(b'[') {
+        check_syntax(bytes, WHAT)?;
+        return Err(StageError::UnsupportedFormat(
+            "not a Hadolint report: the top-level JSON value must be an array".into(),
+        ));
+    }
+    let items: Vec<Obj<Item>> = match serde_json::from_slice(bytes) {
+        Ok(items) => items,
+        Err(e) => {
+            if e.classify() == serde_json::error::Category::Data
+                && let Ok(shape) = serde_json::from_slice::<Shape<ItemKeys>>(bytes)
+                && shape.foreign()
+            {
+                return Err(StageError::UnsupportedFormat(
+                    "not a Hadolint report: no entry has a `code` \
+                     (is this another tool's report?)"
+                        .into(),
+                ));
+            }
+            return Err(json_error(e, WHAT));
+        }
+    };
+    Ok(items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| convert(item, i))
+        .collect())
+}
+
+fn severity(raw: Option<&str>) -> Severity {
+    match raw.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+        Some("error") => Severity::High,
+        Some("warning") => Severity::Medium,
+        Some("info") => Severity::Low,
+        Some("style" | "ignore" | "none") => Severity::Info,
+        _ => Severity::Medium,
+    }
+}
+
+/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
+fn title_line(s: &str) -> Option<String> {
+    let line = s.lines().map(str::trim).find(|l| !l.is_empty())?;
+    Some(if line.chars().count() > TITLE_MAX_CHARS {
+        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
+        t.push('…');
+        t
+    } else {
+        line.to_string()
+    })
+}
+
+/// `DL3008` / `SC2086`: the prefix and whether the rest is all digits.
+fn code_family(code: &str) -> Option<&'static str> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if code.strip_prefix("DL").is_some_and(digits) {
+        Some("DL")
+    } else if code.strip_prefix("SC").is_some_and(digits) {
+        Some("SC")
+    } else {
+        None
+    }
+}
+
+fn convert(item: &Item, i: usize) -> Finding {
+    let code = item.code.trim();
+    let rule_id = if code.is_empty() { "unknown" } else { code }.to_string();
+    let message = item.message.clone().unwrap_or_default();
+    let title = title_line(&message).unwrap_or_else(|| rule_id.clone());
+    let family = code_family(code);
+    let help_uri = match family {
+        Some("DL") => Some(format!("https://github.com/hadolint/hadolint/wiki/{code}")),
+        Some(_) => Some(format!("https://www.shellcheck.net/wiki/{code}")),
+        None => None,
+    };
+    let level = item
+        .level
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty());
+    Finding {
+        tool: TOOL.to_string(),
+        tool_version: None,
+        rule_id,
+        title,
+        message,
+        severity: severity(level),
+        tool_severity: level.map(str::to_string),
+        kind: FindingKind::Iac,
+        locations: Some(&item.file)
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| Location {
+                path: p.clone(),
+                start_line: item.line,
+                start_column: item.column,
+                end_line: None,
+                end_column: None,
+            })
+            .into_iter()
+            .collect(),
+        component: None,
+        vulnerability_ids: Vec::new(),
+        cwes: Vec::new(),
+        tags: if family == Some("SC") {
+            vec!["shellcheck".to_string()]
+        } else {
+            Vec::new()
+        },
+        help_uri,
+        fingerprint: String::new(),
+        source_pointer: format!("/{i}"),
+        input: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests;

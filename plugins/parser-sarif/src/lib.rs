@@ -45,7 +45,12 @@
 //! For a result whose `kind` is absent or `fail`: a `security-severity`
 //! property (CVSS score, string or number) on the result or else on its rule
 //! decides: `>= 9.0` critical, `>= 7.0` high, `>= 4.0` medium, `> 0` low,
-//! `0` info; `tool-severity` is the score as written. Otherwise the SARIF
+//! `0` info; `tool-severity` is the score as written. Otherwise, for such a
+//! result, a numeric `priorityScore` in the result's `properties` (Snyk Code
+//! writes one, 0-1000) decides: `>= 900` critical, `>= 700` high, `>= 400`
+//! medium, below that low; `tool-severity` is the score as written. This is
+//! the mapping DefectDojo's Snyk Code parser uses, and Snyk ranks its issues
+//! by that score rather than by the three SARIF levels. Otherwise the SARIF
 //! level decides: `result.level`, else a matching
 //! `invocations[].ruleConfigurationOverrides[]` level, else the rule's
 //! `defaultConfiguration.level`, else `warning`. For any other `kind` the
@@ -496,6 +501,29 @@ fn security_severity(props: Option<&Map<String, Value>>) -> Option<(f64, String)
     (score.is_finite() && score >= 0.0).then_some((score, written))
 }
 
+/// A numeric `priorityScore` result property (Snyk Code) as (score, as
+/// written). Strings, negative and non-finite numbers are ignored.
+fn priority_score(props: Option<&Map<String, Value>>) -> Option<(f64, String)> {
+    let Value::Number(n) = props?.get("priorityScore")? else {
+        return None;
+    };
+    let score = n.as_f64()?;
+    (score.is_finite() && score >= 0.0).then(|| (score, n.to_string()))
+}
+
+/// Snyk Code's priority score (0-1000) on the canonical scale.
+fn priority_severity(score: f64) -> Severity {
+    if score >= 900.0 {
+        Severity::Critical
+    } else if score >= 700.0 {
+        Severity::High
+    } else if score >= 400.0 {
+        Severity::Medium
+    } else {
+        Severity::Low
+    }
+}
+
 fn cvss_severity(score: f64) -> Severity {
     if score >= 9.0 {
         Severity::Critical
@@ -601,12 +629,14 @@ fn convert(run: &Run, result: &SarifResult, r: usize, i: usize) -> Finding {
     // Severity.
     let kind = result.kind.as_deref().filter(|k| !k.is_empty());
     let is_fail = kind.is_none_or(|k| k == "fail");
-    let (severity, tool_severity) = match security_severity(result_props)
+    let score = security_severity(result_props)
         .or_else(|| security_severity(rule_props))
-        .filter(|_| is_fail)
-    {
-        Some((score, written)) => (cvss_severity(score), written),
-        None => {
+        .filter(|_| is_fail);
+    let priority = priority_score(result_props).filter(|_| is_fail && score.is_none());
+    let (severity, tool_severity) = match (score, priority) {
+        (Some((score, written)), _) => (cvss_severity(score), written),
+        (None, Some((score, written))) => (priority_severity(score), written),
+        (None, None) => {
             let level = if is_fail {
                 result
                     .level

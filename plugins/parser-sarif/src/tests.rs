@@ -389,6 +389,56 @@ fn security_severity_thresholds() {
 }
 
 #[test]
+fn snyk_priority_score_thresholds() {
+    let rules = json!([
+        {"id": "r", "defaultConfiguration": {"level": "warning"}},
+        {"id": "s", "properties": {"security-severity": "9.1"}}
+    ]);
+    let results = json!([
+        {"ruleId": "r", "level": "warning", "message": {"text": "x"}, "properties": {"priorityScore": 950}},
+        {"ruleId": "r", "level": "note", "message": {"text": "x"}, "properties": {"priorityScore": 900}},
+        {"ruleId": "r", "level": "note", "message": {"text": "x"}, "properties": {"priorityScore": 899}},
+        {"ruleId": "r", "level": "error", "message": {"text": "x"}, "properties": {"priorityScore": 700}},
+        {"ruleId": "r", "level": "error", "message": {"text": "x"}, "properties": {"priorityScore": 699.5}},
+        {"ruleId": "r", "level": "error", "message": {"text": "x"}, "properties": {"priorityScore": 400}},
+        {"ruleId": "r", "level": "error", "message": {"text": "x"}, "properties": {"priorityScore": 399}},
+        {"ruleId": "r", "level": "error", "message": {"text": "x"}, "properties": {"priorityScore": 0}},
+        // Not a number, negative: the level decides.
+        {"ruleId": "r", "level": "error", "message": {"text": "x"}, "properties": {"priorityScore": "950"}},
+        {"ruleId": "r", "level": "note", "message": {"text": "x"}, "properties": {"priorityScore": -1}},
+        // security-severity wins over priorityScore.
+        {"ruleId": "s", "level": "note", "message": {"text": "x"}, "properties": {"priorityScore": 100}},
+        // Only results whose kind is fail.
+        {"ruleId": "r", "kind": "pass", "message": {"text": "x"}, "properties": {"priorityScore": 950}},
+        // On the rule only: not a result property, the level decides.
+        {"ruleId": "r", "message": {"text": "x"}}
+    ]);
+    let f = ok(log(json!({"name": "SnykCode", "rules": rules}), results));
+    let got: Vec<(Severity, &str)> = f
+        .iter()
+        .map(|x| (x.severity, x.tool_severity.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Severity::Critical, "950"),
+            (Severity::Critical, "900"),
+            (Severity::High, "899"),
+            (Severity::High, "700"),
+            (Severity::Medium, "699.5"),
+            (Severity::Medium, "400"),
+            (Severity::Low, "399"),
+            (Severity::Low, "0"),
+            (Severity::High, "error"),
+            (Severity::Low, "note"),
+            (Severity::Critical, "9.1"),
+            (Severity::Info, "none"),
+            (Severity::Medium, "warning"),
+        ]
+    );
+}
+
+#[test]
 fn rule_lookup_by_index_and_extension() {
     let doc = json!({
         "version": "2.1.0",

@@ -1,0 +1,448 @@
+//! Unit tests with small inline Checkov documents.
+
+use super::*;
+use serde_json::{Value, json};
+
+fn ok(v: Value) -> Vec<Finding> {
+    parse(v.to_string().as_bytes()).expect("parses")
+}
+
+fn malformed(r: Result<Vec<Finding>, StageError>) -> cordon_sdk::Malformed {
+    match r {
+        Err(StageError::MalformedInput(m)) => m,
+        other => panic!("expected malformed-input, got {other:?}"),
+    }
+}
+
+fn unsupported(r: Result<Vec<Finding>, StageError>) -> String {
+    match r {
+        Err(StageError::UnsupportedFormat(m)) => m,
+        other => panic!("expected unsupported-format, got {other:?}"),
+    }
+}
+
+fn check(id: &str, resource: &str, range: Value, severity: Value) -> Value {
+    json!({
+        "check_id": id,
+        "bc_check_id": "BC_AWS_S3_14",
+        "check_name": "Ensure all data stored in the S3 bucket is securely encrypted at rest",
+        "check_result": {"result": "FAILED", "evaluated_keys": ["server_side_encryption_configuration"]},
+        "code_block": [[1, "resource \"aws_s3_bucket\" \"logs\" {\n"]],
+        "file_path": "/storage/s3.tf",
+        "file_abs_path": "/work/storage/s3.tf",
+        "repo_file_path": "/storage/s3.tf",
+        "file_line_range": range,
+        "resource": resource,
+        "evaluations": null,
+        "check_class": "checkov.terraform.checks.resource.aws.S3Encryption",
+        "severity": severity,
+        "bc_category": "Encryption",
+        "description": null,
+        "guideline": "https://docs.example.invalid/s3-encryption"
+    })
+}
+
+fn report(check_type: &str, failed: Vec<Value>) -> Value {
+    json!({
+        "check_type": check_type,
+        "results": {
+            "passed_checks": [check("CKV_AWS_1", "aws_s3_bucket.ok", json!([1, 3]), json!(null))],
+            "failed_checks": failed,
+            "skipped_checks": [check("CKV_AWS_2", "aws_s3_bucket.skipped", json!([5, 9]), json!("HIGH"))],
+            "parsing_errors": []
+        },
+        "summary": {"passed": 1, "failed": 1, "skipped": 1, "parsing_errors": 0,
+                    "resource_count": 3, "checkov_version": "3.2.1"}
+    })
+}
+
+// ---- detect ---------------------------------------------------------------
+
+#[test]
+fn detect_formats() {
+    let one = serde_json::to_vec_pretty(&report("terraform", vec![])).expect("json");
+    let d = detect(&one).expect("claimed");
+    assert_eq!((d.format.as_str(), d.confidence), ("checkov-json", 80));
+    let list = serde_json::to_vec_pretty(&json!([report("terraform", vec![])])).expect("json");
+    let d = detect(&list).expect("claimed");
+    assert_eq!((d.format.as_str(), d.confidence), ("checkov-json-list", 80));
+    let summary = br#"{"passed": 0, "failed": 0, "skipped": 0, "parsingerrors": 0, "resourcecount": 0, "checkov_version": "2.1.269"}"#;
+    let d = detect(summary).expect("claimed");
+    assert_eq!(
+        (d.format.as_str(), d.confidence),
+        ("checkov-json-summary-only", 70)
+    );
+}
+
+#[test]
+fn detect_rejects_look_alikes() {
+    for head in [
+        &b""[..],
+        b"null",
+        b"[]",
+        b"{\"version\": \"2.1.0\", \"runs\": []}",
+        b"{\"results\": [{\"rule_id\": \"AWS001\", \"rule_provider\": \"aws\"}]}",
+        b"{\"errors\": [], \"results\": [], \"generated_at\": \"x\", \"metrics\": {}}",
+        b"{\"queries_total\": 1, \"queries\": []}",
+    ] {
+        assert!(detect(head).is_none(), "{}", String::from_utf8_lossy(head));
+    }
+    let deep = [b'['; 10_000];
+    assert!(detect(&deep).is_none());
+}
+
+/// format, confidence, starts_with, all, any, none
+type HintRow = (
+    String,
+    i64,
+    Option<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+);
+
+#[test]
+fn hints_match_the_manifest() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .expect("Cargo.toml");
+    let doc: toml::Table = toml::from_str(&text).expect("toml");
+    let detect = doc["package"]["metadata"]["cordon"]["detect"]
+        .as_array()
+        .expect("detect hints");
+    let strings = |v: Option<&toml::Value>| -> Vec<String> {
+        v.and_then(toml::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|s| s.as_str().expect("string").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let from_toml: Vec<HintRow> = detect
+        .iter()
+        .map(|h| {
+            (
+                h["format"].as_str().expect("format").to_string(),
+                h["confidence"].as_integer().expect("confidence"),
+                h.get("starts_with")
+                    .and_then(toml::Value::as_str)
+                    .map(str::to_string),
+                strings(h.get("all")),
+                strings(h.get("any")),
+                strings(h.get("none")),
+            )
+        })
+        .collect();
+    let owned = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let from_code: Vec<HintRow> = HINTS
+        .iter()
+        .map(|h| {
+            (
+                h.format.to_string(),
+                i64::from(h.confidence),
+                h.starts_with.map(str::to_string),
+                owned(h.all),
+                owned(h.any),
+                owned(h.none),
+            )
+        })
+        .collect();
+    assert_eq!(from_code, from_toml);
+}
+
+// ---- input errors -----------------------------------------------------------
+
+#[test]
+fn empty_input_is_malformed() {
+    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
+        let m = malformed(parse(input));
+        assert!(m.message.contains("empty input"), "{}", m.message);
+    }
+}
+
+#[test]
+fn syntax_errors_and_truncation() {
+    let m = malformed(parse(
+        b"{\n  \"check_type\": \"terraform\",\n  \"results\": {,}\n}",
+    ));
+    assert_eq!(m.position.line, Some(3));
+    assert!(m.position.column.is_some());
+    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    let mut bytes = serde_json::to_vec_pretty(&report(
+        "terraform",
+        vec![check("CKV_AWS_19", "r", json!([1, 2]), json!(null))],
+    ))
+    .expect("json");
+    bytes.truncate(bytes.len() / 2);
+    let m = malformed(parse(&bytes));
+    assert!(m.message.contains("ends too early"), "{}", m.message);
+    let m = malformed(parse(b"nonsense"));
+    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+}
+
+#[test]
+fn wrong_types_are_malformed_with_position() {
+    for (field, value) in [
+        ("file_line_range", json!("1-16")),
+        ("file_line_range", json!([{}, 2])),
+        ("check_id", json!(42)),
+        ("severity", json!(["HIGH"])),
+        ("vulnerability_details", json!([])),
+    ] {
+        let mut c = check("CKV_AWS_19", "r", json!([1, 2]), json!(null));
+        c[field] = value;
+        let text = serde_json::to_string_pretty(&report("terraform", vec![c])).expect("json");
+        let m = malformed(parse(text.as_bytes()));
+        assert!(
+            m.message.starts_with("not a valid Checkov report"),
+            "{field}: {}",
+            m.message
+        );
+        assert!(m.position.line.is_some_and(|l| l > 1), "{field}: {m:?}");
+    }
+    malformed(parse(b"{\"check_type\": \"terraform\", \"results\": []}"));
+    malformed(parse(b"[[\"terraform\"]]"));
+    malformed(parse(b"{\"failed\": \"none\", \"checkov_version\": \"2\"}"));
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_panic() {
+    let mut deep = vec![b'['; 10_000];
+    deep.extend(vec![b']'; 10_000]);
+    assert!(matches!(parse(&deep), Err(StageError::MalformedInput(_))));
+    let mut deep = b"{\"a\":".repeat(10_000);
+    deep.extend(b"1");
+    deep.extend(vec![b'}'; 10_000]);
+    assert!(matches!(
+        parse(&deep),
+        Err(StageError::UnsupportedFormat(_))
+    ));
+    let mut deep =
+        b"{\"check_type\": \"t\", \"results\": {\"failed_checks\": [{\"file_line_range\": "
+            .to_vec();
+    deep.extend(vec![b'['; 10_000]);
+    assert!(matches!(parse(&deep), Err(StageError::MalformedInput(_))));
+}
+
+#[test]
+fn other_documents_are_unsupported() {
+    let m = unsupported(parse(b"{\"version\": \"2.1.0\", \"runs\": []}"));
+    assert!(m.contains("neither `results`"), "{m}");
+    let m = unsupported(parse(b"[{\"results\": {}}, {\"a\": 1}]"));
+    assert!(m.contains("/1"), "{m}");
+    unsupported(parse(b"null"));
+    unsupported(parse(b"17"));
+    let m = unsupported(parse(
+        b"{\"passed\": 3, \"failed\": 2, \"checkov_version\": \"2.1\"}",
+    ));
+    assert!(m.contains("counts 2 failed checks"), "{m}");
+}
+
+// ---- mapping --------------------------------------------------------------------
+
+#[test]
+fn summary_only_and_empty_reports() {
+    assert!(
+        ok(
+            json!({"passed": 0, "failed": 0, "skipped": 0, "parsingerrors": 0,
+                  "resourcecount": 0, "checkov_version": "2.1.269"})
+        )
+        .is_empty()
+    );
+    assert!(ok(report("terraform", vec![])).is_empty());
+    assert!(ok(json!({"check_type": "terraform", "results": null})).is_empty());
+    assert!(ok(json!({"check_type": "terraform", "results": {"failed_checks": null}})).is_empty());
+    assert!(ok(json!([])).is_empty());
+}
+
+#[test]
+fn iac_check_maps_every_field() {
+    let f = ok(report(
+        "terraform",
+        vec![check(
+            "CKV_AWS_19",
+            "aws_s3_bucket.logs",
+            json!([1, 16]),
+            json!("HIGH"),
+        )],
+    ));
+    assert_eq!(f.len(), 1, "passed and skipped checks are not findings");
+    let x = &f[0];
+    assert_eq!(x.tool, "checkov");
+    assert_eq!(x.tool_version.as_deref(), Some("3.2.1"));
+    assert_eq!(x.rule_id, "CKV_AWS_19");
+    assert_eq!(
+        x.title,
+        "Ensure all data stored in the S3 bucket is securely encrypted at rest"
+    );
+    assert_eq!(x.severity, Severity::High);
+    assert_eq!(x.tool_severity.as_deref(), Some("HIGH"));
+    assert_eq!(x.kind, FindingKind::Iac);
+    assert_eq!(
+        x.locations,
+        vec![Location {
+            path: "/storage/s3.tf".into(),
+            start_line: Some(1),
+            start_column: None,
+            end_line: Some(16),
+            end_column: None,
+        }]
+    );
+    let c = x.component.as_ref().expect("component");
+    assert_eq!(c.name, "aws_s3_bucket.logs");
+    assert_eq!(c.version, None);
+    assert!(x.vulnerability_ids.is_empty() && x.cwes.is_empty());
+    assert_eq!(
+        x.tags,
+        vec![
+            "check-type:terraform".to_string(),
+            "category:Encryption".to_string()
+        ]
+    );
+    assert_eq!(
+        x.help_uri.as_deref(),
+        Some("https://docs.example.invalid/s3-encryption")
+    );
+    assert_eq!(x.source_pointer, "/results/failed_checks/0");
+    assert_eq!(
+        x.message,
+        "Ensure all data stored in the S3 bucket is securely encrypted at rest (CKV_AWS_19): \
+         resource `aws_s3_bucket.logs` in `/storage/s3.tf` lines 1-16. Check type: terraform."
+    );
+}
+
+#[test]
+fn severity_table() {
+    let sev = |s: Value| {
+        ok(report(
+            "terraform",
+            vec![check("CKV_X", "r", json!([1, 2]), s)],
+        ))[0]
+            .clone()
+    };
+    assert_eq!(sev(json!("CRITICAL")).severity, Severity::Critical);
+    assert_eq!(sev(json!("high")).severity, Severity::High);
+    assert_eq!(sev(json!("MEDIUM")).severity, Severity::Medium);
+    assert_eq!(sev(json!("LOW")).severity, Severity::Low);
+    assert_eq!(sev(json!("INFO")).severity, Severity::Info);
+    assert_eq!(sev(json!("UNHEARD")).severity, Severity::Medium);
+    let none = sev(json!(null));
+    assert_eq!(none.severity, Severity::Medium);
+    assert_eq!(none.tool_severity, None);
+}
+
+#[test]
+fn list_dockerfile_sca_and_secrets() {
+    let docker = json!({
+        "check_id": "CKV_DOCKER_2", "check_name": "Ensure that HEALTHCHECK instructions have been added",
+        "file_path": "/app/Dockerfile", "file_line_range": [0, 0], "resource": "/app/Dockerfile.",
+        "severity": null
+    });
+    let sca = json!({
+        "check_id": "CKV_CVE_2021_23337", "check_name": "Vulnerable package",
+        "file_path": "/package.json", "file_line_range": [0, 0],
+        "resource": "package.json.lodash", "severity": null,
+        "vulnerability_details": {"id": "CVE-2021-23337", "severity": "high",
+            "package_name": "lodash", "package_version": "4.17.15",
+            "lowest_fixed_version": "4.17.21", "link": "https://nvd.example.invalid/CVE-2021-23337",
+            "cvss": 7.2, "fixed_versions": [{"version": "4.17.21"}]}
+    });
+    let secret = json!({
+        "check_id": "CKV_SECRET_2", "check_name": "AWS Access Key",
+        "file_path": "/config.env", "file_line_range": [3, 4],
+        "resource": "25910f981e85ca04baf359199dd0bd4a3ae738b6", "severity": "HIGH"
+    });
+    let f = ok(json!([
+        report("dockerfile", vec![docker]),
+        report("sca_package", vec![sca]),
+        report("secrets", vec![secret]),
+    ]));
+    assert_eq!(f.len(), 3);
+    assert_eq!(f[0].kind, FindingKind::Iac);
+    assert_eq!(f[0].locations[0].start_line, None);
+    assert_eq!(f[0].locations[0].end_line, None);
+    assert_eq!(f[0].source_pointer, "/0/results/failed_checks/0");
+    assert_eq!(
+        f[0].message,
+        "Ensure that HEALTHCHECK instructions have been added (CKV_DOCKER_2): resource \
+         `/app/Dockerfile.` in `/app/Dockerfile`. Check type: dockerfile."
+    );
+
+    let s = &f[1];
+    assert_eq!(s.kind, FindingKind::Sca);
+    assert_eq!(s.vulnerability_ids, vec!["CVE-2021-23337".to_string()]);
+    assert_eq!(s.severity, Severity::High);
+    assert_eq!(s.tool_severity.as_deref(), Some("high"));
+    let c = s.component.as_ref().expect("component");
+    assert_eq!(
+        (c.name.as_str(), c.version.as_deref()),
+        ("lodash", Some("4.17.15"))
+    );
+    assert_eq!(c.fixed_versions, vec!["4.17.21".to_string()]);
+    assert_eq!(
+        s.help_uri.as_deref(),
+        Some("https://nvd.example.invalid/CVE-2021-23337")
+    );
+    assert_eq!(s.source_pointer, "/1/results/failed_checks/0");
+
+    let k = &f[2];
+    assert_eq!(k.kind, FindingKind::Secret);
+    assert!(k.component.is_none());
+    assert!(!k.message.contains("25910f98"), "{}", k.message);
+    assert_eq!(k.locations[0].start_line, Some(3));
+    assert_eq!(k.locations[0].end_line, Some(4));
+}
+
+#[test]
+fn missing_fields_and_long_values() {
+    let f = ok(report("terraform", vec![json!({})]));
+    assert_eq!(f[0].rule_id, "unknown");
+    assert_eq!(f[0].title, "unknown");
+    assert!(f[0].locations.is_empty());
+    assert!(f[0].component.is_none());
+    assert_eq!(
+        f[0].message,
+        "Checkov check unknown failed. Check type: terraform."
+    );
+    let long = "x".repeat(5000);
+    let f = ok(report(
+        "terraform",
+        vec![json!({"check_id": long, "check_name": long, "resource": long})],
+    ));
+    assert!(f[0].rule_id.len() <= 1024);
+    assert!(f[0].title.chars().count() <= TITLE_MAX_CHARS);
+    assert!(
+        f[0].component
+            .as_ref()
+            .is_some_and(|c| c.name.len() <= 1024)
+    );
+    // BOM.
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(
+        report("terraform", vec![json!({"check_id": "A"})])
+            .to_string()
+            .bytes(),
+    );
+    assert_eq!(parse(&bytes).expect("parses").len(), 1);
+}
+
+#[test]
+fn same_check_same_resource_is_one_finding() {
+    let a = check(
+        "CKV_AWS_19",
+        "aws_s3_bucket.logs",
+        json!([1, 16]),
+        json!(null),
+    );
+    let b = check(
+        "CKV_AWS_19",
+        "aws_s3_bucket.data",
+        json!([1, 16]),
+        json!(null),
+    );
+    let f = normalizer_default::normalize(ok(json!([
+        report("terraform", vec![a.clone(), b]),
+        report("terraform_plan", vec![a]),
+    ])));
+    assert_eq!(f.len(), 2);
+}

@@ -1,0 +1,434 @@
+//! Unit tests with small inline Gitleaks documents.
+
+use super::*;
+use serde_json::{Value, json};
+
+fn ok(v: Value) -> Vec<Finding> {
+    parse(v.to_string().as_bytes()).expect("parses")
+}
+
+fn malformed(r: Result<Vec<Finding>, StageError>) -> cordon_sdk::Malformed {
+    match r {
+        Err(StageError::MalformedInput(m)) => m,
+        other => panic!("expected malformed-input, got {other:?}"),
+    }
+}
+
+fn unsupported(r: Result<Vec<Finding>, StageError>) -> String {
+    match r {
+        Err(StageError::UnsupportedFormat(m)) => m,
+        other => panic!("expected unsupported-format, got {other:?}"),
+    }
+}
+
+fn v8_leak() -> Value {
+    json!({
+        "Description": "AWS Access Key",
+        "StartLine": 12,
+        "EndLine": 12,
+        "StartColumn": 9,
+        "EndColumn": 28,
+        "Match": "aws_key = AKIAFAKEFAKEFAKE0000",
+        "Secret": "AKIAFAKEFAKEFAKE0000",
+        "File": "deploy/config.env",
+        "Commit": "0123456789abcdef0123456789abcdef01234567",
+        "Entropy": 3.6,
+        "Author": "Jane Doe",
+        "Email": "jane@example.invalid",
+        "Date": "2024-02-03T04:05:06Z",
+        "Message": "add config",
+        "Tags": ["key", "AWS"],
+        "RuleID": "aws-access-token",
+        "Fingerprint": "0123456789abcdef0123456789abcdef01234567:deploy/config.env:aws-access-token:12",
+        "Link": "https://git.example.invalid/repo/blob/0123456/deploy/config.env#L12"
+    })
+}
+
+fn v7_leak() -> Value {
+    json!({
+        "line": "token = \"ghp_FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE0000\"",
+        "lineNumber": 3,
+        "offender": "ghp_FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE0000",
+        "commit": "fedcba9876543210fedcba9876543210fedcba98",
+        "repo": ".",
+        "repoURL": "",
+        "leakURL": "",
+        "rule": "Github Personal Access Token",
+        "commitMessage": "oops\n",
+        "author": "John Doe",
+        "email": "john@example.invalid",
+        "file": "scripts/release.sh",
+        "date": "2021-05-06T07:08:09+02:00",
+        "tags": "key, Github"
+    })
+}
+
+// ---- detect ---------------------------------------------------------------
+
+#[test]
+fn detect_formats() {
+    let v8 = serde_json::to_vec_pretty(&json!([v8_leak()])).expect("json");
+    let d = detect(&v8).expect("v8 claimed");
+    assert_eq!((d.format.as_str(), d.confidence), ("gitleaks-json-v8", 80));
+    let v7 = serde_json::to_vec_pretty(&json!([v7_leak()])).expect("json");
+    let d = detect(&v7).expect("v7 claimed");
+    assert_eq!((d.format.as_str(), d.confidence), ("gitleaks-json-v7", 80));
+}
+
+#[test]
+fn detect_rejects_look_alikes() {
+    for head in [
+        &b""[..],
+        // Content-free documents: the host reads them without a parser.
+        b"null",
+        b"\xEF\xBB\xBF \nnull\n",
+        b"[]",
+        b"{\"runs\": [], \"version\": \"2.1.0\"}",
+        // hadolint
+        b"[{\"line\": 9, \"code\": \"DL3008\", \"message\": \"Pin versions\", \"column\": 1, \"file\": \"Dockerfile\", \"level\": \"warning\"}]",
+        // pip-audit legacy
+        b"[{\"name\": \"adal\", \"version\": \"1.2.2\", \"vulns\": []}]",
+        // trivy legacy, with secrets
+        b"[{\"Target\": \"app\", \"Secrets\": [{\"RuleID\": \"aws\", \"StartLine\": 1, \"StartColumn\": 2}]}]",
+        // trufflehog3
+        b"[{\"rule\": {\"id\": \"x\"}, \"path\": \"a\", \"line\": \"2\", \"secret\": \"s\"}]",
+        // SARIF from gitleaks
+        b"{\"runs\": [{\"results\": [{\"offender\": \"x\", \"commitMessage\": \"y\"}]}]}",
+    ] {
+        assert!(detect(head).is_none(), "{}", String::from_utf8_lossy(head));
+    }
+    // Garbage never panics.
+    let deep = [b'['; 10_000];
+    assert!(detect(&deep).is_none());
+    let _ = detect(b"\xEF\xBB");
+}
+
+/// format, confidence, starts_with, all, any, none
+type HintRow = (
+    String,
+    i64,
+    Option<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+);
+
+#[test]
+fn hints_match_the_manifest() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .expect("Cargo.toml");
+    let doc: toml::Table = toml::from_str(&text).expect("toml");
+    let detect = doc["package"]["metadata"]["cordon"]["detect"]
+        .as_array()
+        .expect("detect hints");
+    let strings = |v: Option<&toml::Value>| -> Vec<String> {
+        v.and_then(toml::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|s| s.as_str().expect("string").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let from_toml: Vec<HintRow> = detect
+        .iter()
+        .map(|h| {
+            (
+                h["format"].as_str().expect("format").to_string(),
+                h["confidence"].as_integer().expect("confidence"),
+                h.get("starts_with")
+                    .and_then(toml::Value::as_str)
+                    .map(str::to_string),
+                strings(h.get("all")),
+                strings(h.get("any")),
+                strings(h.get("none")),
+            )
+        })
+        .collect();
+    let owned = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let from_code: Vec<_> = HINTS
+        .iter()
+        .map(|h| {
+            (
+                h.format.to_string(),
+                i64::from(h.confidence),
+                h.starts_with.map(str::to_string),
+                owned(h.all),
+                owned(h.any),
+                owned(h.none),
+            )
+        })
+        .collect();
+    assert_eq!(from_code, from_toml);
+}
+
+// ---- input errors -----------------------------------------------------------
+
+#[test]
+fn empty_input_is_malformed() {
+    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
+        let m = malformed(parse(input));
+        assert!(m.message.contains("empty input"), "{}", m.message);
+    }
+}
+
+#[test]
+fn syntax_error_has_line_and_column() {
+    let m = malformed(parse(b"[\n  {\"rule\": \"x\",}\n]"));
+    assert_eq!(m.position.line, Some(2));
+    assert!(m.position.column.is_some());
+    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert!(!m.message.contains(" at line "), "{}", m.message);
+    // An object with a syntax error is malformed, not unsupported.
+    let m = malformed(parse(b"{\"a\": }"));
+    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    let m = malformed(parse(b"nul"));
+    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+}
+
+#[test]
+fn truncated_input_is_malformed() {
+    let mut bytes = serde_json::to_vec_pretty(&json!([v8_leak(), v7_leak()])).expect("json");
+    bytes.truncate(bytes.len() / 2);
+    let m = malformed(parse(&bytes));
+    assert!(m.message.contains("ends too early"), "{}", m.message);
+    assert!(m.position.line.is_some());
+}
+
+#[test]
+fn wrong_types_are_malformed_with_position() {
+    for (field, value) in [
+        ("lineNumber", json!({})),
+        ("lineNumber", json!("twelve")),
+        ("file", json!(7)),
+        ("offender", json!(["x"])),
+        ("tags", json!(["a"])),
+    ] {
+        let mut leak = v7_leak();
+        leak[field] = value;
+        let text = serde_json::to_string_pretty(&json!([leak])).expect("json");
+        let m = malformed(parse(text.as_bytes()));
+        assert!(
+            m.message.starts_with("not a valid Gitleaks report"),
+            "{field}: {}",
+            m.message
+        );
+        assert!(m.position.line.is_some_and(|l| l > 1), "{field}: {m:?}");
+    }
+    for (field, value) in [
+        ("StartLine", json!(true)),
+        ("Tags", json!("key")),
+        ("Secret", json!(1)),
+    ] {
+        let mut leak = v8_leak();
+        leak[field] = value;
+        let m = malformed(parse(json!([leak]).to_string().as_bytes()));
+        assert!(m.message.contains("invalid type"), "{field}: {}", m.message);
+    }
+    // A leak must be an object, not an array read by position.
+    let m = malformed(parse(b"[[\"rule\", \"file\"]]"));
+    assert!(
+        m.message.contains("expected a JSON object"),
+        "{}",
+        m.message
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_panic() {
+    // Where a leak is expected: a type error (serde_json also stops at 128
+    // levels).
+    let mut deep = vec![b'['; 10_000];
+    deep.extend(vec![b']'; 10_000]);
+    assert!(matches!(parse(&deep), Err(StageError::MalformedInput(_))));
+    let mut unclosed = vec![b'['; 10_000];
+    unclosed.extend(b"{");
+    assert!(matches!(
+        parse(&unclosed),
+        Err(StageError::MalformedInput(_))
+    ));
+    // A deep object is skipped without recursion and is not a report.
+    let mut deep = b"{\"a\":".repeat(10_000);
+    deep.extend(b"1");
+    deep.extend(vec![b'}'; 10_000]);
+    assert!(matches!(
+        parse(&deep),
+        Err(StageError::UnsupportedFormat(_))
+    ));
+    // Deep values in unknown fields are skipped the same way.
+    let mut inside = b"[{\"rule\": \"r\", \"extra\": ".to_vec();
+    inside.extend(b"[".repeat(10_000));
+    inside.extend(b"]".repeat(10_000));
+    inside.extend(b"}]");
+    assert_eq!(parse(&inside).expect("parses").len(), 1);
+    // ...and cut short, they are malformed.
+    inside.truncate(15_000);
+    assert!(matches!(parse(&inside), Err(StageError::MalformedInput(_))));
+}
+
+#[test]
+fn other_documents_are_unsupported() {
+    let m = unsupported(parse(br#"{"runs": [], "version": "2.1.0"}"#));
+    assert!(m.contains("array of leaks"), "{m}");
+    unsupported(parse(b"\"leaks\""));
+    unsupported(parse(b"42"));
+    // An array of something else (hadolint).
+    let m = unsupported(parse(
+        br#"[{"line": 9, "code": "DL3008", "message": "Pin versions", "column": 1, "level": "warning"}]"#,
+    ));
+    assert!(m.contains("item /0"), "{m}");
+    unsupported(parse(b"[{}]"));
+}
+
+// ---- mapping --------------------------------------------------------------------
+
+#[test]
+fn null_and_empty_array_are_no_leaks() {
+    assert!(parse(b"null").expect("null").is_empty());
+    assert!(parse(b"\xEF\xBB\xBF\n null \n").expect("null").is_empty());
+    assert!(parse(b"[]").expect("[]").is_empty());
+}
+
+#[test]
+fn v8_maps_every_field() {
+    let f = ok(json!([v8_leak()]));
+    assert_eq!(f.len(), 1);
+    let x = &f[0];
+    assert_eq!(x.tool, "gitleaks");
+    assert_eq!(x.tool_version, None);
+    assert_eq!(x.rule_id, "aws-access-token");
+    assert_eq!(x.title, "Hard-coded secret: AWS Access Key");
+    assert_eq!(x.severity, Severity::High);
+    assert_eq!(x.tool_severity, None);
+    assert_eq!(x.kind, FindingKind::Secret);
+    assert_eq!(
+        x.locations,
+        vec![Location {
+            path: "deploy/config.env".into(),
+            start_line: Some(12),
+            start_column: Some(9),
+            end_line: Some(12),
+            end_column: Some(28),
+        }]
+    );
+    assert_eq!(x.cwes, vec![798]);
+    assert_eq!(x.tags, vec!["key".to_string(), "AWS".to_string()]);
+    assert!(x.component.is_none());
+    assert!(x.vulnerability_ids.is_empty());
+    assert_eq!(x.help_uri, None);
+    assert_eq!(x.source_pointer, "/0");
+    assert!(x.fingerprint.is_empty());
+    assert_eq!(x.input, 0);
+    assert_eq!(
+        x.message,
+        "Gitleaks rule `aws-access-token` matched a secret (`AKIA…`) in `deploy/config.env` \
+         at line 12. Commit 0123456789abcdef0123456789abcdef01234567 (2024-02-03T04:05:06Z). \
+         https://git.example.invalid/repo/blob/0123456/deploy/config.env#L12"
+    );
+}
+
+#[test]
+fn v7_maps_every_field() {
+    let f = ok(json!([v7_leak()]));
+    let x = &f[0];
+    assert_eq!(x.rule_id, "Github Personal Access Token");
+    assert_eq!(x.title, "Hard-coded secret: Github Personal Access Token");
+    assert_eq!(x.locations.len(), 1);
+    assert_eq!(x.locations[0].path, "scripts/release.sh");
+    assert_eq!(x.locations[0].start_line, Some(3));
+    assert_eq!(x.locations[0].start_column, None);
+    assert_eq!(x.tags, vec!["key".to_string(), "Github".to_string()]);
+    assert_eq!(x.cwes, vec![798]);
+    assert_eq!(x.severity, Severity::High);
+    assert_eq!(
+        x.message,
+        "Gitleaks rule `Github Personal Access Token` matched a secret (`ghp_…`) in \
+         `scripts/release.sh` at line 3. Commit fedcba9876543210fedcba9876543210fedcba98 \
+         (2021-05-06T07:08:09+02:00)."
+    );
+}
+
+#[test]
+fn missing_and_zero_fields() {
+    // No line number (early v7), no rule, zero positions, null fields.
+    let f = ok(json!([
+        {"offender": "x", "file": "a.txt"},
+        {"RuleID": null, "File": "b.txt", "StartLine": 0, "EndLine": 0, "StartColumn": 0,
+         "EndColumn": 0, "Secret": "", "Tags": null, "Description": ""},
+        {"rule": "R", "file": ""}
+    ]));
+    assert_eq!(f[0].rule_id, "unknown");
+    assert_eq!(f[0].title, "Hard-coded secret: unknown");
+    assert_eq!(f[0].locations[0].start_line, None);
+    assert_eq!(f[1].rule_id, "unknown");
+    assert_eq!(
+        f[1].locations[0],
+        Location {
+            path: "b.txt".into(),
+            start_line: None,
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        }
+    );
+    assert!(f[1].tags.is_empty());
+    assert_eq!(
+        f[1].message,
+        "Gitleaks rule `unknown` matched a secret in `b.txt`."
+    );
+    assert!(f[2].locations.is_empty());
+    assert_eq!(f[2].source_pointer, "/2");
+    // Line numbers as strings are read; huge and negative ones are dropped.
+    let f = ok(json!([{"rule": "r", "file": "f", "lineNumber": "7"},
+                     {"rule": "r", "file": "f", "lineNumber": -3},
+                     {"rule": "r", "file": "f", "lineNumber": 99_999_999_999u64}]));
+    assert_eq!(f[0].locations[0].start_line, Some(7));
+    assert_eq!(f[1].locations[0].start_line, None);
+    assert_eq!(f[2].locations[0].start_line, None);
+}
+
+#[test]
+fn long_values_are_clipped_to_host_limits() {
+    let long = "r".repeat(5000);
+    let f = ok(json!([{"RuleID": long, "Description": long, "File": "f", "Tags": [long]}]));
+    assert!(f[0].rule_id.len() <= 1024);
+    assert!(f[0].tags[0].len() <= 1024);
+    assert!(f[0].title.chars().count() <= TITLE_MAX_CHARS);
+}
+
+// ---- secrets ---------------------------------------------------------------------
+
+#[test]
+fn redact_keeps_at_most_four_characters() {
+    assert_eq!(redact("AKIAFAKEFAKEFAKE0000"), "AKIA…");
+    assert_eq!(redact("-----BEGIN RSA PRIVATE KEY-----\nMIIE"), "----…");
+    assert_eq!(redact("12345678"), "12…");
+    assert_eq!(redact("abc"), "…");
+    assert_eq!(redact(""), "…");
+    assert_eq!(redact("ä\nöüßäöüß"), "äö…");
+}
+
+#[test]
+fn secrets_never_reach_the_output() {
+    let secret_v8 = "AKIAFAKEFAKEFAKE0000";
+    let secret_v7 = "ghp_FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE0000";
+    let f = ok(json!([v8_leak(), v7_leak()]));
+    for x in &f {
+        let all = format!("{x:?}");
+        for s in [secret_v8, secret_v7, "FAKEFAKE"] {
+            assert!(!all.contains(s), "secret leaked: {all}");
+        }
+    }
+}
+
+#[test]
+fn same_leak_in_several_commits_is_one_finding() {
+    let mut a = v8_leak();
+    let mut b = v8_leak();
+    a["Commit"] = json!("1111111111111111111111111111111111111111");
+    b["Commit"] = json!("2222222222222222222222222222222222222222");
+    let mut c = v8_leak();
+    c["StartLine"] = json!(40);
+    let f = normalizer_default::normalize(ok(json!([a, b, c])));
+    assert_eq!(f.len(), 2);
+}

@@ -1,0 +1,253 @@
+//! Unit tests with small inline Hadolint documents.
+
+use super::*;
+use serde_json::{Value, json};
+
+fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
+    parse(v.to_string().as_bytes())
+}
+
+fn ok(v: Value) -> Vec<Finding> {
+    parse_value(v).expect("parses")
+}
+
+fn malformed(e: StageError) -> cordon_sdk::Malformed {
+    match e {
+        StageError::MalformedInput(m) => m,
+        other => panic!("expected malformed-input, got {other:?}"),
+    }
+}
+
+fn unsupported(e: StageError) -> String {
+    match e {
+        StageError::UnsupportedFormat(m) => m,
+        other => panic!("expected unsupported-format, got {other:?}"),
+    }
+}
+
+fn item(code: &str, line: u32, level: &str) -> Value {
+    json!({
+        "line": line,
+        "code": code,
+        "message": "Pin versions in apt get install.",
+        "column": 1,
+        "file": "docker/Dockerfile",
+        "level": level
+    })
+}
+
+// ---- input errors ---------------------------------------------------------------
+
+#[test]
+fn empty_input_is_malformed() {
+    for input in [&b""[..], b"   ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF\r\n"] {
+        let m = malformed(parse(input).expect_err("rejected"));
+        assert!(m.message.contains("empty input"), "{}", m.message);
+    }
+}
+
+#[test]
+fn syntax_errors_and_truncation() {
+    let m = malformed(
+        parse(b"[\n  {\"code\": \"DL3008\",\n   \"line\": 9,,}\n]").expect_err("rejected"),
+    );
+    assert_eq!(m.position.line, Some(3));
+    assert!(m.position.column.is_some());
+    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    let text = json!([item("DL3008", 9, "warning")]).to_string();
+    for cut in [1, 12, text.len() - 1] {
+        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
+        assert!(m.message.contains("ends too early"), "{}", m.message);
+    }
+}
+
+#[test]
+fn wrong_types_are_malformed() {
+    let m =
+        malformed(parse(b"[\n{\"code\": 3008, \"file\": \"Dockerfile\"}]").expect_err("rejected"));
+    assert_eq!(m.position.line, Some(2));
+    assert!(
+        m.message.starts_with("not a valid Hadolint report"),
+        "{}",
+        m.message
+    );
+    for doc in [
+        json!([{"code": "DL3008"}]),
+        json!([{"code": "DL3008", "file": "D", "line": true}]),
+        json!([{"code": "DL3008", "file": "D", "column": [1]}]),
+        json!([{"code": "DL3008", "file": "D", "level": 2}]),
+        json!([{"code": "DL3008", "file": "D"}, 5]),
+        json!([[1]]),
+        json!(["DL3008"]),
+    ] {
+        assert!(
+            matches!(parse_value(doc.clone()), Err(StageError::MalformedInput(_))),
+            "{doc}"
+        );
+    }
+}
+
+#[test]
+fn other_documents_are_unsupported() {
+    let m = unsupported(parse_value(json!({"results": []})).expect_err("rejected"));
+    assert!(m.contains("must be an array"), "{m}");
+    assert!(matches!(
+        parse(b"{\"a\": "),
+        Err(StageError::MalformedInput(_))
+    ));
+    assert!(matches!(
+        parse(b"null"),
+        Err(StageError::UnsupportedFormat(_))
+    ));
+    // gitleaks, trufflehog3, pip-audit, Hadolint's Code Climate output.
+    for doc in [
+        json!([{"Description": "AWS", "StartLine": 2, "File": "a", "RuleID": "aws"}]),
+        json!([{"rule": {"id": "high-entropy"}, "path": "a", "line": "3"}]),
+        json!([{"name": "adal", "version": "1.2.2", "vulns": []}]),
+        json!([{"type": "issue", "check_name": "DL3008", "description": "Pin versions",
+                "fingerprint": "x", "location": {"path": "Dockerfile", "lines": {"begin": 9}}}]),
+    ] {
+        let m = unsupported(parse_value(doc).expect_err("rejected"));
+        assert!(m.contains("another tool"), "{m}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_panic() {
+    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    assert!(matches!(
+        parse(nest(10_000).as_bytes()),
+        Err(StageError::MalformedInput(_))
+    ));
+    let doc = format!(r#"[{{"code":"DL1","file":{}}}]"#, nest(10_000));
+    assert!(matches!(
+        parse(doc.as_bytes()),
+        Err(StageError::MalformedInput(_))
+    ));
+    assert!(matches!(
+        parse("[".repeat(10_000).as_bytes()),
+        Err(StageError::MalformedInput(_))
+    ));
+    let objects = format!("[{}1{}]", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
+    assert!(parse(objects.as_bytes()).is_err());
+    // In an unknown field: skipped without recursion.
+    let doc = format!(r#"[{{"code":"DL1","file":"D","extra":{}}}]"#, nest(10_000));
+    assert_eq!(parse(doc.as_bytes()).map(|f| f.len()).ok(), Some(1));
+}
+
+// ---- mapping ------------------------------------------------------------------------
+
+#[test]
+fn fields() {
+    let f = ok(json!([item("DL3008", 9, "warning")]));
+    assert_eq!(f.len(), 1);
+    let x = &f[0];
+    assert_eq!(x.tool, "hadolint");
+    assert_eq!(x.tool_version, None);
+    assert_eq!(x.rule_id, "DL3008");
+    assert_eq!(x.title, "Pin versions in apt get install.");
+    assert_eq!(x.message, "Pin versions in apt get install.");
+    assert_eq!(
+        (x.severity, x.tool_severity.as_deref()),
+        (Severity::Medium, Some("warning"))
+    );
+    assert_eq!(x.kind, FindingKind::Iac);
+    assert_eq!(
+        x.locations,
+        vec![Location {
+            path: "docker/Dockerfile".into(),
+            start_line: Some(9),
+            start_column: Some(1),
+            end_line: None,
+            end_column: None,
+        }]
+    );
+    assert_eq!(
+        x.help_uri.as_deref(),
+        Some("https://github.com/hadolint/hadolint/wiki/DL3008")
+    );
+    assert!(x.tags.is_empty() && x.cwes.is_empty() && x.component.is_none());
+    assert_eq!(x.source_pointer, "/0");
+    assert!(x.fingerprint.is_empty() && x.input == 0);
+}
+
+#[test]
+fn severity_table() {
+    let levels = [
+        ("error", Severity::High),
+        ("warning", Severity::Medium),
+        ("info", Severity::Low),
+        ("style", Severity::Info),
+        ("ignore", Severity::Info),
+        ("WARNING", Severity::Medium),
+        ("odd", Severity::Medium),
+    ];
+    let items: Vec<Value> = levels
+        .iter()
+        .enumerate()
+        .map(|(i, (l, _))| item("DL3000", i as u32 + 1, l))
+        .collect();
+    let f = ok(Value::Array(items));
+    for (x, (l, want)) in f.iter().zip(levels) {
+        assert_eq!((x.severity, x.tool_severity.as_deref()), (want, Some(l)));
+    }
+    let f = ok(json!([{"code": "DL3000", "file": "D"}]));
+    assert_eq!(
+        (f[0].severity, f[0].tool_severity.as_deref()),
+        (Severity::Medium, None)
+    );
+}
+
+#[test]
+fn shellcheck_codes_and_odd_values() {
+    let f = ok(json!([
+        {"code": "SC2086", "file": "Dockerfile", "line": 12, "column": 5, "level": "info",
+         "message": "Double quote to prevent globbing and word splitting."},
+        {"code": "  ", "file": "django-DefectDojo\\Dockerfile.django", "line": 0, "column": -1},
+        {"code": "DL", "file": "D", "line": "7", "message": "\n"},
+        {"code": "SCX1", "file": "D", "line": null}
+    ]));
+    assert_eq!(f[0].tags, vec!["shellcheck"]);
+    assert_eq!(
+        f[0].help_uri.as_deref(),
+        Some("https://www.shellcheck.net/wiki/SC2086")
+    );
+    assert_eq!(f[0].severity, Severity::Low);
+    assert_eq!(f[1].rule_id, "unknown");
+    assert_eq!(f[1].title, "unknown");
+    assert_eq!(
+        f[1].locations[0].path,
+        "django-DefectDojo\\Dockerfile.django"
+    );
+    assert_eq!(
+        (f[1].locations[0].start_line, f[1].locations[0].start_column),
+        (None, None)
+    );
+    assert_eq!(f[2].help_uri, None);
+    assert_eq!(f[2].title, "DL");
+    assert_eq!(f[2].locations[0].start_line, Some(7));
+    assert_eq!(f[3].help_uri, None);
+    assert!(f[3].tags.is_empty());
+    let blank = ok(json!([{"code": "DL3000", "file": " ", "line": 2}]));
+    assert!(blank[0].locations.is_empty());
+}
+
+#[test]
+fn clean_run_and_duplicates() {
+    assert!(ok(json!([])).is_empty());
+    let f = ok(json!([
+        item("DL3008", 9, "warning"),
+        item("DL3008", 9, "warning"),
+        item("DL3015", 9, "info")
+    ]));
+    assert_eq!(f.len(), 3);
+    assert_eq!(f[2].source_pointer, "/2");
+    assert_eq!(normalizer_default::normalize(f).len(), 2);
+}
+
+#[test]
+fn bom_is_skipped() {
+    let mut input = b"\xEF\xBB\xBF".to_vec();
+    input.extend_from_slice(json!([item("DL3008", 9, "warning")]).to_string().as_bytes());
+    assert_eq!(parse(&input).expect("parses").len(), 1);
+}

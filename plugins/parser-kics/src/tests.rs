@@ -1,0 +1,395 @@
+//! Unit tests with small inline KICS documents.
+
+use super::*;
+use serde_json::{Value, json};
+
+fn ok(v: Value) -> Vec<Finding> {
+    parse(v.to_string().as_bytes()).expect("parses")
+}
+
+fn malformed(r: Result<Vec<Finding>, StageError>) -> cordon_sdk::Malformed {
+    match r {
+        Err(StageError::MalformedInput(m)) => m,
+        other => panic!("expected malformed-input, got {other:?}"),
+    }
+}
+
+fn unsupported(r: Result<Vec<Finding>, StageError>) -> String {
+    match r {
+        Err(StageError::UnsupportedFormat(m)) => m,
+        other => panic!("expected unsupported-format, got {other:?}"),
+    }
+}
+
+fn file(name: &str, line: Value, expected: &str) -> Value {
+    json!({
+        "file_name": name,
+        "similarity_id": "0000000000000000000000000000000000000000000000000000000000000001",
+        "line": line,
+        "resource_type": "aws_s3_bucket",
+        "resource_name": "logs",
+        "issue_type": "MissingAttribute",
+        "search_key": "aws_s3_bucket[logs]",
+        "search_line": -1,
+        "search_value": "",
+        "expected_value": expected,
+        "actual_value": "'versioning' is missing",
+        "value": null
+    })
+}
+
+fn query(id: &str, severity: &str, files: Vec<Value>) -> Value {
+    json!({
+        "query_name": "S3 Bucket Without Versioning",
+        "query_id": id,
+        "query_url": "https://docs.example.invalid/s3-versioning",
+        "severity": severity,
+        "platform": "Terraform",
+        "cwe": "710",
+        "cloud_provider": "AWS",
+        "category": "Observability",
+        "experimental": false,
+        "description": "S3 bucket should have versioning enabled",
+        "description_id": "7614ce3b",
+        "files": files
+    })
+}
+
+fn report(queries: Vec<Value>) -> Value {
+    json!({
+        "kics_version": "v1.7.13",
+        "files_scanned": 3,
+        "lines_scanned": 120,
+        "files_parsed": 3,
+        "queries_total": 900,
+        "queries_failed_to_execute": 0,
+        "scan_id": "console",
+        "severity_counters": {"CRITICAL": 0, "HIGH": 0, "INFO": 0, "LOW": 0, "MEDIUM": 1, "TRACE": 0},
+        "total_counter": 1,
+        "queries": queries
+    })
+}
+
+// ---- detect ---------------------------------------------------------------
+
+#[test]
+fn detect_formats() {
+    let doc = serde_json::to_vec_pretty(&report(vec![])).expect("json");
+    let d = detect(&doc).expect("claimed");
+    assert_eq!((d.format.as_str(), d.confidence), ("kics-json", 80));
+    let old = br#"{"files_scanned": 1, "files_parsed": 1, "queries_total": 235, "queries": []}"#;
+    assert!(detect(old).is_some());
+}
+
+#[test]
+fn detect_rejects_look_alikes() {
+    for head in [
+        &b""[..],
+        b"null",
+        b"[]",
+        b"{\"version\": \"2.1.0\", \"runs\": []}",
+        b"{\"queries\": []}",
+        b"{\"results\": null}",
+    ] {
+        assert!(detect(head).is_none(), "{}", String::from_utf8_lossy(head));
+    }
+    let deep = [b'{'; 10_000];
+    assert!(detect(&deep).is_none());
+}
+
+/// format, confidence, starts_with, all, any, none
+type HintRow = (
+    String,
+    i64,
+    Option<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+);
+
+#[test]
+fn hints_match_the_manifest() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .expect("Cargo.toml");
+    let doc: toml::Table = toml::from_str(&text).expect("toml");
+    let detect = doc["package"]["metadata"]["cordon"]["detect"]
+        .as_array()
+        .expect("detect hints");
+    let strings = |v: Option<&toml::Value>| -> Vec<String> {
+        v.and_then(toml::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|s| s.as_str().expect("string").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let from_toml: Vec<HintRow> = detect
+        .iter()
+        .map(|h| {
+            (
+                h["format"].as_str().expect("format").to_string(),
+                h["confidence"].as_integer().expect("confidence"),
+                h.get("starts_with")
+                    .and_then(toml::Value::as_str)
+                    .map(str::to_string),
+                strings(h.get("all")),
+                strings(h.get("any")),
+                strings(h.get("none")),
+            )
+        })
+        .collect();
+    let owned = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let from_code: Vec<HintRow> = HINTS
+        .iter()
+        .map(|h| {
+            (
+                h.format.to_string(),
+                i64::from(h.confidence),
+                h.starts_with.map(str::to_string),
+                owned(h.all),
+                owned(h.any),
+                owned(h.none),
+            )
+        })
+        .collect();
+    assert_eq!(from_code, from_toml);
+}
+
+// ---- input errors -----------------------------------------------------------
+
+#[test]
+fn empty_input_is_malformed() {
+    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
+        let m = malformed(parse(input));
+        assert!(m.message.contains("empty input"), "{}", m.message);
+    }
+}
+
+#[test]
+fn syntax_errors_and_truncation() {
+    let m = malformed(parse(b"{\n\t\"queries_total\": 1,\n\t\"queries\": [}\n}"));
+    assert_eq!(m.position.line, Some(3));
+    assert!(m.position.column.is_some());
+    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    let mut bytes = serde_json::to_vec_pretty(&report(vec![query(
+        "q",
+        "HIGH",
+        vec![file("a.tf", json!(1), "x")],
+    )]))
+    .expect("json");
+    bytes.truncate(bytes.len() / 2);
+    let m = malformed(parse(&bytes));
+    assert!(m.message.contains("ends too early"), "{}", m.message);
+    malformed(parse(b"{,}"));
+}
+
+#[test]
+fn wrong_types_are_malformed_with_position() {
+    for (field, value) in [
+        ("line", json!("ten")),
+        ("line", json!([10])),
+        ("file_name", json!(3)),
+        ("expected_value", json!({"a": 1})),
+    ] {
+        let mut f = file("a.tf", json!(1), "x");
+        f[field] = value;
+        let text =
+            serde_json::to_string_pretty(&report(vec![query("q", "HIGH", vec![f])])).expect("json");
+        let m = malformed(parse(text.as_bytes()));
+        assert!(
+            m.message.starts_with("not a valid KICS report"),
+            "{field}: {}",
+            m.message
+        );
+        assert!(m.position.line.is_some_and(|l| l > 1), "{field}: {m:?}");
+    }
+    for (field, value) in [
+        ("cwe", json!("CWE-abc")),
+        ("files", json!({})),
+        ("severity", json!(3)),
+    ] {
+        let mut q = query("q", "HIGH", vec![]);
+        q[field] = value;
+        malformed(parse(report(vec![q]).to_string().as_bytes()));
+    }
+    malformed(parse(b"{\"queries\": {}}"));
+    malformed(parse(b"{\"queries\": [[\"q\"]]}"));
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_panic() {
+    let mut deep = b"{\"queries\": ".to_vec();
+    deep.extend(vec![b'['; 10_000]);
+    deep.extend(vec![b']'; 10_000]);
+    deep.extend(b"}");
+    assert!(matches!(parse(&deep), Err(StageError::MalformedInput(_))));
+    let mut deep = b"{\"a\":".repeat(10_000);
+    deep.extend(b"1");
+    deep.extend(vec![b'}'; 10_000]);
+    assert!(matches!(
+        parse(&deep),
+        Err(StageError::UnsupportedFormat(_))
+    ));
+    let mut deep = vec![b'['; 10_000];
+    deep.extend(vec![b']'; 10_000]);
+    assert!(matches!(
+        parse(&deep),
+        Err(StageError::UnsupportedFormat(_))
+    ));
+}
+
+#[test]
+fn other_documents_are_unsupported() {
+    let m = unsupported(parse(b"{\"version\": \"2.1.0\", \"runs\": []}"));
+    assert!(m.contains("no `queries`"), "{m}");
+    unsupported(parse(b"[]"));
+    unsupported(parse(b"null"));
+}
+
+// ---- mapping --------------------------------------------------------------------
+
+#[test]
+fn empty_queries() {
+    assert!(ok(report(vec![])).is_empty());
+    assert!(ok(json!({"queries_total": 1, "queries": null})).is_empty());
+    assert!(ok(report(vec![json!({"query_id": "q", "files": null})])).is_empty());
+}
+
+#[test]
+fn file_entry_maps_every_field() {
+    let f = ok(report(vec![query(
+        "568a4d22-3517-44a6-a7ad-6a7eed88722c",
+        "MEDIUM",
+        vec![file(
+            "infra/s3.tf",
+            json!(5),
+            "'versioning' is equal 'true'",
+        )],
+    )]));
+    assert_eq!(f.len(), 1);
+    let x = &f[0];
+    assert_eq!(x.tool, "kics");
+    assert_eq!(x.tool_version.as_deref(), Some("v1.7.13"));
+    assert_eq!(x.rule_id, "568a4d22-3517-44a6-a7ad-6a7eed88722c");
+    assert_eq!(x.title, "S3 Bucket Without Versioning");
+    assert_eq!(x.severity, Severity::Medium);
+    assert_eq!(x.tool_severity.as_deref(), Some("MEDIUM"));
+    assert_eq!(x.kind, FindingKind::Iac);
+    assert_eq!(
+        x.locations,
+        vec![Location {
+            path: "infra/s3.tf".into(),
+            start_line: Some(5),
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        }]
+    );
+    assert_eq!(
+        x.component.as_ref().map(|c| c.name.as_str()),
+        Some("aws_s3_bucket.logs")
+    );
+    assert_eq!(x.cwes, vec![710]);
+    assert_eq!(
+        x.tags,
+        vec![
+            "platform:Terraform".to_string(),
+            "category:Observability".to_string(),
+            "issue-type:MissingAttribute".to_string()
+        ]
+    );
+    assert_eq!(
+        x.help_uri.as_deref(),
+        Some("https://docs.example.invalid/s3-versioning")
+    );
+    assert_eq!(x.source_pointer, "/queries/0/files/0");
+    assert_eq!(
+        x.message,
+        "S3 bucket should have versioning enabled\n\
+         Expected: 'versioning' is equal 'true'\n\
+         Actual: 'versioning' is missing\n\
+         Issue type: MissingAttribute\n\
+         Search key: aws_s3_bucket[logs]"
+    );
+}
+
+#[test]
+fn severity_table_and_kinds() {
+    let mut queries = Vec::new();
+    for s in [
+        "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO", "TRACE", "weird",
+    ] {
+        queries.push(query(s, s, vec![file("a.tf", json!(1), "x")]));
+    }
+    let mut secret = query("s", "HIGH", vec![file("a.tf", json!(2), "x")]);
+    secret["category"] = json!("Secret Management");
+    queries.push(secret);
+    let f = ok(report(queries));
+    let severities: Vec<Severity> = f.iter().map(|x| x.severity).collect();
+    assert_eq!(
+        severities,
+        [
+            Severity::Critical,
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+            Severity::Info,
+            Severity::Info,
+            Severity::Medium,
+            Severity::High
+        ]
+    );
+    assert_eq!(f[7].kind, FindingKind::Secret);
+    assert_eq!(f[7].source_pointer, "/queries/7/files/0");
+}
+
+#[test]
+fn missing_fields_and_cwe_forms() {
+    let mut q =
+        json!({"files": [{"line": 0}, {"file_name": "b.tf", "resource_name": "only_name"}]});
+    q["cwe"] = json!(79);
+    let mut q2 = json!({"query_name": "Named", "files": [{"file_name": "c.tf", "line": "3"}]});
+    q2["cwe"] = json!("CWE-22");
+    let f = ok(json!({"queries_total": 2, "queries": [q, q2]}));
+    assert_eq!(f[0].rule_id, "unknown");
+    assert_eq!(f[0].title, "unknown");
+    assert_eq!(f[0].message, "unknown");
+    assert_eq!(f[0].severity, Severity::Medium);
+    assert!(f[0].locations.is_empty());
+    assert_eq!(f[0].cwes, vec![79]);
+    assert_eq!(
+        f[1].component.as_ref().map(|c| c.name.as_str()),
+        Some("only_name")
+    );
+    assert_eq!(f[2].rule_id, "Named");
+    assert_eq!(f[2].cwes, vec![22]);
+    assert_eq!(f[2].locations[0].start_line, Some(3));
+    assert_eq!(f[2].source_pointer, "/queries/1/files/0");
+}
+
+#[test]
+fn same_query_same_line_is_one_finding() {
+    let f = normalizer_default::normalize(ok(report(vec![query(
+        "rbac-wildcard",
+        "LOW",
+        vec![
+            file(
+                "rbac.yaml",
+                json!(20),
+                "rules[0].apiGroups shouldn't contain '*'",
+            ),
+            file(
+                "rbac.yaml",
+                json!(20),
+                "rules[0].verbs shouldn't contain '*'",
+            ),
+            file(
+                "rbac.yaml",
+                json!(31),
+                "rules[1].verbs shouldn't contain '*'",
+            ),
+        ],
+    )])));
+    assert_eq!(f.len(), 2);
+}

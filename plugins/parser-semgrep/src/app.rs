@@ -1,0 +1,457 @@
+//! Semgrep App (Semgrep Cloud Platform) exports: the findings API
+//! (`{"findings": [...]}`) and the Supply Chain vulnerabilities API
+//! (`{"vulns": [...], "hasMore": ..., "cursor": ...}`).
+
+use crate::cli::secrets_rule;
+use crate::common::{
+    cwes, find_ghsa, is_vuln_id, purl, push_unique, qualify, severity, tag, title_line,
+};
+use crate::json::{Obj, loose_string, loose_strings, position};
+use crate::{TOOL, UNKNOWN_RULE};
+use cordon_sdk::{Component, Finding, FindingKind, Location};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+// ---- findings API ---------------------------------------------------------
+
+/// One entry of `findings`.
+#[derive(Deserialize, Default)]
+pub(crate) struct AppFinding {
+    #[serde(default)]
+    pub rule_name: Option<String>,
+    #[serde(default)]
+    pub rule_message: Option<String>,
+    #[serde(default)]
+    pub severity: Option<String>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub confidence: Option<String>,
+    #[serde(default, deserialize_with = "loose_strings")]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub location: Option<Obj<AppLocation>>,
+    #[serde(default)]
+    pub repository: Option<Obj<Repository>>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub triage_state: Option<String>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub state: Option<String>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub rule: Option<Obj<AppRule>>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub validation_state: Option<String>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub vulnerability_identifier: Option<String>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub reachability: Option<String>,
+    #[serde(default)]
+    pub found_dependency: Option<Obj<AppDependency>>,
+    #[serde(default)]
+    pub fix_recommendations: Option<Vec<Obj<AppDependency>>>,
+    #[serde(default)]
+    pub match_based_id: Option<IgnoredAny>,
+    #[serde(default)]
+    pub syntactic_id: Option<IgnoredAny>,
+}
+
+impl AppFinding {
+    /// Whether the entry has a key only Semgrep findings have.
+    pub fn marked(&self) -> bool {
+        self.rule_name.is_some() || self.match_based_id.is_some() || self.syntactic_id.is_some()
+    }
+}
+
+/// `finding.location`.
+#[derive(Deserialize, Default)]
+pub(crate) struct AppLocation {
+    #[serde(default)]
+    pub file_path: Option<String>,
+    #[serde(default, deserialize_with = "position")]
+    pub line: Option<u32>,
+    #[serde(default, deserialize_with = "position")]
+    pub column: Option<u32>,
+    #[serde(default, deserialize_with = "position")]
+    pub end_line: Option<u32>,
+    #[serde(default, deserialize_with = "position")]
+    pub end_column: Option<u32>,
+}
+
+/// `finding.repository`.
+#[derive(Deserialize, Default)]
+pub(crate) struct Repository {
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `finding.rule`.
+#[derive(Deserialize, Default)]
+pub(crate) struct AppRule {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default, deserialize_with = "loose_strings")]
+    pub cwe_names: Vec<String>,
+    #[serde(default, deserialize_with = "loose_strings")]
+    pub owasp_names: Vec<String>,
+}
+
+/// `found_dependency` and `fix_recommendations[]` of a Supply Chain finding.
+#[derive(Deserialize, Default)]
+pub(crate) struct AppDependency {
+    #[serde(default)]
+    pub package: Option<String>,
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub ecosystem: Option<String>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub transitivity: Option<String>,
+}
+
+fn non_blank(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// One findings-API entry into one finding.
+pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
+    let rule = f.rule.as_deref();
+    let rule_name = non_blank(f.rule_name.as_deref())
+        .or_else(|| non_blank(rule.and_then(|r| r.name.as_deref())));
+
+    let mut vulnerability_ids: Vec<String> = Vec::new();
+    if let Some(id) = non_blank(f.vulnerability_identifier.as_deref()).filter(|s| is_vuln_id(s)) {
+        vulnerability_ids.push(id.to_string());
+    }
+    let dep = f.found_dependency.as_deref();
+    let is_sca = dep.is_some() || !vulnerability_ids.is_empty();
+    let rule_id = match (vulnerability_ids.first(), rule_name) {
+        (Some(id), _) => id.clone(),
+        (None, Some(name)) => name.to_string(),
+        (None, None) => UNKNOWN_RULE.to_string(),
+    };
+
+    let message = f
+        .rule_message
+        .clone()
+        .filter(|m| !m.trim().is_empty())
+        .or_else(|| rule.and_then(|r| r.message.clone()))
+        .unwrap_or_default();
+    let title = title_line(&message).unwrap_or_else(|| rule_id.clone());
+
+    let kind = if is_sca {
+        FindingKind::Sca
+    } else if non_blank(f.validation_state.as_deref())
+        .is_some_and(|s| !s.eq_ignore_ascii_case("no_validator"))
+        || f.categories
+            .iter()
+            .any(|c| c.trim().eq_ignore_ascii_case("secrets"))
+        || rule_name.is_some_and(secrets_rule)
+    {
+        FindingKind::Secret
+    } else {
+        FindingKind::Sast
+    };
+
+    let repo = f.repository.as_deref().and_then(|r| r.name.as_deref());
+    let locations = f
+        .location
+        .as_deref()
+        .and_then(|l| {
+            let path = non_blank(l.file_path.as_deref())?;
+            Some(Location {
+                path: qualify(repo, path),
+                start_line: l.line,
+                start_column: l.column,
+                end_line: l.end_line,
+                end_column: l.end_column,
+            })
+        })
+        .into_iter()
+        .collect();
+
+    let mut tags: Vec<String> = Vec::new();
+    for c in f
+        .categories
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+    {
+        push_unique(&mut tags, c.to_string());
+    }
+    tags.extend(tag("confidence", f.confidence.as_deref()));
+    tags.extend(tag("triage", f.triage_state.as_deref()));
+    tags.extend(tag("state", f.state.as_deref()));
+    tags.extend(tag("status", f.status.as_deref()));
+    tags.extend(tag("reachability", f.reachability.as_deref()));
+    tags.extend(tag(
+        "transitivity",
+        dep.and_then(|d| d.transitivity.as_deref()),
+    ));
+    if let Some(r) = non_blank(repo) {
+        tags.push(format!("repository:{r}"));
+    }
+    for o in rule.iter().flat_map(|r| &r.owasp_names) {
+        if !o.trim().is_empty() {
+            push_unique(&mut tags, format!("owasp:{}", o.trim()));
+        }
+    }
+    if is_sca && let Some(name) = rule_name {
+        tags.push(format!("semgrep-rule:{name}"));
+    }
+
+    let component = dep.and_then(|d| {
+        let name = non_blank(d.package.as_deref())?;
+        let version = non_blank(d.version.as_deref()).map(str::to_string);
+        let fixed_versions = f
+            .fix_recommendations
+            .iter()
+            .flatten()
+            .filter(|fix| non_blank(fix.package.as_deref()).is_none_or(|p| p == name))
+            .filter_map(|fix| non_blank(fix.version.as_deref()).map(str::to_string))
+            .collect();
+        Some(Component {
+            name: name.to_string(),
+            purl: d
+                .ecosystem
+                .as_deref()
+                .and_then(|eco| purl(eco, name, version.as_deref())),
+            version,
+            fixed_versions,
+        })
+    });
+
+    let sev_raw = non_blank(f.severity.as_deref());
+    Finding {
+        tool: TOOL.to_string(),
+        tool_version: None,
+        rule_id,
+        title,
+        message,
+        severity: severity(sev_raw),
+        tool_severity: sev_raw.map(str::to_string),
+        kind,
+        locations,
+        component,
+        vulnerability_ids,
+        cwes: rule.map(|r| cwes(&r.cwe_names)).unwrap_or_default(),
+        tags,
+        help_uri: None,
+        fingerprint: String::new(),
+        source_pointer: format!("/findings/{i}"),
+        input: 0,
+    }
+}
+
+// ---- Supply Chain vulnerabilities API -------------------------------------
+
+/// One entry of `vulns`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Vuln {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub advisory: Option<Obj<Advisory>>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub exposure_type: Option<String>,
+    #[serde(default)]
+    pub matched_dependency: Option<Obj<VersionedName>>,
+    #[serde(default)]
+    pub closest_safe_dependency: Option<Obj<VersionedName>>,
+    #[serde(default)]
+    pub dependency_file_location: Option<Obj<FileLocation>>,
+    #[serde(default)]
+    pub triage: Option<Obj<Triage>>,
+    #[serde(default)]
+    pub repository_name: Option<String>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub transitivity: Option<String>,
+}
+
+impl Vuln {
+    /// Whether the entry has a key only Semgrep Supply Chain entries have.
+    pub fn marked(&self) -> bool {
+        self.advisory.is_some()
+            || self.dependency_file_location.is_some()
+            || self.matched_dependency.is_some()
+    }
+}
+
+/// `vuln.advisory`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Advisory {
+    #[serde(default)]
+    pub rule_id: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub severity: Option<String>,
+    #[serde(default)]
+    pub references: Option<Obj<References>>,
+    #[serde(default, deserialize_with = "loose_string")]
+    pub reachability: Option<String>,
+    #[serde(default)]
+    pub safe_dependencies: Option<Vec<Obj<VersionedName>>>,
+}
+
+/// `advisory.references`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct References {
+    #[serde(default, deserialize_with = "loose_strings")]
+    pub cve_ids: Vec<String>,
+    #[serde(default, deserialize_with = "loose_strings")]
+    pub cwe_ids: Vec<String>,
+    #[serde(default, deserialize_with = "loose_strings")]
+    pub urls: Vec<String>,
+}
+
+/// `{name, versionSpecifier}`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct VersionedName {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub version_specifier: Option<String>,
+}
+
+/// `vuln.dependencyFileLocation`; the numbers are strings in real exports.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FileLocation {
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default, deserialize_with = "position")]
+    pub start_line: Option<u32>,
+    #[serde(default, deserialize_with = "position")]
+    pub start_col: Option<u32>,
+    #[serde(default, deserialize_with = "position")]
+    pub end_line: Option<u32>,
+    #[serde(default, deserialize_with = "position")]
+    pub end_col: Option<u32>,
+}
+
+/// `vuln.triage`.
+#[derive(Deserialize, Default)]
+pub(crate) struct Triage {
+    #[serde(default, deserialize_with = "loose_string")]
+    pub status: Option<String>,
+}
+
+/// One Supply Chain vulnerability into one finding.
+pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
+    let adv = v.advisory.as_deref();
+    let refs = adv.and_then(|a| a.references.as_deref());
+
+    let mut vulnerability_ids: Vec<String> = Vec::new();
+    for id in refs.iter().flat_map(|r| &r.cve_ids) {
+        if is_vuln_id(id) {
+            push_unique(&mut vulnerability_ids, id.trim().to_string());
+        }
+    }
+    for url in refs.iter().flat_map(|r| &r.urls) {
+        find_ghsa(url, &mut vulnerability_ids);
+    }
+    let advisory_rule = non_blank(adv.and_then(|a| a.rule_id.as_deref()));
+    let rule_id = vulnerability_ids
+        .first()
+        .cloned()
+        .or_else(|| advisory_rule.map(str::to_string))
+        .unwrap_or_else(|| UNKNOWN_RULE.to_string());
+
+    let message = adv.and_then(|a| a.description.clone()).unwrap_or_default();
+    let title = non_blank(v.title.as_deref())
+        .or_else(|| non_blank(adv.and_then(|a| a.title.as_deref())))
+        .and_then(title_line)
+        .unwrap_or_else(|| rule_id.clone());
+
+    let repo = v.repository_name.as_deref();
+    let locations = v
+        .dependency_file_location
+        .as_deref()
+        .and_then(|l| {
+            let path = non_blank(l.path.as_deref())?;
+            Some(Location {
+                path: qualify(repo, path),
+                start_line: l.start_line,
+                start_column: l.start_col,
+                end_line: l.end_line,
+                end_column: l.end_col,
+            })
+        })
+        .into_iter()
+        .collect();
+
+    let component = v.matched_dependency.as_deref().and_then(|m| {
+        let name = non_blank(m.name.as_deref())?;
+        let closest = v
+            .closest_safe_dependency
+            .as_deref()
+            .filter(|c| non_blank(c.name.as_deref()).is_none_or(|n| n == name))
+            .and_then(|c| non_blank(c.version_specifier.as_deref()));
+        let fixed_versions = match closest {
+            Some(c) => vec![c.to_string()],
+            None => adv
+                .and_then(|a| a.safe_dependencies.as_deref())
+                .unwrap_or_default()
+                .iter()
+                .filter(|s| non_blank(s.name.as_deref()) == Some(name))
+                .filter_map(|s| non_blank(s.version_specifier.as_deref()).map(str::to_string))
+                .collect(),
+        };
+        Some(Component {
+            name: name.to_string(),
+            version: non_blank(m.version_specifier.as_deref()).map(str::to_string),
+            purl: None,
+            fixed_versions,
+        })
+    });
+
+    let mut tags: Vec<String> = Vec::new();
+    tags.extend(tag("exposure", v.exposure_type.as_deref()));
+    tags.extend(tag(
+        "reachability",
+        adv.and_then(|a| a.reachability.as_deref()),
+    ));
+    tags.extend(tag("transitivity", v.transitivity.as_deref()));
+    tags.extend(tag(
+        "triage",
+        v.triage.as_deref().and_then(|t| t.status.as_deref()),
+    ));
+    if let Some(r) = non_blank(repo) {
+        tags.push(format!("repository:{r}"));
+    }
+    if let Some(r) = advisory_rule {
+        tags.push(format!("semgrep-rule:{r}"));
+    }
+
+    let sev_raw = non_blank(adv.and_then(|a| a.severity.as_deref()));
+    Finding {
+        tool: TOOL.to_string(),
+        tool_version: None,
+        rule_id,
+        title,
+        message,
+        severity: severity(sev_raw),
+        tool_severity: sev_raw.map(str::to_string),
+        kind: FindingKind::Sca,
+        locations,
+        component,
+        vulnerability_ids,
+        cwes: refs.map(|r| cwes(&r.cwe_ids)).unwrap_or_default(),
+        tags,
+        help_uri: refs
+            .and_then(|r| r.urls.first())
+            .filter(|u| u.starts_with("http"))
+            .cloned(),
+        fingerprint: String::new(),
+        source_pointer: format!("/vulns/{i}"),
+        input: 0,
+    }
+}

@@ -1,0 +1,170 @@
+//! Mapping helpers shared by the three Semgrep formats.
+
+use cordon_sdk::Severity;
+
+/// The longest title this parser produces, in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+
+/// A Semgrep severity (CLI rule severity, App finding severity or advisory
+/// severity) on the canonical scale. See the crate docs for the table.
+pub(crate) fn severity(raw: Option<&str>) -> Severity {
+    let upper = raw.map(|s| s.trim().to_ascii_uppercase());
+    match upper.as_deref() {
+        Some("CRITICAL") => Severity::Critical,
+        Some("ERROR" | "HIGH") => Severity::High,
+        Some("WARNING" | "MEDIUM" | "MODERATE") => Severity::Medium,
+        Some("INFO" | "LOW") => Severity::Low,
+        Some("INVENTORY" | "EXPERIMENT" | "NONE") => Severity::Info,
+        _ => Severity::Medium,
+    }
+}
+
+/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
+pub(crate) fn title_line(s: &str) -> Option<String> {
+    let line = s.lines().map(str::trim).find(|l| !l.is_empty())?;
+    Some(if line.chars().count() > TITLE_MAX_CHARS {
+        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
+        t.push('…');
+        t
+    } else {
+        line.to_string()
+    })
+}
+
+/// `CWE-78: Improper ...`, `CWE-079`, `cwe:22` or `89` as a CWE number.
+pub(crate) fn parse_cwe(s: &str) -> Option<u32> {
+    let t = s.trim();
+    let rest = match t.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("cwe") => t.get(3..).unwrap_or(""),
+        _ => t,
+    };
+    let rest = rest.trim_start_matches(['-', ':', '_', ' ']);
+    let digits: &str = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(rest, |end| rest.get(..end).unwrap_or(""));
+    digits.parse::<u32>().ok().filter(|&n| n > 0)
+}
+
+/// Every CWE number found in `items`, in order, without duplicates.
+pub(crate) fn cwes<'a>(items: impl IntoIterator<Item = &'a String>) -> Vec<u32> {
+    let mut out = Vec::new();
+    for n in items.into_iter().filter_map(|s| parse_cwe(s)) {
+        push_unique(&mut out, n);
+    }
+    out
+}
+
+/// Push `v` unless it is already there.
+pub(crate) fn push_unique<T: PartialEq>(v: &mut Vec<T>, item: T) {
+    if !v.contains(&item) {
+        v.push(item);
+    }
+}
+
+/// The `GHSA-xxxx-xxxx-xxxx` ids in `s` (for example in an advisory URL).
+pub(crate) fn find_ghsa(s: &str, out: &mut Vec<String>) {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = s.get(from..).and_then(|r| r.find("GHSA-")) {
+        let start = from + pos;
+        let body = bytes.get(start + 5..start + 19);
+        let ok = body.is_some_and(|b| {
+            b.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 9 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_alphanumeric()
+                }
+            })
+        });
+        let boundary = bytes
+            .get(start + 19)
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
+        if ok
+            && boundary
+            && let Some(id) = s.get(start..start + 19)
+        {
+            push_unique(out, id.to_string());
+        }
+        from = start + 5;
+    }
+}
+
+/// Whether `s` looks like a vulnerability id cordon lists in
+/// `vulnerability-ids` (`CVE-`, `GHSA-`, ...).
+pub(crate) fn is_vuln_id(s: &str) -> bool {
+    const PREFIXES: [&str; 8] = [
+        "CVE-", "GHSA-", "OSV-", "PYSEC-", "RUSTSEC-", "GO-", "GMS-", "SNYK-",
+    ];
+    let upper = s.trim().to_ascii_uppercase();
+    PREFIXES
+        .iter()
+        .any(|p| upper.starts_with(p) && upper.len() > p.len())
+}
+
+/// A package URL for a Semgrep ecosystem name, when the ecosystem is one
+/// cordon knows and the name needs no escaping beyond an npm scope.
+pub(crate) fn purl(ecosystem: &str, name: &str, version: Option<&str>) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let clean = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '~'))
+    };
+    let (kind, path) = match ecosystem.trim().to_ascii_lowercase().as_str() {
+        "npm" => {
+            let path = match name.strip_prefix('@') {
+                Some(scoped) => format!("%40{scoped}"),
+                None => name.to_string(),
+            };
+            ("npm", path)
+        }
+        "pypi" => ("pypi", name.to_ascii_lowercase().replace('_', "-")),
+        "gem" | "rubygems" => ("gem", name.to_string()),
+        "cargo" => ("cargo", name.to_string()),
+        "gomod" | "go" | "golang" => ("golang", name.to_string()),
+        "composer" => ("composer", name.to_string()),
+        "nuget" => ("nuget", name.to_string()),
+        "hex" => ("hex", name.to_string()),
+        "pub" => ("pub", name.to_string()),
+        "maven" => ("maven", name.replacen(':', "/", 1)),
+        _ => return None,
+    };
+    let check = path.strip_prefix("%40").unwrap_or(&path);
+    if !clean(check) {
+        return None;
+    }
+    let version_ok = |v: &str| {
+        v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+' | '~'))
+    };
+    match version.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) if version_ok(v) => Some(format!("pkg:{kind}/{path}@{}", v.replace('+', "%2B"))),
+        Some(_) => None,
+        None => Some(format!("pkg:{kind}/{path}")),
+    }
+}
+
+/// `repository/path` for the App exports, which cover several repositories
+/// and give paths relative to each. Without a repository name the path is
+/// kept as written.
+pub(crate) fn qualify(repository: Option<&str>, path: &str) -> String {
+    match repository.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(repo) => {
+            let repo = repo.trim_end_matches('/');
+            let path = path.trim_start_matches('/');
+            format!("{repo}/{path}")
+        }
+        None => path.to_string(),
+    }
+}
+
+/// A tag `key:value` with the value trimmed and lower-cased; `None` for a
+/// blank value.
+pub(crate) fn tag(key: &str, value: Option<&str>) -> Option<String> {
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    Some(format!("{key}:{}", v.to_ascii_lowercase()))
+}
