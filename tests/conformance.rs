@@ -11,71 +11,9 @@
 
 mod common;
 
-use cordon_manifest::{Capability, Limits, StageKind};
-use cordon_runtime::{
-    Input, Mode, ParserSlot, PipelineRunner, RunOptions, Runtime, VerifiedComponent,
-    verify::sha256_digest,
-};
+use cordon_runtime::{Input, Mode, RunOptions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-fn verified(name: &str, kind: StageKind) -> VerifiedComponent {
-    let bytes = common::component_bytes(name);
-    let pin = sha256_digest(&bytes);
-    VerifiedComponent::verify_pinned(name, kind, bytes, &pin).expect("pin")
-}
-
-/// Every packaged parser that declares detection hints, the default
-/// normalizer and policy: the embedded default pipeline, built from files.
-fn runner() -> PipelineRunner {
-    let runtime = Arc::new(Runtime::new(Arc::new(|_, _, _| {})).expect("runtime"));
-    let spec = |kind| common::spec(kind, &[Capability::Log], Limits::default());
-    let mut names: Vec<String> = std::fs::read_dir(common::wasm_dir())
-        .expect("wasm dir")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter_map(|n| n.strip_suffix(".wasm").map(str::to_string))
-        .filter(|n| n.starts_with("parser-"))
-        .collect();
-    names.sort();
-    let parsers = names
-        .iter()
-        .map(|n| verified(n, StageKind::Parser))
-        .filter(|v| v.manifest().is_some_and(|m| !m.detect.is_empty()))
-        .map(|v| {
-            Arc::new(ParserSlot::new(
-                v,
-                spec(StageKind::Parser),
-                "packaged".into(),
-            ))
-        })
-        .collect();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    PipelineRunner {
-        normalizer: Arc::new(
-            runtime
-                .load(
-                    verified("normalizer-default", StageKind::Normalizer),
-                    &spec(StageKind::Normalizer),
-                )
-                .expect("normalizer"),
-        ),
-        policy: Arc::new(
-            runtime
-                .load(
-                    verified("policy-threshold", StageKind::Policy),
-                    &spec(StageKind::Policy),
-                )
-                .expect("policy"),
-        ),
-        runtime,
-        name: "conformance".into(),
-        parsers,
-        policy_document: std::fs::read_to_string(root.join("policies/rules/default.toml"))
-            .expect("rules"),
-        sources: Vec::new(),
-    }
-}
 
 /// `file -> reason` from every divergence table in the docs.
 fn divergences() -> BTreeMap<String, String> {
@@ -126,7 +64,7 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
         return;
     };
     let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).expect("manifest");
-    let runner = runner();
+    let runner = common::pipeline_runner();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -70,3 +70,61 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join("tests/fixtures")
         .join(rel)
 }
+
+fn verified(name: &str, kind: StageKind) -> VerifiedComponent {
+    let bytes = component_bytes(name);
+    let pin = sha256_digest(&bytes);
+    VerifiedComponent::verify_pinned(name, kind, bytes, &pin).expect("pin")
+}
+
+/// The embedded default pipeline, built in-process from the packaged
+/// components: every parser that declares detection hints, the default
+/// normalizer and policy, the default rules.
+pub fn pipeline_runner() -> cordon_runtime::PipelineRunner {
+    let runtime = Arc::new(Runtime::new(Arc::new(|_, _, _| {})).expect("runtime"));
+    let spec = |kind| self::spec(kind, &[Capability::Log], Limits::default());
+    let mut names: Vec<String> = std::fs::read_dir(wasm_dir())
+        .expect("wasm dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".wasm").map(str::to_string))
+        .filter(|n| n.starts_with("parser-"))
+        .collect();
+    names.sort();
+    let parsers = names
+        .iter()
+        .map(|n| verified(n, StageKind::Parser))
+        .filter(|v| v.manifest().is_some_and(|m| !m.detect.is_empty()))
+        .map(|v| {
+            Arc::new(cordon_runtime::ParserSlot::new(
+                v,
+                spec(StageKind::Parser),
+                "packaged".into(),
+            ))
+        })
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    cordon_runtime::PipelineRunner {
+        normalizer: Arc::new(
+            runtime
+                .load(
+                    verified("normalizer-default", StageKind::Normalizer),
+                    &spec(StageKind::Normalizer),
+                )
+                .expect("normalizer"),
+        ),
+        policy: Arc::new(
+            runtime
+                .load(
+                    verified("policy-threshold", StageKind::Policy),
+                    &spec(StageKind::Policy),
+                )
+                .expect("policy"),
+        ),
+        runtime,
+        name: "default".into(),
+        parsers,
+        policy_document: std::fs::read_to_string(root.join("policies/rules/default.toml"))
+            .expect("rules"),
+        sources: Vec::new(),
+    }
+}

@@ -193,8 +193,10 @@ impl fmt::Display for StageFailure {
                     (Some(l), None) => write!(f, " (line {l})")?,
                     _ => {}
                 }
-                if let Some(p) = pointer {
-                    write!(f, " at {p}")?;
+                match pointer.as_deref() {
+                    Some("") => write!(f, " at the document root")?,
+                    Some(p) => write!(f, " at {p}")?,
+                    None => {}
                 }
                 Ok(())
             }
