@@ -36,7 +36,10 @@ fn probe(stage: &LoadedStage, cmd: &str) -> Result<String, CallError> {
 fn runtime(det: Option<Determinism>) -> Runtime {
     Runtime::with_options(
         Arc::new(|_, _, _| {}),
-        RuntimeOptions { deterministic: det },
+        RuntimeOptions {
+            deterministic: det,
+            ..RuntimeOptions::default()
+        },
     )
     .expect("runtime")
 }

@@ -206,6 +206,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
         log_sink(args.verbose),
         RuntimeOptions {
             deterministic: determinism,
+            ..RuntimeOptions::default()
         },
     )?;
     if !args.no_cache

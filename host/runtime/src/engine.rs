@@ -65,10 +65,23 @@ pub struct Determinism {
 }
 
 /// How the runtime is set up.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuntimeOptions {
     /// Fixed clocks, seeded random, and fuel instead of wall time.
     pub deterministic: Option<Determinism>,
+    /// Enforce the memory budget and the memory / table / instance caps.
+    /// Always `true` in cordon; `false` exists only so benchmarks can
+    /// measure what the limiter costs.
+    pub memory_limiter: bool,
+}
+
+impl Default for RuntimeOptions {
+    fn default() -> Self {
+        RuntimeOptions {
+            deterministic: None,
+            memory_limiter: true,
+        }
+    }
 }
 
 /// The process-wide stage runtime.
@@ -221,7 +234,7 @@ impl Runtime {
             spec,
             pre,
             self.log_sink.clone(),
-            self.options.deterministic,
+            self.options,
         ))
     }
 }

@@ -10,7 +10,7 @@ use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings::{normalizer, parser, policy, wit};
 use crate::capability::{HostTrap, StageState};
-use crate::engine::{Determinism, EPOCH_TICK, LogSink};
+use crate::engine::{Determinism, EPOCH_TICK, LogSink, RuntimeOptions};
 use crate::error::{CallError, LimitKind};
 use crate::validate;
 use crate::verify::{Verification, VerifiedComponent};
@@ -58,6 +58,7 @@ pub struct LoadedStage {
     log_sink: LogSink,
     manifest: Option<PluginManifest>,
     determinism: Option<Determinism>,
+    memory_limiter: bool,
 }
 
 impl std::fmt::Debug for LoadedStage {
@@ -79,7 +80,7 @@ impl LoadedStage {
         spec: &StageSpec,
         pre: StagePre,
         log_sink: LogSink,
-        determinism: Option<Determinism>,
+        options: RuntimeOptions,
     ) -> LoadedStage {
         // Granted = what the pipeline grants ∩ the stage kind's ceiling ∩
         // what the (signed) manifest requests ∩ the signer's ceiling.
@@ -102,7 +103,8 @@ impl LoadedStage {
             pre,
             log_sink,
             manifest: component.manifest().cloned(),
-            determinism,
+            determinism: options.deterministic,
+            memory_limiter: options.memory_limiter,
         }
     }
 
@@ -151,7 +153,9 @@ impl LoadedStage {
             self.determinism,
         );
         let mut store = Store::new(&self.engine, state);
-        store.limiter(|s| &mut s.budget);
+        if self.memory_limiter {
+            store.limiter(|s| &mut s.budget);
+        }
         // What a call may hand back to the host is bounded by our own caps
         // (string bytes plus a per-record allowance), not wasmtime's 128 MiB
         // default; validation then checks the exact caps.

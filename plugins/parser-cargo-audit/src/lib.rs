@@ -1,14 +1,328 @@
-//! `parser-cargo-audit`: cargo-audit JSON (not written yet).
-#![allow(missing_docs)]
+//! `parser-cargo-audit`: cargo-audit JSON reports (`cargo audit --json`)
+//! into cordon findings.
+//!
+//! One finding per entry of `vulnerabilities.list` (an advisory affecting a
+//! package of `Cargo.lock`), in document order. The `warnings`
+//! (unmaintained, unsound and yanked crates) are not findings: cargo-audit
+//! itself does not fail on them unless asked to, and they are not
+//! vulnerabilities.
+//!
+//! # Input
+//!
+//! * A UTF-8 byte-order mark is skipped; an empty (or all-whitespace) input
+//!   is `malformed-input`.
+//! * Invalid JSON, or a property of the wrong type, is `malformed-input` with
+//!   the line and column serde_json reports. Unknown properties are ignored;
+//!   `null` counts as absent.
+//! * The top level must be an object with a `vulnerabilities` property;
+//!   anything else is `unsupported-format`.
+//!
+//! # Mapping
+//!
+//! | finding field | from |
+//! |---|---|
+//! | `tool`, `tool-version` | `cargo-audit`, none (the report has no version) |
+//! | `rule-id` | `advisory.id` (`RUSTSEC-…`; `unknown` when absent) |
+//! | `title` | `<advisory.id> in <package.name> <package.version>` |
+//! | `message` | `advisory.title`, `advisory.description`, then the affected functions (`affected.functions`) |
+//! | `severity` | see below |
+//! | `kind` | `sca` |
+//! | `locations` | none (the report does not name the lockfile) |
+//! | `component` | `package.name`, `.version`, purl `pkg:cargo/<name>@<version>` for crates.io packages, fixed versions = `versions.patched` (requirements such as `>=0.38.0`) |
+//! | `vulnerability-ids` | `advisory.id`, then `advisory.aliases` |
+//! | `cwes` | none (RustSec advisories carry none) |
+//! | `tags` | `advisory.categories`, `advisory.keywords`, `informational:<kind>`, `withdrawn` |
+//! | `help-uri` | `advisory.url`, else `https://rustsec.org/advisories/<id>.html` |
+//! | `source-pointer` | `/vulnerabilities/list/<i>` |
+//!
+//! # Severity
+//!
+//! | advisory | cordon |
+//! |---|---|
+//! | `cvss` vector (v3.x or v4.0) with base score ≥ 9.0 | critical |
+//! | ≥ 7.0 | high |
+//! | ≥ 4.0 | medium |
+//! | > 0 | low |
+//! | 0 | info |
+//! | no `cvss`, or a vector that does not parse | high |
+//!
+//! An advisory in the vulnerability list without a score is still a
+//! vulnerability in a dependency; cargo-audit fails the build on it, so
+//! cordon treats it as high. `tool-severity` is the vector, when there is
+//! one.
 
-use cordon_sdk::{Finding, Parser, StageError};
+mod model;
 
-pub struct Stage;
+use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
+use model::{Obj, Report, Vulnerability};
+use serde::de::IgnoredAny;
+use std::str::FromStr;
 
-impl Parser for Stage {
-    fn parse(_report: &[u8]) -> Result<Vec<Finding>, StageError> {
-        Err(StageError::Internal("not implemented".into()))
+/// Format name of a cargo-audit JSON report.
+pub const FORMAT: &str = "cargo-audit-json";
+/// The tool name every finding carries.
+pub const TOOL: &str = "cargo-audit";
+/// `rule-id` of an entry without an advisory id.
+pub const UNKNOWN_RULE: &str = "unknown";
+/// The longest title this parser produces, in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+/// Severity of an advisory without a usable CVSS vector.
+pub const UNSCORED_SEVERITY: Severity = Severity::High;
+
+/// `package.source` prefixes of crates.io.
+const CRATES_IO_SOURCES: &[&str] = &[
+    "registry+https://github.com/rust-lang/crates.io-index",
+    "sparse+https://index.crates.io/",
+];
+
+/// The stage, registered below.
+pub struct CargoAuditParser;
+
+impl Parser for CargoAuditParser {
+    fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+        parse(report)
     }
 }
 
-cordon_sdk::register_parser!(Stage);
+cordon_sdk::register_parser!(CargoAuditParser);
+
+/// Parse a cargo-audit JSON report into findings.
+pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+    let bytes = strip_bom(report);
+    let Some(first) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()) else {
+        return Err(StageError::malformed(
+            "empty input: expected a cargo-audit JSON report",
+            None,
+            None,
+            None,
+        ));
+    };
+    if first != b'{' {
+        serde_json::from_slice::<IgnoredAny>(bytes).map_err(json_error)?;
+        return Err(StageError::UnsupportedFormat(
+            "not a cargo-audit report: the top-level JSON value must be an object".into(),
+        ));
+    }
+    let report: Obj<Report> = serde_json::from_slice(bytes).map_err(json_error)?;
+    let Some(vulnerabilities) = &report.vulnerabilities else {
+        return Err(StageError::UnsupportedFormat(
+            "not a cargo-audit report: no 'vulnerabilities' property".into(),
+        ));
+    };
+    Ok(vulnerabilities
+        .as_ref()
+        .and_then(|v| v.list.as_ref())
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, v)| convert(v, i))
+        .collect())
+}
+
+/// One list entry into one finding.
+fn convert(v: &Vulnerability, i: usize) -> Finding {
+    let advisory = v.advisory.as_deref();
+    let package = v.package.as_deref();
+    let id = advisory.and_then(|a| nonempty(&a.id));
+    let name = package.and_then(|p| nonempty(&p.name));
+    let version = package.and_then(|p| nonempty(&p.version));
+
+    let mut title = id.unwrap_or("Advisory").to_string();
+    if let Some(n) = name {
+        title.push_str(" in ");
+        title.push_str(n);
+        if let Some(v) = version {
+            title.push(' ');
+            title.push_str(v);
+        }
+    }
+
+    let functions = v
+        .affected
+        .as_ref()
+        .and_then(|a| a.functions.as_ref())
+        .filter(|f| !f.is_empty())
+        .map(|f| {
+            let list: Vec<String> = f
+                .iter()
+                .map(|(func, reqs)| format!("{func} ({})", reqs.join(", ")))
+                .collect();
+            format!("Affected functions: {}", list.join("; "))
+        });
+    let message = [
+        advisory.and_then(|a| nonempty(&a.title)),
+        advisory.and_then(|a| nonempty(&a.description)),
+        functions.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("\n\n");
+
+    let vector = advisory.and_then(|a| nonempty(&a.cvss));
+    let severity = vector
+        .and_then(cvss_score)
+        .map_or(UNSCORED_SEVERITY, cvss_severity);
+
+    let crates_io = package
+        .and_then(|p| nonempty(&p.source))
+        .is_some_and(|s| CRATES_IO_SOURCES.iter().any(|c| s.starts_with(c)));
+    let component = name.map(|n| Component {
+        name: n.to_string(),
+        version: version.map(str::to_string),
+        purl: match (crates_io, version) {
+            (true, Some(v)) => Some(format!("pkg:cargo/{n}@{v}")),
+            _ => None,
+        },
+        fixed_versions: v
+            .versions
+            .as_ref()
+            .and_then(|v| v.patched.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+    });
+
+    let mut vulnerability_ids: Vec<String> = Vec::new();
+    let aliases = advisory
+        .and_then(|a| a.aliases.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|s| s.trim());
+    for x in id.into_iter().chain(aliases) {
+        if !x.is_empty() {
+            push_unique(&mut vulnerability_ids, x.to_string());
+        }
+    }
+
+    let mut tags: Vec<String> = Vec::new();
+    if let Some(a) = advisory {
+        for t in a
+            .categories
+            .iter()
+            .flatten()
+            .chain(a.keywords.iter().flatten())
+        {
+            let t = t.trim();
+            if !t.is_empty() {
+                push_unique(&mut tags, t.to_string());
+            }
+        }
+        if let Some(kind) = nonempty(&a.informational) {
+            push_unique(&mut tags, format!("informational:{kind}"));
+        }
+        if nonempty(&a.withdrawn).is_some() {
+            push_unique(&mut tags, "withdrawn".to_string());
+        }
+    }
+
+    let help_uri = advisory
+        .and_then(|a| nonempty(&a.url))
+        .map(str::to_string)
+        .or_else(|| id.map(|id| format!("https://rustsec.org/advisories/{id}.html")));
+
+    Finding {
+        tool: TOOL.to_string(),
+        tool_version: None,
+        rule_id: id.unwrap_or(UNKNOWN_RULE).to_string(),
+        title: title_of(&title),
+        message,
+        severity,
+        tool_severity: vector.map(str::to_string),
+        kind: FindingKind::Sca,
+        locations: Vec::new(),
+        component,
+        vulnerability_ids,
+        cwes: Vec::new(),
+        tags,
+        help_uri,
+        fingerprint: String::new(),
+        source_pointer: format!("/vulnerabilities/list/{i}"),
+        input: 0,
+    }
+}
+
+/// The base score of a CVSS v3.x or v4.0 vector, if it parses.
+pub fn cvss_score(vector: &str) -> Option<f64> {
+    cvss::Cvss::from_str(vector.trim())
+        .ok()
+        .map(|c| c.score())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+}
+
+/// CVSS score bands: `>= 9` critical, `>= 7` high, `>= 4` medium, `> 0` low.
+pub fn cvss_severity(score: f64) -> Severity {
+    if score >= 9.0 {
+        Severity::Critical
+    } else if score >= 7.0 {
+        Severity::High
+    } else if score >= 4.0 {
+        Severity::Medium
+    } else if score > 0.0 {
+        Severity::Low
+    } else {
+        Severity::Info
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, item: String) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// The trimmed string, unless absent or blank.
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
+fn title_of(s: &str) -> String {
+    let line = s
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if line.chars().count() > TITLE_MAX_CHARS {
+        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
+        t.push('…');
+        t
+    } else {
+        line.to_string()
+    }
+}
+
+/// `bytes` without a leading UTF-8 byte-order mark.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// A serde_json error as `malformed-input`, with its position.
+fn json_error(e: serde_json::Error) -> StageError {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax => "invalid JSON",
+        Category::Eof => "invalid JSON (the input ends too early; truncated?)",
+        Category::Data => "not a valid cargo-audit JSON report",
+        Category::Io => "could not read the input",
+    };
+    let (line, column) = (e.line(), e.column());
+    let mut detail = e.to_string();
+    // The position is reported in its own fields.
+    if line > 0
+        && let Some(at) = detail.rfind(" at line ")
+    {
+        detail.truncate(at);
+    }
+    let line = u32::try_from(line).ok().filter(|&n| n > 0);
+    let column = u32::try_from(column)
+        .ok()
+        .filter(|&n| n > 0 && line.is_some());
+    StageError::malformed(format!("{what}: {detail}"), line, column, None)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,14 +1,326 @@
-//! `parser-grype`: Anchore Grype JSON (not written yet).
-#![allow(missing_docs)]
+//! `parser-grype`: Anchore Grype JSON reports (`grype -o json`) into cordon
+//! findings.
+//!
+//! One finding per entry of `matches` (a vulnerability matched to a
+//! package), in document order. Grype reports from 0.7 to the current
+//! schema are read: `matchDetails` as an object or a list, artifact
+//! locations as objects or path strings.
+//!
+//! # Input
+//!
+//! * A UTF-8 byte-order mark is skipped; an empty (or all-whitespace) input
+//!   is `malformed-input`.
+//! * Invalid JSON, or a property of the wrong type, is `malformed-input` with
+//!   the line and column serde_json reports. Unknown properties are ignored;
+//!   `null` counts as absent.
+//! * The top level must be an object with a `matches` property (an empty
+//!   list, or `null`, gives no findings); anything else is
+//!   `unsupported-format`.
+//!
+//! # Mapping
+//!
+//! | finding field | from |
+//! |---|---|
+//! | `tool`, `tool-version` | `grype`, `descriptor.version` |
+//! | `rule-id` | `vulnerability.id` (`unknown` when absent) |
+//! | `title` | `<id> in <artifact.name> <artifact.version>` |
+//! | `message` | `vulnerability.description`, else the first related vulnerability's; then `Namespace: <namespace>` |
+//! | `severity` | see below; `tool-severity` is the severity string used |
+//! | `kind` | `container` for OS packages (`artifact.type` `deb`, `rpm`, `apk`, `alpm`, `portage`, `linux-kernel*`), else `sca` |
+//! | `locations` | every `artifact.locations[].path`, in order (the first is part of the fingerprint) |
+//! | `component` | `artifact.name`, `.version`, `.purl`; fixed versions from `vulnerability.fix.versions` |
+//! | `vulnerability-ids` | `vulnerability.id`, then every `relatedVulnerabilities[].id` |
+//! | `cwes` | none (Grype reports no CWEs) |
+//! | `tags` | the matchers without `-matcher` (`dpkg`, `python`, ...), `fix-state:<vulnerability.fix.state>` |
+//! | `help-uri` | `vulnerability.dataSource` |
+//! | `source-pointer` | `/matches/<i>` |
+//!
+//! Grype sometimes lists one vulnerability for one package twice (two
+//! matchers, or the same match repeated): those have the same fingerprint
+//! and merge in the normalizer. The same package version found at two paths
+//! stays two findings, one per path.
+//!
+//! # Severity
+//!
+//! | Grype `severity` (any case) | cordon |
+//! |---|---|
+//! | `Critical` | critical |
+//! | `High` | high |
+//! | `Medium` | medium |
+//! | `Low` | low |
+//! | `Negligible` | info |
+//! | `Unknown`, other, absent | the first related vulnerability's severity that is one of the above, else info |
 
-use cordon_sdk::{Finding, Parser, StageError};
+mod model;
 
-pub struct Stage;
+use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
+use model::{Match, Obj, Report};
+use serde::de::IgnoredAny;
 
-impl Parser for Stage {
-    fn parse(_report: &[u8]) -> Result<Vec<Finding>, StageError> {
-        Err(StageError::Internal("not implemented".into()))
+/// Format name of a Grype JSON report.
+pub const FORMAT: &str = "grype-json";
+/// The tool name every finding carries.
+pub const TOOL: &str = "grype";
+/// `rule-id` of a match that names no vulnerability.
+pub const UNKNOWN_RULE: &str = "unknown";
+/// The longest title this parser produces, in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+
+/// `artifact.type` values of operating-system packages.
+const OS_TYPES: &[&str] = &["deb", "rpm", "apk", "alpm", "portage"];
+
+/// The stage, registered below.
+pub struct GrypeParser;
+
+impl Parser for GrypeParser {
+    fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+        parse(report)
     }
 }
 
-cordon_sdk::register_parser!(Stage);
+cordon_sdk::register_parser!(GrypeParser);
+
+/// Parse a Grype JSON report into findings.
+pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+    let bytes = strip_bom(report);
+    let Some(first) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()) else {
+        return Err(StageError::malformed(
+            "empty input: expected a Grype JSON report",
+            None,
+            None,
+            None,
+        ));
+    };
+    if first != b'{' {
+        serde_json::from_slice::<IgnoredAny>(bytes).map_err(json_error)?;
+        return Err(StageError::UnsupportedFormat(
+            "not a Grype report: the top-level JSON value must be an object".into(),
+        ));
+    }
+    let report: Obj<Report> = serde_json::from_slice(bytes).map_err(json_error)?;
+    let Some(matches) = &report.matches else {
+        return Err(StageError::UnsupportedFormat(
+            "not a Grype report: no 'matches' property".into(),
+        ));
+    };
+    let tool_version = report
+        .descriptor
+        .as_ref()
+        .and_then(|d| nonempty(&d.version))
+        .map(str::to_string);
+    Ok(matches
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, m)| convert(m, i, &tool_version))
+        .collect())
+}
+
+/// One match into one finding.
+fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
+    let vuln = m.vulnerability.as_deref();
+    let related = m.related_vulnerabilities.as_deref().unwrap_or_default();
+    let artifact = m.artifact.as_deref();
+    let id = vuln.and_then(|v| nonempty(&v.id));
+    let name = artifact.and_then(|a| nonempty(&a.name));
+    let version = artifact.and_then(|a| nonempty(&a.version));
+
+    let mut title = id.unwrap_or("Vulnerability").to_string();
+    if let Some(n) = name {
+        title.push_str(" in ");
+        title.push_str(n);
+        if let Some(v) = version {
+            title.push(' ');
+            title.push_str(v);
+        }
+    }
+
+    let description = vuln
+        .and_then(|v| nonempty(&v.description))
+        .or_else(|| related.iter().find_map(|r| nonempty(&r.description)));
+    let namespace = vuln
+        .and_then(|v| nonempty(&v.namespace))
+        .map(|n| format!("Namespace: {n}"));
+    let message = [description, namespace.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n\n");
+
+    let (severity, tool_severity) = severity(m);
+
+    let is_os = artifact.and_then(|a| nonempty(&a.r#type)).is_some_and(|t| {
+        let t = t.to_ascii_lowercase();
+        OS_TYPES.contains(&t.as_str()) || t.starts_with("linux-kernel")
+    });
+
+    let locations = artifact
+        .and_then(|a| a.locations.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l.0.as_deref().map(str::trim).filter(|p| !p.is_empty()))
+        .map(|p| Location {
+            path: p.to_string(),
+            start_line: None,
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        })
+        .fold(Vec::new(), |mut acc: Vec<Location>, l| {
+            if !acc.contains(&l) {
+                acc.push(l);
+            }
+            acc
+        });
+
+    let fix = vuln.and_then(|v| v.fix.as_deref());
+    let component = name.map(|n| Component {
+        name: n.to_string(),
+        version: version.map(str::to_string),
+        purl: artifact.and_then(|a| nonempty(&a.purl)).map(str::to_string),
+        fixed_versions: fix
+            .and_then(|f| f.versions.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect(),
+    });
+
+    let mut vulnerability_ids: Vec<String> = Vec::new();
+    for rid in id
+        .into_iter()
+        .chain(related.iter().filter_map(|r| nonempty(&r.id)))
+    {
+        push_unique(&mut vulnerability_ids, rid.to_string());
+    }
+
+    let mut tags: Vec<String> = Vec::new();
+    for matcher in m.match_details.iter().flat_map(|d| d.0.iter()) {
+        let t = matcher.trim();
+        let t = t.strip_suffix("-matcher").unwrap_or(t);
+        if !t.is_empty() {
+            push_unique(&mut tags, t.to_string());
+        }
+    }
+    if let Some(state) = fix.and_then(|f| nonempty(&f.state)) {
+        push_unique(&mut tags, format!("fix-state:{state}"));
+    }
+
+    Finding {
+        tool: TOOL.to_string(),
+        tool_version: tool_version.clone(),
+        rule_id: id.unwrap_or(UNKNOWN_RULE).to_string(),
+        title: title_of(&title),
+        message,
+        severity,
+        tool_severity,
+        kind: if is_os {
+            FindingKind::Container
+        } else {
+            FindingKind::Sca
+        },
+        locations,
+        component,
+        vulnerability_ids,
+        cwes: Vec::new(),
+        tags,
+        help_uri: vuln
+            .and_then(|v| nonempty(&v.data_source))
+            .map(str::to_string),
+        fingerprint: String::new(),
+        source_pointer: format!("/matches/{i}"),
+        input: 0,
+    }
+}
+
+/// Map Grype's severity names (see the crate docs); `None` for `Unknown`
+/// and anything unrecognised.
+pub fn severity_from_name(name: &str) -> Option<Severity> {
+    Some(match name.trim().to_ascii_lowercase().as_str() {
+        "critical" => Severity::Critical,
+        "high" => Severity::High,
+        "medium" => Severity::Medium,
+        "low" => Severity::Low,
+        "negligible" => Severity::Info,
+        _ => return None,
+    })
+}
+
+/// The match's severity and the string it came from.
+fn severity(m: &Match) -> (Severity, Option<String>) {
+    let own = m
+        .vulnerability
+        .as_deref()
+        .and_then(|v| nonempty(&v.severity));
+    if let Some(s) = own.and_then(severity_from_name) {
+        return (s, own.map(str::to_string));
+    }
+    for r in m.related_vulnerabilities.iter().flatten() {
+        let written = nonempty(&r.severity);
+        if let Some(s) = written.and_then(severity_from_name) {
+            return (s, written.map(str::to_string));
+        }
+    }
+    (Severity::Info, own.map(str::to_string))
+}
+
+fn push_unique(list: &mut Vec<String>, item: String) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// The trimmed string, unless absent or blank.
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
+fn title_of(s: &str) -> String {
+    let line = s
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if line.chars().count() > TITLE_MAX_CHARS {
+        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
+        t.push('…');
+        t
+    } else {
+        line.to_string()
+    }
+}
+
+/// `bytes` without a leading UTF-8 byte-order mark.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// A serde_json error as `malformed-input`, with its position.
+fn json_error(e: serde_json::Error) -> StageError {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax => "invalid JSON",
+        Category::Eof => "invalid JSON (the input ends too early; truncated?)",
+        Category::Data => "not a valid Grype JSON report",
+        Category::Io => "could not read the input",
+    };
+    let (line, column) = (e.line(), e.column());
+    let mut detail = e.to_string();
+    // The position is reported in its own fields.
+    if line > 0
+        && let Some(at) = detail.rfind(" at line ")
+    {
+        detail.truncate(at);
+    }
+    let line = u32::try_from(line).ok().filter(|&n| n > 0);
+    let column = u32::try_from(column)
+        .ok()
+        .filter(|&n| n > 0 && line.is_some());
+    StageError::malformed(format!("{what}: {detail}"), line, column, None)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,14 +1,244 @@
-//! `parser-pip-audit`: pip-audit JSON (both shapes) (not written yet).
-#![allow(missing_docs)]
+//! `parser-pip-audit`: pip-audit JSON output (`pip-audit -f json`) into
+//! cordon findings.
+//!
+//! One finding per known vulnerability of an audited dependency
+//! (`dependencies[].vulns[]`), in document order. Dependencies that were
+//! skipped (`skip_reason`) or have no vulnerabilities give none.
+//!
+//! # Input
+//!
+//! Both shapes pip-audit has written:
+//!
+//! | shape | top level | format name |
+//! |---|---|---|
+//! | current (2.x) | `{"dependencies": [...], "fixes": [...]}` | `pip-audit-json` |
+//! | legacy (1.x) | `[...]`, the list of dependencies | `pip-audit-json-legacy` |
+//!
+//! * A UTF-8 byte-order mark is skipped; an empty (or all-whitespace) input
+//!   is `malformed-input`.
+//! * Invalid JSON, or a property of the wrong type, is `malformed-input` with
+//!   the line and column serde_json reports. Unknown properties are ignored;
+//!   `null` counts as absent.
+//! * An object without `dependencies`, or a top-level string / number /
+//!   boolean / `null`, is `unsupported-format`.
+//!
+//! # Mapping
+//!
+//! | finding field | from |
+//! |---|---|
+//! | `tool`, `tool-version` | `pip-audit`, none (the output has no version) |
+//! | `rule-id` | the vulnerability `id` (`PYSEC-…`, `GHSA-…`; `unknown` when absent) |
+//! | `title` | `<id> in <name> <version>` |
+//! | `message` | `description` |
+//! | `severity` | medium (see below); `tool-severity` none |
+//! | `kind` | `sca` |
+//! | `locations` | none (the output does not name the requirements file) |
+//! | `component` | the dependency's `name` and `version`, purl `pkg:pypi/<name>@<version>` (name normalised as PEP 503), fixed versions = `fix_versions` |
+//! | `vulnerability-ids` | `id`, then `aliases` |
+//! | `cwes`, `tags` | none |
+//! | `help-uri` | `https://osv.dev/vulnerability/<id>` |
+//! | `source-pointer` | `/dependencies/<i>/vulns/<j>` (legacy: `/<i>/vulns/<j>`) |
+//!
+//! # Severity
+//!
+//! pip-audit reports no severity. Every finding is **medium**: a known,
+//! published vulnerability in a dependency, of unknown impact.
 
-use cordon_sdk::{Finding, Parser, StageError};
+mod model;
 
-pub struct Stage;
+use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
+use model::{Dependency, Obj, Report};
+use serde::de::IgnoredAny;
 
-impl Parser for Stage {
-    fn parse(_report: &[u8]) -> Result<Vec<Finding>, StageError> {
-        Err(StageError::Internal("not implemented".into()))
+/// Format name of the current output.
+pub const FORMAT: &str = "pip-audit-json";
+/// Format name of the legacy (top-level list) output.
+pub const FORMAT_LEGACY: &str = "pip-audit-json-legacy";
+/// The tool name every finding carries.
+pub const TOOL: &str = "pip-audit";
+/// `rule-id` of a vulnerability without an id.
+pub const UNKNOWN_RULE: &str = "unknown";
+/// The longest title this parser produces, in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+/// The severity of every finding (pip-audit reports none).
+pub const SEVERITY: Severity = Severity::Medium;
+
+/// The stage, registered below.
+pub struct PipAuditParser;
+
+impl Parser for PipAuditParser {
+    fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+        parse(report)
     }
 }
 
-cordon_sdk::register_parser!(Stage);
+cordon_sdk::register_parser!(PipAuditParser);
+
+/// Parse pip-audit JSON output (either shape) into findings.
+pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
+    let bytes = strip_bom(report);
+    let Some(first) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()) else {
+        return Err(StageError::malformed(
+            "empty input: expected pip-audit JSON output",
+            None,
+            None,
+            None,
+        ));
+    };
+    let mut findings = Vec::new();
+    match first {
+        b'[' => {
+            let deps: Vec<Obj<Dependency>> = serde_json::from_slice(bytes).map_err(json_error)?;
+            for (i, dep) in deps.iter().enumerate() {
+                convert(dep, &format!("/{i}"), &mut findings);
+            }
+        }
+        b'{' => {
+            let report: Obj<Report> = serde_json::from_slice(bytes).map_err(json_error)?;
+            let Some(deps) = &report.dependencies else {
+                return Err(StageError::UnsupportedFormat(
+                    "not pip-audit output: no 'dependencies' property".into(),
+                ));
+            };
+            for (i, dep) in deps.iter().flatten().enumerate() {
+                convert(dep, &format!("/dependencies/{i}"), &mut findings);
+            }
+        }
+        _ => {
+            serde_json::from_slice::<IgnoredAny>(bytes).map_err(json_error)?;
+            return Err(StageError::UnsupportedFormat(
+                "not pip-audit output: the top-level JSON value must be an object or an array"
+                    .into(),
+            ));
+        }
+    }
+    Ok(findings)
+}
+
+/// The findings of one dependency.
+fn convert(dep: &Dependency, pointer: &str, out: &mut Vec<Finding>) {
+    let name = nonempty(&dep.name);
+    let version = nonempty(&dep.version);
+    for (j, v) in dep.vulns.iter().flatten().enumerate() {
+        let id = nonempty(&v.id);
+        let mut title = id.unwrap_or("Vulnerability").to_string();
+        if let Some(n) = name {
+            title.push_str(" in ");
+            title.push_str(n);
+            if let Some(v) = version {
+                title.push(' ');
+                title.push_str(v);
+            }
+        }
+        let mut vulnerability_ids: Vec<String> = Vec::new();
+        let aliases = v.aliases.iter().flatten().map(|s| s.trim());
+        for x in id.into_iter().chain(aliases) {
+            if !x.is_empty() && !vulnerability_ids.iter().any(|y| y == x) {
+                vulnerability_ids.push(x.to_string());
+            }
+        }
+        out.push(Finding {
+            tool: TOOL.to_string(),
+            tool_version: None,
+            rule_id: id.unwrap_or(UNKNOWN_RULE).to_string(),
+            title: title_of(&title),
+            message: nonempty(&v.description).unwrap_or_default().to_string(),
+            severity: SEVERITY,
+            tool_severity: None,
+            kind: FindingKind::Sca,
+            locations: Vec::new(),
+            component: name.map(|n| Component {
+                name: n.to_string(),
+                version: version.map(str::to_string),
+                purl: version.map(|v| format!("pkg:pypi/{}@{v}", pep503(n))),
+                fixed_versions: v
+                    .fix_versions
+                    .iter()
+                    .flatten()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            }),
+            vulnerability_ids,
+            cwes: Vec::new(),
+            tags: Vec::new(),
+            help_uri: id.map(|id| format!("https://osv.dev/vulnerability/{id}")),
+            fingerprint: String::new(),
+            source_pointer: format!("{pointer}/vulns/{j}"),
+            input: 0,
+        });
+    }
+}
+
+/// A PyPI project name normalised as PEP 503 requires for purls: lower
+/// case, runs of `-`, `_` and `.` replaced by one `-`.
+pub fn pep503(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut in_sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !in_sep {
+                out.push('-');
+            }
+            in_sep = true;
+        } else {
+            out.extend(c.to_lowercase());
+            in_sep = false;
+        }
+    }
+    out
+}
+
+/// The trimmed string, unless absent or blank.
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
+fn title_of(s: &str) -> String {
+    let line = s
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if line.chars().count() > TITLE_MAX_CHARS {
+        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
+        t.push('…');
+        t
+    } else {
+        line.to_string()
+    }
+}
+
+/// `bytes` without a leading UTF-8 byte-order mark.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// A serde_json error as `malformed-input`, with its position.
+fn json_error(e: serde_json::Error) -> StageError {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax => "invalid JSON",
+        Category::Eof => "invalid JSON (the input ends too early; truncated?)",
+        Category::Data => "not valid pip-audit JSON output",
+        Category::Io => "could not read the input",
+    };
+    let (line, column) = (e.line(), e.column());
+    let mut detail = e.to_string();
+    // The position is reported in its own fields.
+    if line > 0
+        && let Some(at) = detail.rfind(" at line ")
+    {
+        detail.truncate(at);
+    }
+    let line = u32::try_from(line).ok().filter(|&n| n > 0);
+    let column = u32::try_from(column)
+        .ok()
+        .filter(|&n| n > 0 && line.is_some());
+    StageError::malformed(format!("{what}: {detail}"), line, column, None)
+}
+
+#[cfg(test)]
+mod tests;

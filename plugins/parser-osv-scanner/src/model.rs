@@ -1,0 +1,368 @@
+//! The parts of OSV-Scanner's JSON output (`osv-scanner --format json`) that
+//! the parser reads.
+//!
+//! The scanner's own structure (`results`, `packages`, `vulnerabilities`,
+//! `groups`) and the standard OSV fields are strict: a property that is
+//! present must have its documented type (`null` counts as absent). The
+//! free-form `database_specific` objects are read leniently: a value of an
+//! unexpected type there is ignored. Unknown properties are ignored. Nothing
+//! here holds a whole document as `serde_json::Value`.
+
+use serde::Deserialize;
+use serde::de::{
+    Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer,
+};
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+/// A JSON object deserialised as `T`. serde would also read a struct from a
+/// JSON array (fields by position); these objects must be objects.
+pub(crate) struct Obj<T>(pub T);
+
+impl<T> Deref for Obj<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ObjVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjVisitor<T> {
+            type Value = Obj<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(Obj)
+            }
+        }
+        d.deserialize_map(ObjVisitor(PhantomData))
+    }
+}
+
+/// Deserialises a property that is present (even when `null`) as `Some`.
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// A string in a free-form object: a string, or a number written as text;
+/// anything else is skipped and reads as `None`.
+#[derive(Default)]
+pub(crate) struct LenientString(pub Option<String>);
+
+impl<'de> Deserialize<'de> for LenientString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LenientString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<LenientString, E> {
+                Ok(LenientString(Some(s.to_string())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<LenientString, E> {
+                Ok(LenientString(Some(n.to_string())))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<LenientString, E> {
+                Ok(LenientString(Some(n.to_string())))
+            }
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<LenientString, E> {
+                Ok(LenientString(Some(n.to_string())))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<LenientString, E> {
+                Ok(LenientString(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<LenientString, E> {
+                Ok(LenientString(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LenientString, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LenientString(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientString, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(LenientString(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Strings in a free-form object: a list (its string items, or the
+/// `cweId` / `id` of its object items) or a single string; anything else
+/// reads as empty.
+#[derive(Default)]
+pub(crate) struct LenientStrings(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for LenientStrings {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct Named {
+            #[serde(rename = "cweId")]
+            cwe_id: LenientString,
+            id: LenientString,
+        }
+        struct Item(Option<String>);
+        impl<'de> Deserialize<'de> for Item {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct IV;
+                impl<'de> Visitor<'de> for IV {
+                    type Value = Item;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("any JSON value")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Item, E> {
+                        Ok(Item(Some(s.to_string())))
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Item, A::Error> {
+                        let n = Named::deserialize(MapAccessDeserializer::new(map))?;
+                        Ok(Item(n.cwe_id.0.or(n.id.0)))
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
+                        while seq.next_element::<IgnoredAny>()?.is_some() {}
+                        Ok(Item(None))
+                    }
+                    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Item, E> {
+                        Ok(Item(None))
+                    }
+                    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Item, E> {
+                        Ok(Item(None))
+                    }
+                    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Item, E> {
+                        Ok(Item(None))
+                    }
+                    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Item, E> {
+                        Ok(Item(None))
+                    }
+                    fn visit_unit<E: serde::de::Error>(self) -> Result<Item, E> {
+                        Ok(Item(None))
+                    }
+                }
+                d.deserialize_any(IV)
+            }
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LenientStrings;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<LenientStrings, E> {
+                Ok(LenientStrings(vec![s.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LenientStrings, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Item(s)) = seq.next_element::<Item>()? {
+                    out.extend(s);
+                }
+                Ok(LenientStrings(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientStrings, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(LenientStrings(Vec::new()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<LenientStrings, E> {
+                Ok(LenientStrings::default())
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<LenientStrings, E> {
+                Ok(LenientStrings::default())
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<LenientStrings, E> {
+                Ok(LenientStrings::default())
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<LenientStrings, E> {
+                Ok(LenientStrings::default())
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<LenientStrings, E> {
+                Ok(LenientStrings::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A free-form object: an object is read as `T`, anything else is skipped.
+pub(crate) struct FreeForm<T>(pub Option<T>);
+
+impl<T> Default for FreeForm<T> {
+    fn default() -> Self {
+        FreeForm(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for FreeForm<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = FreeForm<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FreeForm<T>, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(|t| FreeForm(Some(t)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FreeForm<T>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(FreeForm(None))
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<FreeForm<T>, E> {
+                Ok(FreeForm(None))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<FreeForm<T>, E> {
+                Ok(FreeForm(None))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<FreeForm<T>, E> {
+                Ok(FreeForm(None))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<FreeForm<T>, E> {
+                Ok(FreeForm(None))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<FreeForm<T>, E> {
+                Ok(FreeForm(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<FreeForm<T>, E> {
+                Ok(FreeForm(None))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// The output.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Report {
+    /// `Some(None)` when present but `null`.
+    #[serde(deserialize_with = "present")]
+    pub results: Option<Option<Vec<Obj<SourceResult>>>>,
+}
+
+/// The packages found in one source (a lockfile, a directory, a git repo).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct SourceResult {
+    pub source: Option<Obj<Source>>,
+    pub packages: Option<Vec<Obj<PackageEntry>>>,
+}
+
+/// `source`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Source {
+    pub path: Option<String>,
+    pub r#type: Option<String>,
+}
+
+/// One package with its vulnerabilities and osv-scanner's alias groups.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct PackageEntry {
+    pub package: Option<Obj<Package>>,
+    pub vulnerabilities: Option<Vec<Obj<Osv>>>,
+    pub groups: Option<Vec<Obj<Group>>>,
+}
+
+/// `package`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Package {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub ecosystem: Option<String>,
+    pub commit: Option<String>,
+}
+
+/// An alias group: the vulnerabilities osv-scanner considers the same.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Group {
+    pub ids: Option<Vec<String>>,
+    pub aliases: Option<Vec<String>>,
+    pub max_severity: LenientString,
+}
+
+/// An OSV record.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Osv {
+    pub id: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    pub summary: Option<String>,
+    pub details: Option<String>,
+    pub severity: Option<Vec<Obj<SeverityEntry>>>,
+    pub affected: Option<Vec<Obj<Affected>>>,
+    pub references: Option<Vec<Obj<Reference>>>,
+    pub database_specific: FreeForm<DatabaseSpecific>,
+}
+
+/// An entry of the OSV `severity` list.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct SeverityEntry {
+    pub r#type: Option<String>,
+    pub score: Option<String>,
+}
+
+/// `affected[]`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Affected {
+    pub package: Option<Obj<AffectedPackage>>,
+    pub ranges: Option<Vec<Obj<Range>>>,
+    pub database_specific: FreeForm<AffectedDatabaseSpecific>,
+}
+
+/// `affected[].package`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct AffectedPackage {
+    pub name: Option<String>,
+}
+
+/// `affected[].ranges[]`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Range {
+    pub r#type: Option<String>,
+    pub repo: Option<String>,
+    pub events: Option<Vec<Obj<Event>>>,
+}
+
+/// `affected[].ranges[].events[]`; only `fixed` is read.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Event {
+    pub fixed: Option<String>,
+}
+
+/// `references[]`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Reference {
+    pub r#type: Option<String>,
+    pub url: Option<String>,
+}
+
+/// The record's `database_specific` (GitHub's: `severity`, `cwe_ids`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct DatabaseSpecific {
+    pub severity: LenientString,
+    pub cwe_ids: LenientStrings,
+}
+
+/// `affected[].database_specific` (`cwes: [{cweId, name}]`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct AffectedDatabaseSpecific {
+    pub cwes: LenientStrings,
+}
