@@ -59,7 +59,7 @@ fn main() {
 fn build_plugins(plugins: &Path, target_dir: &Path) {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(&plugins)
+    cmd.current_dir(plugins)
         .args([
             "build",
             "--release",

@@ -68,10 +68,10 @@ fn divergence_table() -> BTreeSet<String> {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))
             .expect("docs/conformance.md");
     let start = doc
-        .find("<!-- divergence:start -->")
+        .find("<!-- raw-divergence:start -->")
         .expect("divergence start marker");
     let end = doc
-        .find("<!-- divergence:end -->")
+        .find("<!-- raw-divergence:end -->")
         .expect("divergence end marker");
     doc[start..end]
         .lines()

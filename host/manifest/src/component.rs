@@ -37,8 +37,11 @@ pub enum ComponentError {
     Mismatch(String),
 }
 
+/// A component's top-level custom sections: (name, contents).
+pub type CustomSections = Vec<(String, Vec<u8>)>;
+
 /// Scan the top level of a component.
-pub fn inspect(bytes: &[u8]) -> Result<(Interface, Vec<(String, Vec<u8>)>), ComponentError> {
+pub fn inspect(bytes: &[u8]) -> Result<(Interface, CustomSections), ComponentError> {
     let mut iface = Interface::default();
     let mut customs = Vec::new();
     let mut depth = 0usize;

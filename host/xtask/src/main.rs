@@ -67,10 +67,10 @@ fn test() -> Result<(), String> {
     // The default members: everything but host/bench, which compiles every
     // parser natively for `cargo xtask bench`.
     let mut host = cargo();
-    host.arg("test");
+    host.args(["test", "--no-fail-fast"]);
     run("host workspace tests", host)?;
     let triple = host_triple()?;
-    let mut native = plugins(&["test", "--workspace", "--target", &triple]);
+    let mut native = plugins(&["test", "--no-fail-fast", "--workspace", "--target", &triple]);
     native.args(["--exclude", "hostile"]);
     run("plugins workspace tests (native)", native)
 }
