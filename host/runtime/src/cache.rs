@@ -140,16 +140,16 @@ impl CompileCache {
         self.dir.join(format!("{hex}-{}.cwasm", self.engine_hash))
     }
 
-    fn tag(&self, digest: &str, bytes: &[u8]) -> HmacSha256 {
-        // new_from_slice accepts any key length; 32 bytes cannot fail.
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    /// The tag state for an entry. HMAC accepts keys of any length, so this
+    /// is always `Some`; a `None` is treated as "not authentic", never a panic.
+    fn tag(&self, digest: &str, bytes: &[u8]) -> Option<HmacSha256> {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key).ok()?;
         mac.update(DOMAIN);
         mac.update(&(digest.len() as u64).to_le_bytes());
         mac.update(digest.as_bytes());
         mac.update(self.engine_hash.as_bytes());
         mac.update(bytes);
-        mac
+        Some(mac)
     }
 
     /// Load a cached component, if there is an entry whose tag verifies.
@@ -162,7 +162,8 @@ impl CompileCache {
         };
         let authentic = data.len() > TAG_LEN && {
             let (tag, body) = data.split_at(TAG_LEN);
-            self.tag(digest, body).verify_slice(tag).is_ok()
+            self.tag(digest, body)
+                .is_some_and(|mac| mac.verify_slice(tag).is_ok())
         };
         if !authentic {
             self.stats.rejected.fetch_add(1, Ordering::Relaxed);
@@ -197,7 +198,10 @@ impl CompileCache {
         let Ok(body) = component.serialize() else {
             return;
         };
-        let tag = self.tag(digest, &body).finalize().into_bytes();
+        let Some(mac) = self.tag(digest, &body) else {
+            return;
+        };
+        let tag = mac.finalize().into_bytes();
         let path = self.entry_path(digest);
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
         let write = || -> std::io::Result<()> {
