@@ -11,9 +11,8 @@
 //! test prints one line and passes. Every mismatch is collected and reported
 //! at once.
 
-use cordon_sdk::StageError;
+use corpus_support::{Contract, assert_no_failures, corpus_dir, is_rejection, read_manifest};
 use std::fs;
-use std::path::{Path, PathBuf};
 
 /// The `format` value of the rows this parser must read.
 const SARIF_FORMAT: &str = "sarif-2.1.0";
@@ -22,52 +21,9 @@ const INVALID_FOLDER: &str = "sarif-invalid/";
 /// How many bytes the host shows `detect`.
 const HEAD_LEN: usize = 4096;
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("CORDON_CORPUS") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-    };
-    dir.join("MANIFEST.tsv").is_file().then_some(dir)
-}
-
-struct Row {
-    format: String,
-    file: String,
-    raw_items: String,
-}
-
-fn read_manifest(dir: &Path) -> Vec<Row> {
-    let text = fs::read_to_string(dir.join("MANIFEST.tsv")).expect("MANIFEST.tsv is readable");
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .expect("MANIFEST.tsv has a header")
-        .split('\t')
-        .collect();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| *h == name)
-            .unwrap_or_else(|| panic!("MANIFEST.tsv has no '{name}' column"))
-    };
-    let (format, file, raw_items) = (col("format"), col("file"), col("raw_items"));
-    lines
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let cells: Vec<&str> = l.split('\t').collect();
-            let cell = |i: usize| cells.get(i).copied().unwrap_or("").to_string();
-            Row {
-                format: cell(format),
-                file: cell(file),
-                raw_items: cell(raw_items),
-            }
-        })
-        .collect()
-}
-
 #[test]
 fn sarif_corpus() {
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = corpus_dir(env!("CARGO_MANIFEST_DIR")) else {
         println!("skipping: SARIF corpus not found (set CORDON_CORPUS)");
         return;
     };
@@ -103,7 +59,7 @@ fn sarif_corpus() {
         if is_negative {
             negatives += 1;
             match parser_sarif::parse(&bytes) {
-                Err(StageError::MalformedInput(_) | StageError::UnsupportedFormat(_)) => {}
+                result if is_rejection(&result) => {}
                 Err(other) => failures.push(format!("{}: wrong error kind: {other:?}", row.file)),
                 Ok(f) => failures.push(format!(
                     "{}: negative sample accepted ({} findings)",
@@ -119,9 +75,9 @@ fn sarif_corpus() {
         if parser_sarif::detect(head).is_none() {
             failures.push(format!("{}: detect() did not claim it", row.file));
         }
-        let expected: usize = match row.raw_items.trim().parse() {
-            Ok(n) => n,
-            Err(_) => {
+        let expected: usize = match row.raw_items {
+            Some(n) => n,
+            None => {
                 failures.push(format!("{}: bad raw_items {:?}", row.file, row.raw_items));
                 continue;
             }
@@ -136,11 +92,12 @@ fn sarif_corpus() {
                         findings.len()
                     ));
                 }
-                for (n, f) in findings.iter().enumerate() {
-                    if f.input != 0 || !f.fingerprint.is_empty() || f.rule_id.is_empty() {
-                        failures.push(format!("{}: finding {n} breaks the contract", row.file));
-                    }
-                }
+                Contract::default().check(
+                    &row.file,
+                    &findings,
+                    "breaks the contract",
+                    &mut failures,
+                );
             }
             Err(e) => failures.push(format!("{}: rejected: {e:?}", row.file)),
         }
@@ -151,10 +108,5 @@ fn sarif_corpus() {
          {negatives} negative samples, {others} other formats not claimed"
     );
     assert!(positives > 0, "no {SARIF_FORMAT} rows in MANIFEST.tsv");
-    assert!(
-        failures.is_empty(),
-        "{} corpus mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures);
 }
