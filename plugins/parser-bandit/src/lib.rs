@@ -48,12 +48,10 @@
 //!
 //! Bandit has no "critical"; `tool-severity` keeps the string as written.
 
-mod json;
-
-use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
-use json::{
+use cordon_parser_support::{
     Keys, Obj, Shape, check_syntax, first_byte, json_error, loose_string, position, prepare,
 };
+use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
 use serde::Deserialize;
 
 /// `tool` of every finding.
@@ -162,7 +160,7 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
                         .into(),
                 ));
             }
-            return Err(json_error(e, WHAT));
+            return Err(json_error(&e, WHAT));
         }
     };
     let Some(results) = doc.results else {

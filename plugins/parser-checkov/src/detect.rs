@@ -31,7 +31,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// The bytes hints look at: BOM and leading ASCII whitespace removed, then at
 /// most [`HEAD_BYTES`].
 pub fn head(bytes: &[u8]) -> &[u8] {
-    let bytes = crate::json::strip_bom(bytes);
+    let bytes = cordon_parser_support::strip_bom(bytes);
     let start = bytes
         .iter()
         .position(|b| !b.is_ascii_whitespace())

@@ -62,13 +62,15 @@
 //! empty when there is none.
 
 mod detect;
-mod json;
 
+use cordon_parser_support::{
+    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
+    strip_bom,
+};
 use cordon_sdk::{
     Component, Detection, Finding, FindingKind, Location, Parser, Severity, StageError,
 };
 pub use detect::Hint;
-use json::{Obj, check_syntax, clip, first_significant, json_error, one_line, position, strip_bom};
 use serde::Deserialize;
 use serde::de::Deserializer;
 
@@ -78,7 +80,7 @@ pub const TOOL: &str = "checkov";
 pub const UNKNOWN_RULE: &str = "unknown";
 /// The longest title this parser produces, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
-const WHAT: &str = "not a valid Checkov report";
+const WHAT: &str = "Checkov report";
 
 /// The detection hints; identical to `[[package.metadata.cordon.detect]]`
 /// in this crate's `Cargo.toml`.
@@ -194,14 +196,14 @@ struct Line(Option<u32>);
 
 impl<'de> Deserialize<'de> for Line {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        position(d).map(Line)
+        position_strict(d).map(Line)
     }
 }
 
 /// Parse a Checkov JSON report (object, array of objects, or summary-only).
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     let bytes = strip_bom(report);
-    let reports: Vec<Obj<Report>> = match first_significant(bytes) {
+    let reports: Vec<Obj<Report>> = match first_byte(bytes) {
         None => {
             return Err(StageError::malformed(
                 "empty input: expected a Checkov JSON report",
@@ -221,7 +223,7 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
             ));
         }
     };
-    let is_list = first_significant(bytes) == Some(b'[');
+    let is_list = first_byte(bytes) == Some(b'[');
     let mut findings = Vec::new();
     for (r, report) in reports.iter().enumerate() {
         let prefix = if is_list {
@@ -307,7 +309,7 @@ fn convert(
         non_empty(check.check_id.as_deref())
             .or(non_empty(check.bc_check_id.as_deref()))
             .unwrap_or(UNKNOWN_RULE),
-        json::MAX_ID_BYTES,
+        MAX_ID_BYTES,
     );
     let name = non_empty(check.check_name.as_deref());
     let title = one_line(name.unwrap_or(&rule_id), TITLE_MAX_CHARS);
@@ -325,17 +327,17 @@ fn convert(
     let component = if is_sca {
         vuln.and_then(|v| non_empty(v.package_name.as_deref()))
             .map(|pkg| Component {
-                name: clip(pkg, json::MAX_ID_BYTES),
+                name: clip(pkg, MAX_ID_BYTES),
                 version: vuln
                     .and_then(|v| non_empty(v.package_version.as_deref()))
-                    .map(|s| clip(s, json::MAX_ID_BYTES)),
+                    .map(|s| clip(s, MAX_ID_BYTES)),
                 purl: None,
                 fixed_versions: vuln
                     .and_then(|v| {
                         non_empty(v.lowest_fixed_version.as_deref())
                             .or(non_empty(v.fixed_version.as_deref()))
                     })
-                    .map(|s| clip(s, json::MAX_ID_BYTES))
+                    .map(|s| clip(s, MAX_ID_BYTES))
                     .into_iter()
                     .collect(),
             })
@@ -343,7 +345,7 @@ fn convert(
         None
     } else {
         resource.map(|r| Component {
-            name: clip(r, json::MAX_ID_BYTES),
+            name: clip(r, MAX_ID_BYTES),
             version: None,
             purl: None,
             fixed_versions: Vec::new(),
@@ -381,20 +383,20 @@ fn convert(
 
     let mut tags = Vec::new();
     if let Some(t) = check_type {
-        tags.push(clip(&format!("check-type:{t}"), json::MAX_ID_BYTES));
+        tags.push(clip(&format!("check-type:{t}"), MAX_ID_BYTES));
     }
     if let Some(c) = non_empty(check.bc_category.as_deref()) {
-        tags.push(clip(&format!("category:{c}"), json::MAX_ID_BYTES));
+        tags.push(clip(&format!("category:{c}"), MAX_ID_BYTES));
     }
 
     Finding {
         tool: TOOL.to_string(),
-        tool_version: non_empty(version).map(|v| clip(v, json::MAX_ID_BYTES)),
+        tool_version: non_empty(version).map(|v| clip(v, MAX_ID_BYTES)),
         rule_id,
         title,
         message,
         severity,
-        tool_severity: tool_severity.map(|s| clip(s, json::MAX_ID_BYTES)),
+        tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
         kind: if is_secret {
             FindingKind::Secret
         } else if is_sca {
@@ -414,7 +416,7 @@ fn convert(
             .collect(),
         component,
         vulnerability_ids: vuln_id
-            .map(|id| clip(id, json::MAX_ID_BYTES))
+            .map(|id| clip(id, MAX_ID_BYTES))
             .into_iter()
             .collect(),
         cwes: Vec::new(),

@@ -1,16 +1,16 @@
 //! The JSON report (`dependency-check-report.json`, `reportSchema` 1.x).
 
-use crate::json::{Obj, cap, check_depth, json_error};
 use crate::{
     Dependency, Vulnerability, component, cpe_parts, finding, purl_parts, warn_exceptions,
 };
+use cordon_parser_support::{Obj, check_depth, clip, json_error};
 use cordon_sdk::{Finding, StageError};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
 /// What a data error (wrong type, missing property) is called.
-const DATA_ERROR: &str = "not a valid Dependency-Check JSON report";
+const DATA_ERROR: &str = "Dependency-Check JSON report";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -129,19 +129,19 @@ struct Reference {
 pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
     check_depth(bytes)?;
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(e, DATA_ERROR))?;
+        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
         return Err(StageError::UnsupportedFormat(
             "not a Dependency-Check report: neither XML nor a JSON object".into(),
         ));
     }
-    let report: Report = serde_json::from_slice(bytes).map_err(|e| json_error(e, DATA_ERROR))?;
+    let report: Report = serde_json::from_slice(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
     match &report.report_schema {
         None | Some(Value::Null) => {}
         Some(Value::String(s)) if s.trim() == "1" || s.trim().starts_with("1.") => {}
         Some(other) => {
             return Err(StageError::UnsupportedFormat(format!(
                 "Dependency-Check reportSchema {} is not supported; this parser reads 1.x",
-                cap(&other.to_string(), 64)
+                clip(&other.to_string(), 64)
             )));
         }
     }

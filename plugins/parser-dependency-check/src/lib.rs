@@ -61,12 +61,11 @@
 //!
 //! Matching is case-insensitive; `tool-severity` keeps the word used.
 
-mod json;
 mod json_report;
 mod xml;
 
+use cordon_parser_support::{MAX_ID_BYTES, MAX_TITLE_BYTES, clip, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
-use json::{MAX_ID_BYTES, MAX_TITLE_BYTES, cap, strip_bom};
 
 /// The `tool` of every finding.
 pub const TOOL: &str = "dependency-check";
@@ -237,8 +236,8 @@ pub(crate) fn cpe_parts(cpe: &str) -> Option<(String, Option<String>)> {
 /// A component from its parts, with bounded strings.
 pub(crate) fn component(name: &str, version: Option<&str>, purl: Option<&str>) -> Component {
     Component {
-        name: cap(name, MAX_ID_BYTES),
-        version: non_empty(version).map(|v| cap(v, MAX_ID_BYTES)),
+        name: clip(name, MAX_ID_BYTES),
+        version: non_empty(version).map(|v| clip(v, MAX_ID_BYTES)),
         purl: non_empty(purl).map(str::to_string),
         fixed_versions: Vec::new(),
     }
@@ -283,14 +282,14 @@ pub(crate) fn finding(
         }
     }
     let id = leading_id(name);
-    let vulnerability_ids: Vec<String> = id.map(|i| cap(i, MAX_ID_BYTES)).into_iter().collect();
+    let vulnerability_ids: Vec<String> = id.map(|i| clip(i, MAX_ID_BYTES)).into_iter().collect();
 
     let mut tags = Vec::new();
     if v.suppressed {
         tags.push("suppressed".to_string());
     }
     if let Some(s) = non_empty(v.source.as_deref()) {
-        tags.push(cap(&format!("source:{s}"), MAX_ID_BYTES));
+        tags.push(clip(&format!("source:{s}"), MAX_ID_BYTES));
     }
 
     let subject = match &dep.component {
@@ -341,12 +340,12 @@ pub(crate) fn finding(
 
     Finding {
         tool: TOOL.to_string(),
-        tool_version: non_empty(tool_version).map(|t| cap(t, MAX_ID_BYTES)),
-        rule_id: cap(name, MAX_ID_BYTES),
-        title: cap(&format!("{subject} | {name}"), MAX_TITLE_BYTES),
+        tool_version: non_empty(tool_version).map(|t| clip(t, MAX_ID_BYTES)),
+        rule_id: clip(name, MAX_ID_BYTES),
+        title: clip(&format!("{subject} | {name}"), MAX_TITLE_BYTES),
         message,
         severity: word.map(severity).unwrap_or(Severity::Medium),
-        tool_severity: word.map(|w| cap(w, MAX_ID_BYTES)),
+        tool_severity: word.map(|w| clip(w, MAX_ID_BYTES)),
         kind: FindingKind::Sca,
         locations,
         component: dep.component.clone(),

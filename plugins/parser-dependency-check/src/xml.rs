@@ -1,10 +1,10 @@
 //! The XML report (`dependency-check-report.xml`, schemas 1.x and 2.x).
 
-use crate::json::cap;
 use crate::{
     Dependency, MAX_XML_DEPTH, Vulnerability, component, cpe_parts, finding, purl_parts,
     warn_exceptions,
 };
+use cordon_parser_support::clip;
 use cordon_sdk::{Finding, StageError};
 use roxmltree::{Document, Node, ParsingOptions};
 
@@ -37,7 +37,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
     if root.tag_name().name() != "analysis" {
         return Err(StageError::UnsupportedFormat(format!(
             "not a Dependency-Check report: the root element is <{}>, not <analysis>",
-            cap(root.tag_name().name(), 64)
+            clip(root.tag_name().name(), 64)
         )));
     }
 

@@ -58,13 +58,11 @@
 //! `security-severity` (security queries only); `severity` is the SARIF
 //! level. `tool-severity` keeps the string used.
 
-mod json;
-
-use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
-use json::{
+use cordon_parser_support::{
     Keys, Obj, Shape, check_syntax, first_byte, json_error, loose_string, loose_strings, position,
     prepare,
 };
+use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
 
 /// `tool` of a finding whose alert names no tool.
@@ -221,7 +219,7 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
             {
                 return Err(foreign());
             }
-            return Err(json_error(e, WHAT));
+            return Err(json_error(&e, WHAT));
         }
     };
     if !alerts.is_empty() && !alerts.iter().any(|a| a.marked()) {

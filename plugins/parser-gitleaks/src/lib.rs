@@ -64,11 +64,13 @@
 //! `tool-severity` is left empty because the report has none.
 
 mod detect;
-mod json;
 
+use cordon_parser_support::{
+    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
+    strip_bom,
+};
 use cordon_sdk::{Detection, Finding, FindingKind, Location, Parser, Severity, StageError};
 pub use detect::Hint;
-use json::{Obj, check_syntax, clip, first_significant, json_error, one_line, position, strip_bom};
 use serde::Deserialize;
 
 /// The `tool` of every finding.
@@ -80,7 +82,7 @@ pub const CWE_HARD_CODED_CREDENTIALS: u32 = 798;
 /// The longest title this parser produces, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
 /// How serde type errors are described.
-const WHAT: &str = "not a valid Gitleaks report";
+const WHAT: &str = "Gitleaks report";
 
 /// The detection hints; identical to `[[package.metadata.cordon.detect]]`
 /// in this crate's `Cargo.toml`.
@@ -137,13 +139,13 @@ struct Leak {
     description: Option<String>,
     #[serde(rename = "File")]
     file_v8: Option<String>,
-    #[serde(rename = "StartLine", default, deserialize_with = "position")]
+    #[serde(rename = "StartLine", default, deserialize_with = "position_strict")]
     start_line: Option<u32>,
-    #[serde(rename = "EndLine", default, deserialize_with = "position")]
+    #[serde(rename = "EndLine", default, deserialize_with = "position_strict")]
     end_line: Option<u32>,
-    #[serde(rename = "StartColumn", default, deserialize_with = "position")]
+    #[serde(rename = "StartColumn", default, deserialize_with = "position_strict")]
     start_column: Option<u32>,
-    #[serde(rename = "EndColumn", default, deserialize_with = "position")]
+    #[serde(rename = "EndColumn", default, deserialize_with = "position_strict")]
     end_column: Option<u32>,
     #[serde(rename = "Secret")]
     secret_v8: Option<String>,
@@ -158,7 +160,7 @@ struct Leak {
     // ---- v7
     rule: Option<String>,
     file: Option<String>,
-    #[serde(rename = "lineNumber", default, deserialize_with = "position")]
+    #[serde(rename = "lineNumber", default, deserialize_with = "position_strict")]
     line_number: Option<u32>,
     offender: Option<String>,
     commit: Option<String>,
@@ -181,7 +183,7 @@ impl Leak {
 /// Parse a Gitleaks JSON report (v7 or v8 field names) into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     let bytes = strip_bom(report);
-    let Some(first) = first_significant(bytes) else {
+    let Some(first) = first_byte(bytes) else {
         return Err(StageError::malformed(
             "empty input: expected a Gitleaks JSON report (an array of leaks, or null)",
             None,
@@ -271,7 +273,7 @@ fn convert_v8(leak: &Leak, i: usize) -> Finding {
                 .flatten()
                 .map(|t| t.trim())
                 .filter(|t| !t.is_empty())
-                .map(|t| clip(t, json::MAX_ID_BYTES))
+                .map(|t| clip(t, MAX_ID_BYTES))
                 .collect(),
         },
         i,
@@ -304,7 +306,7 @@ fn convert_v7(leak: &Leak, i: usize) -> Finding {
                 .split(',')
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
-                .map(|t| clip(t, json::MAX_ID_BYTES))
+                .map(|t| clip(t, MAX_ID_BYTES))
                 .collect(),
         },
         i,
@@ -312,7 +314,7 @@ fn convert_v7(leak: &Leak, i: usize) -> Finding {
 }
 
 fn build(p: Parts<'_>, i: usize) -> Finding {
-    let rule_id = clip(p.rule.unwrap_or(UNKNOWN_RULE), json::MAX_ID_BYTES);
+    let rule_id = clip(p.rule.unwrap_or(UNKNOWN_RULE), MAX_ID_BYTES);
     let label = one_line(p.label.unwrap_or(UNKNOWN_RULE), TITLE_MAX_CHARS);
     let title = one_line(&format!("Hard-coded secret: {label}"), TITLE_MAX_CHARS);
 

@@ -48,12 +48,10 @@
 //! gosec has no "critical" or "info"; `tool-severity` keeps the string as
 //! written.
 
-mod json;
-
-use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
-use json::{
+use cordon_parser_support::{
     Keys, Obj, Shape, check_syntax, first_byte, json_error, loose_string, position, prepare,
 };
+use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
 use serde::de::{self, IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::collections::HashMap;
@@ -191,7 +189,7 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
                         .into(),
                 ));
             }
-            return Err(json_error(e, WHAT));
+            return Err(json_error(&e, WHAT));
         }
     };
     let Some(issues) = doc.issues else {

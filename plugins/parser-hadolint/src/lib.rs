@@ -48,10 +48,10 @@
 //! is as far as they go, hence no `critical`. `tool-severity` keeps the
 //! level as written.
 
-mod json;
-
+use cordon_parser_support::{
+    Keys, Obj, Shape, check_syntax, first_byte, json_error, position, prepare,
+};
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
-use json::{Keys, Obj, Shape, check_syntax, first_byte, json_error, position, prepare};
 use serde::Deserialize;
 
 /// `tool` of every finding.
@@ -117,7 +117,7 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
                         .into(),
                 ));
             }
-            return Err(json_error(e, WHAT));
+            return Err(json_error(&e, WHAT));
         }
     };
     Ok(items

@@ -51,13 +51,15 @@
 //! | absent or anything else | `medium` |
 
 mod detect;
-mod json;
 
+use cordon_parser_support::{
+    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
+    strip_bom,
+};
 use cordon_sdk::{
     Component, Detection, Finding, FindingKind, Location, Parser, Severity, StageError,
 };
 pub use detect::Hint;
-use json::{Obj, check_syntax, clip, first_significant, json_error, one_line, position, strip_bom};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use std::fmt;
@@ -68,7 +70,7 @@ pub const TOOL: &str = "kics";
 pub const UNKNOWN_RULE: &str = "unknown";
 /// The longest title this parser produces, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
-const WHAT: &str = "not a valid KICS report";
+const WHAT: &str = "KICS report";
 
 /// The detection hints; identical to `[[package.metadata.cordon.detect]]`
 /// in this crate's `Cargo.toml`.
@@ -134,7 +136,7 @@ struct Query {
 #[derive(Deserialize)]
 struct File {
     file_name: Option<String>,
-    #[serde(default, deserialize_with = "position")]
+    #[serde(default, deserialize_with = "position_strict")]
     line: Option<u32>,
     issue_type: Option<String>,
     search_key: Option<String>,
@@ -182,7 +184,7 @@ fn cwe<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
 /// Parse a KICS JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     let bytes = strip_bom(report);
-    match first_significant(bytes) {
+    match first_byte(bytes) {
         None => {
             return Err(StageError::malformed(
                 "empty input: expected a KICS JSON report",
@@ -236,7 +238,7 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
         non_empty(query.query_id.as_deref())
             .or(name)
             .unwrap_or(UNKNOWN_RULE),
-        json::MAX_ID_BYTES,
+        MAX_ID_BYTES,
     );
     let title = one_line(name.unwrap_or(&rule_id), TITLE_MAX_CHARS);
 
@@ -262,7 +264,7 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
         ("issue-type", non_empty(file.issue_type.as_deref())),
     ] {
         if let Some(v) = value {
-            tags.push(clip(&format!("{label}:{v}"), json::MAX_ID_BYTES));
+            tags.push(clip(&format!("{label}:{v}"), MAX_ID_BYTES));
         }
     }
 
@@ -278,12 +280,12 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
     let tool_severity = non_empty(query.severity.as_deref());
     Finding {
         tool: TOOL.to_string(),
-        tool_version: version.map(|v| clip(v, json::MAX_ID_BYTES)),
+        tool_version: version.map(|v| clip(v, MAX_ID_BYTES)),
         rule_id,
         title,
         message,
         severity: tool_severity.map_or(Severity::Medium, severity_of),
-        tool_severity: tool_severity.map(|s| clip(s, json::MAX_ID_BYTES)),
+        tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
         kind: if category.is_some_and(|c| c.eq_ignore_ascii_case("Secret Management")) {
             FindingKind::Secret
         } else {
@@ -300,7 +302,7 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
             .into_iter()
             .collect(),
         component: resource.map(|name| Component {
-            name: clip(&name, json::MAX_ID_BYTES),
+            name: clip(&name, MAX_ID_BYTES),
             version: None,
             purl: None,
             fixed_versions: Vec::new(),

@@ -78,11 +78,13 @@
 //!
 //! Matching is case-insensitive; `tool-severity` keeps npm's string.
 
-mod json;
 mod model;
 
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
-use json::{MAX_ID_BYTES, MAX_TITLE_BYTES, cap, check_depth, json_error, pointer_token, strip_bom};
+// `clip` keeps this crate's own name, `cap` (the unit tests call it).
+use cordon_parser_support::{
+    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, clip as cap, json_error, pointer_token, strip_bom,
+};
 use model::{Advisory, Package, Report, Via, ViaAdvisory};
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -100,7 +102,7 @@ const NO_PATCH: &str = "<0.0.0";
 const CENSORED: &str = "censored_by_npm_audit";
 
 /// What a data error (wrong type, missing property) is called.
-const DATA_ERROR: &str = "not a valid npm audit report";
+const DATA_ERROR: &str = "npm audit report";
 
 /// The stage, registered below.
 pub struct NpmAuditParser;
@@ -127,12 +129,12 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
     };
     check_depth(bytes)?;
     if first != b'{' {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(e, DATA_ERROR))?;
+        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
         return Err(StageError::UnsupportedFormat(
             "not an npm audit report: the top-level JSON value must be an object".into(),
         ));
     }
-    let report: Report = serde_json::from_slice(bytes).map_err(|e| json_error(e, DATA_ERROR))?;
+    let report: Report = serde_json::from_slice(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
     match report.audit {
         // `npm audit fix --dry-run --json`: the report is under `audit`.
         Some(inner) if report.advisories.is_none() && report.vulnerabilities.is_none() => {

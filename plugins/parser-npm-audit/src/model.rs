@@ -4,7 +4,7 @@
 //! ignored. Properties whose shape changed between npm versions (`cwe`,
 //! `fixAvailable`, `via` entries) are read as small [`Value`]s or enums.
 
-use crate::json::{Entries, Obj};
+use cordon_parser_support::{Entries, Obj};
 use serde::Deserialize;
 use serde_json::Value;
 

@@ -6,8 +6,8 @@ use crate::cli::secrets_rule;
 use crate::common::{
     cwes, find_ghsa, is_vuln_id, purl, push_unique, qualify, severity, tag, title_line,
 };
-use crate::json::{Obj, loose_string, loose_strings, position};
 use crate::{TOOL, UNKNOWN_RULE};
+use cordon_parser_support::{Obj, loose_string, loose_strings, position};
 use cordon_sdk::{Component, Finding, FindingKind, Location};
 use serde::Deserialize;
 use serde::de::IgnoredAny;

@@ -1,8 +1,9 @@
 //! Semgrep CLI JSON (`semgrep --json`): `results[]`, `errors[]`, `version`.
 
 use crate::common::{cwes, is_vuln_id, purl, push_unique, severity, tag, title_line};
-use crate::json::{Obj, loose_pairs, loose_string, loose_strings, position};
+use crate::json::loose_pairs;
 use crate::{TOOL, UNKNOWN_RULE};
+use cordon_parser_support::{Obj, loose_string, loose_strings, position};
 use cordon_sdk::{Component, Finding, FindingKind, Location};
 use serde::Deserialize;
 

@@ -107,8 +107,10 @@ mod json;
 
 pub use common::TITLE_MAX_CHARS;
 
+use cordon_parser_support::{
+    Keys, Obj, Shape, check_syntax, first_byte, json_error, loose_string, prepare,
+};
 use cordon_sdk::{Finding, Level, Parser, StageError};
-use json::{Keys, Obj, Shape, check_syntax, first_byte, json_error, loose_string, prepare};
 use serde::Deserialize;
 
 /// `tool` of every finding.
@@ -285,7 +287,7 @@ fn explain(bytes: &[u8], e: serde_json::Error) -> StageError {
             return self::foreign(name);
         }
     }
-    json_error(e, WHAT)
+    json_error(&e, WHAT)
 }
 
 /// `unsupported-format` for an array of another tool's entries.

@@ -62,11 +62,12 @@
 //! shows, it exists for license issues (which have no CVSS score), and
 //! `severityWithCritical` already accounts for Snyk's critical level.
 
-mod json;
 mod model;
 
+use cordon_parser_support::{
+    MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, check_depth, clip, json_error, strip_bom,
+};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
-use json::{MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, cap, check_depth, json_error, strip_bom};
 use model::{Project, Vulnerability};
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -75,7 +76,7 @@ use serde_json::Value;
 pub const TOOL: &str = "snyk";
 
 /// What a data error (wrong type, missing property) is called.
-const DATA_ERROR: &str = "not a valid Snyk JSON report";
+const DATA_ERROR: &str = "Snyk JSON report";
 
 /// The stage, registered below.
 pub struct SnykParser;
@@ -105,13 +106,13 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
     match first {
         b'{' => {
             let project: Obj<Project> =
-                serde_json::from_slice(bytes).map_err(|e| json_error(e, DATA_ERROR))?;
+                serde_json::from_slice(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
             check_project(&project, "")?;
             convert_project(&project, "", &mut findings);
         }
         b'[' => {
             let projects: Vec<Obj<Project>> =
-                serde_json::from_slice(bytes).map_err(|e| json_error(e, DATA_ERROR))?;
+                serde_json::from_slice(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
             if projects.is_empty() {
                 return Err(StageError::UnsupportedFormat(
                     "not a Snyk report: an empty JSON array".into(),
@@ -125,7 +126,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
             }
         }
         _ => {
-            serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(e, DATA_ERROR))?;
+            serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
             return Err(StageError::UnsupportedFormat(
                 "not a Snyk report: the top-level JSON value must be an object or an array of projects".into(),
             ));
@@ -159,7 +160,7 @@ fn check_project(p: &Project, at: &str) -> Result<(), StageError> {
             };
             return Err(StageError::UnsupportedFormat(format!(
                 "Snyk wrote an error instead of test results{where_}: {}",
-                cap(text.trim(), 300)
+                clip(text.trim(), 300)
             )));
         }
         if p.infrastructure_as_code_issues.is_some() {
@@ -235,7 +236,7 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
 fn push_unique(list: &mut Vec<String>, s: &str) {
     let s = s.trim();
     if !s.is_empty() && !list.iter().any(|x| x == s) {
-        list.push(cap(s, MAX_ID_BYTES));
+        list.push(clip(s, MAX_ID_BYTES));
     }
 }
 
@@ -327,7 +328,7 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
         .iter()
         .flatten()
         .filter_map(|f| non_empty(Some(f.as_str())))
-        .map(|f| cap(f, MAX_ID_BYTES))
+        .map(|f| clip(f, MAX_ID_BYTES))
         .collect();
 
     let mut tags = Vec::new();
@@ -379,16 +380,16 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
     Finding {
         tool: TOOL.to_string(),
         tool_version: None,
-        rule_id: cap(rule_id, MAX_ID_BYTES),
-        title: cap(&format!("{package}: {title_text}"), MAX_TITLE_BYTES),
+        rule_id: clip(rule_id, MAX_ID_BYTES),
+        title: clip(&format!("{package}: {title_text}"), MAX_TITLE_BYTES),
         message: message.trim().to_string(),
         severity: severity(word),
-        tool_severity: word.map(|w| cap(w, MAX_ID_BYTES)),
+        tool_severity: word.map(|w| clip(w, MAX_ID_BYTES)),
         kind,
         locations,
         component: Some(Component {
-            name: cap(package, MAX_ID_BYTES),
-            version: version.map(|s| cap(s, MAX_ID_BYTES)),
+            name: clip(package, MAX_ID_BYTES),
+            version: version.map(|s| clip(s, MAX_ID_BYTES)),
             purl: purl(manager, package, version),
             fixed_versions,
         }),

@@ -3,7 +3,7 @@
 //! Only the properties the parser uses are declared; everything else is
 //! ignored. `null` is accepted wherever Snyk has been seen to write it.
 
-use crate::json::Obj;
+use cordon_parser_support::Obj;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;

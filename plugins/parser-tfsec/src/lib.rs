@@ -58,13 +58,15 @@
 //! `tool-severity` is the string as written.
 
 mod detect;
-mod json;
 
+use cordon_parser_support::{
+    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
+    strip_bom,
+};
 use cordon_sdk::{
     Component, Detection, Finding, FindingKind, Location, Parser, Severity, StageError,
 };
 pub use detect::Hint;
-use json::{Obj, check_syntax, clip, first_significant, json_error, one_line, position, strip_bom};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
@@ -75,7 +77,7 @@ pub const TOOL: &str = "tfsec";
 pub const UNKNOWN_RULE: &str = "unknown";
 /// The longest title this parser produces, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
-const WHAT: &str = "not a valid tfsec report";
+const WHAT: &str = "tfsec report";
 
 /// The detection hints; identical to `[[package.metadata.cordon.detect]]`
 /// in this crate's `Cargo.toml`.
@@ -164,9 +166,9 @@ struct TfResult {
 #[derive(Deserialize)]
 struct TfLocation {
     filename: Option<String>,
-    #[serde(default, deserialize_with = "position")]
+    #[serde(default, deserialize_with = "position_strict")]
     start_line: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
+    #[serde(default, deserialize_with = "position_strict")]
     end_line: Option<u32>,
 }
 
@@ -221,7 +223,7 @@ impl<'de> Deserialize<'de> for Status {
 /// Parse a tfsec JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     let bytes = strip_bom(report);
-    match first_significant(bytes) {
+    match first_byte(bytes) {
         None => {
             return Err(StageError::malformed(
                 "empty input: expected a tfsec JSON report",
@@ -283,7 +285,7 @@ fn convert(r: &TfResult, i: usize) -> Finding {
             .or(non_empty(r.long_id.as_deref()))
             .or(non_empty(r.legacy_rule_id.as_deref()))
             .unwrap_or(UNKNOWN_RULE),
-        json::MAX_ID_BYTES,
+        MAX_ID_BYTES,
     );
     let description = non_empty(r.description.as_deref());
     let title = non_empty(r.rule_description.as_deref())
@@ -317,10 +319,7 @@ fn convert(r: &TfResult, i: usize) -> Finding {
     if r.status == Status::Ignored {
         tags.push("suppressed-in-source".to_string());
     }
-    let tags = tags
-        .into_iter()
-        .map(|t| clip(&t, json::MAX_ID_BYTES))
-        .collect();
+    let tags = tags.into_iter().map(|t| clip(&t, MAX_ID_BYTES)).collect();
 
     let location = r.location.as_deref();
     Finding {
@@ -330,7 +329,7 @@ fn convert(r: &TfResult, i: usize) -> Finding {
         title,
         message,
         severity: tool_severity.map_or(Severity::Medium, severity_of),
-        tool_severity: tool_severity.map(|s| clip(s, json::MAX_ID_BYTES)),
+        tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
         kind: FindingKind::Iac,
         locations: location
             .and_then(|l| {
@@ -346,7 +345,7 @@ fn convert(r: &TfResult, i: usize) -> Finding {
             .into_iter()
             .collect(),
         component: non_empty(r.resource.as_deref()).map(|name| Component {
-            name: clip(name, json::MAX_ID_BYTES),
+            name: clip(name, MAX_ID_BYTES),
             version: None,
             purl: None,
             fixed_versions: Vec::new(),

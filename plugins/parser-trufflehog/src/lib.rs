@@ -78,11 +78,13 @@
 //! | trufflehog3 current | absent or another value | `high` |
 
 mod detect;
-mod json;
 
+use cordon_parser_support::{
+    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
+    strip_bom,
+};
 use cordon_sdk::{Detection, Finding, FindingKind, Location, Parser, Severity, StageError};
 pub use detect::Hint;
-use json::{Obj, check_syntax, clip, first_significant, json_error, one_line, position, strip_bom};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
@@ -97,8 +99,8 @@ pub const UNKNOWN_RULE: &str = "unknown";
 pub const CWE_HARD_CODED_CREDENTIALS: u32 = 798;
 /// The longest title this parser produces, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
-const WHAT_NDJSON: &str = "not a valid TruffleHog NDJSON report";
-const WHAT_TH3: &str = "not a valid trufflehog3 report";
+const WHAT_NDJSON: &str = "TruffleHog NDJSON report";
+const WHAT_TH3: &str = "trufflehog3 report";
 
 /// The detection hints; identical to `[[package.metadata.cordon.detect]]`
 /// in this crate's `Cargo.toml`.
@@ -171,7 +173,7 @@ pub fn detect(head: &[u8]) -> Option<Detection> {
 /// Parse a TruffleHog v2/v3 NDJSON or trufflehog3 JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     let bytes = strip_bom(report);
-    match first_significant(bytes) {
+    match first_byte(bytes) {
         None => Err(StageError::malformed(
             "empty input: expected TruffleHog NDJSON or a trufflehog3 JSON array",
             None,
@@ -251,7 +253,7 @@ struct SourceData {
     file: Option<String>,
     filename: Option<String>,
     link: Option<String>,
-    #[serde(default, deserialize_with = "position")]
+    #[serde(default, deserialize_with = "position_strict")]
     line: Option<u32>,
     commit: Option<String>,
     repository: Option<String>,
@@ -401,7 +403,7 @@ fn secret_finding(tool: &str, rule: Option<&str>) -> Finding {
     Finding {
         tool: tool.to_string(),
         tool_version: None,
-        rule_id: clip(rule.unwrap_or(UNKNOWN_RULE), json::MAX_ID_BYTES),
+        rule_id: clip(rule.unwrap_or(UNKNOWN_RULE), MAX_ID_BYTES),
         title: String::new(),
         message: String::new(),
         severity: Severity::High,
@@ -500,12 +502,10 @@ fn convert_v3(r: &Record, pointer: String) -> Finding {
     f.tags
         .push(if verified { "verified" } else { "unverified" }.to_string());
     if let Some(s) = non_empty(source) {
-        f.tags
-            .push(clip(&format!("source:{s}"), json::MAX_ID_BYTES));
+        f.tags.push(clip(&format!("source:{s}"), MAX_ID_BYTES));
     }
     if let Some(dec) = non_empty(r.decoder_name.as_deref()).filter(|d| *d != "PLAIN") {
-        f.tags
-            .push(clip(&format!("decoder:{dec}"), json::MAX_ID_BYTES));
+        f.tags.push(clip(&format!("decoder:{dec}"), MAX_ID_BYTES));
     }
     f.locations = path.map(|p| location(p, line)).into_iter().collect();
     f.source_pointer = pointer;
@@ -565,7 +565,7 @@ fn convert_legacy(l: &Legacy<'_>, tool: &str, pointer: String) -> Finding {
 #[derive(Deserialize)]
 struct Item {
     rule: Option<Obj<Rule>>,
-    #[serde(default, deserialize_with = "position")]
+    #[serde(default, deserialize_with = "position_strict")]
     line: Option<u32>,
     secret: Option<String>,
     commit: Option<String>,
@@ -632,7 +632,7 @@ fn convert_current(item: &Item, rule: &Rule, pointer: String) -> Finding {
     f.severity = tool_severity
         .and_then(current_severity)
         .unwrap_or(Severity::High);
-    f.tool_severity = tool_severity.map(|s| clip(s, json::MAX_ID_BYTES));
+    f.tool_severity = tool_severity.map(|s| clip(s, MAX_ID_BYTES));
     let mut m = format!("trufflehog3 rule `{}` matched a secret", f.rule_id);
     if let Some(s) = item.secret.as_deref().filter(|s| !s.trim().is_empty()) {
         m.push_str(&format!(" (`{}`)", redact(s)));
