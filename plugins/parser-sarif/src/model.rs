@@ -6,46 +6,12 @@
 //! (SARIF allows arbitrarily large integers) never fails the parse; they are
 //! converted with bounds checks where they are used.
 
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
-use std::fmt;
-use std::marker::PhantomData;
-use std::ops::Deref;
 
-/// A SARIF object: `T` deserialised from a JSON object only.
-///
-/// serde's derived struct impls also accept a JSON array (fields by
-/// position), which would let `"runs": [[...]]` through as a run. This
-/// wrapper insists on an object, so such input is a type error with a
-/// position like any other. It derefs to `T`.
-#[derive(Default)]
-pub(crate) struct Obj<T>(pub T);
-
-impl<T> Deref for Obj<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ObjVisitor<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjVisitor<T> {
-            type Value = Obj<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(Obj)
-            }
-        }
-        d.deserialize_map(ObjVisitor(PhantomData))
-    }
-}
+pub(crate) use cordon_parser_support::Obj;
 
 /// Deserialises a property that is present (even when `null`) as `Some`.
 ///

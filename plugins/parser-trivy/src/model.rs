@@ -7,38 +7,9 @@
 //! `serde_json::Value`.
 
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
 use std::collections::BTreeMap;
-use std::fmt;
-use std::marker::PhantomData;
-use std::ops::Deref;
 
-/// A JSON object deserialised as `T`. serde would also read a struct from a
-/// JSON array (fields by position); Trivy's objects must be objects.
-pub(crate) struct Obj<T>(pub T);
-
-impl<T> Deref for Obj<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ObjVisitor<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjVisitor<T> {
-            type Value = Obj<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(Obj)
-            }
-        }
-        d.deserialize_map(ObjVisitor(PhantomData))
-    }
-}
+pub(crate) use cordon_parser_support::Obj;
 
 /// A top-level object: schema 2 (`SchemaVersion`, `Results`) or a
 /// Kubernetes report (`ClusterName` with `Resources`, or the older
