@@ -175,3 +175,156 @@ fn every_corpus_file_is_claimed_by_its_parser_only() {
         problems.join("\n")
     );
 }
+
+/// Best hint of one parser for `bytes`, as the host evaluates it.
+fn claim<'a>(
+    parsers: &'a [(String, Vec<DetectHint>)],
+    parser: &str,
+    bytes: &[u8],
+) -> Option<(&'a str, u8)> {
+    let (_, hints) = parsers
+        .iter()
+        .find(|(n, _)| n == parser)
+        .unwrap_or_else(|| panic!("{parser}: no hints"));
+    cordon_manifest::plugin::best_match(hints, detect_head(bytes))
+}
+
+#[test]
+fn look_alikes_are_not_claimed() {
+    let parsers = parsers();
+    let common: [&[u8]; 4] = [
+        b"",
+        b"null",
+        b"[]",
+        b"{\"version\": \"2.1.0\", \"runs\": []}",
+    ];
+    let cases: [(&str, &[&[u8]]); 5] = [
+        ("parser-checkov", &[
+            b"{\"results\": [{\"rule_id\": \"AWS001\", \"rule_provider\": \"aws\"}]}",
+            b"{\"errors\": [], \"results\": [], \"generated_at\": \"x\", \"metrics\": {}}",
+            b"{\"queries_total\": 1, \"queries\": []}",
+        ]),
+        ("parser-gitleaks", &[
+            b"\xEF\xBB\xBF \nnull\n",
+            b"[{\"line\": 9, \"code\": \"DL3008\", \"message\": \"Pin versions\", \"column\": 1, \"file\": \"Dockerfile\", \"level\": \"warning\"}]",
+            b"[{\"name\": \"adal\", \"version\": \"1.2.2\", \"vulns\": []}]",
+            b"[{\"Target\": \"app\", \"Secrets\": [{\"RuleID\": \"aws\", \"StartLine\": 1, \"StartColumn\": 2}]}]",
+            b"[{\"rule\": {\"id\": \"x\"}, \"path\": \"a\", \"line\": \"2\", \"secret\": \"s\"}]",
+            b"{\"runs\": [{\"results\": [{\"offender\": \"x\", \"commitMessage\": \"y\"}]}]}",
+        ]),
+        ("parser-kics", &[b"{\"queries\": []}", b"{\"results\": null}"]),
+        ("parser-tfsec", &[
+            b"{\"errors\": [], \"results\": null, \"paths\": {}}",
+            b"{\"errors\": [], \"generated_at\": \"x\", \"metrics\": {}, \"results\": [{\"test_id\": \"B101\"}]}",
+            b"{\"check_type\": \"terraform\", \"results\": {\"failed_checks\": []}}",
+            b"{\"SchemaVersion\": 2, \"Results\": null}",
+        ]),
+        ("parser-trufflehog", &[]),
+    ];
+    let deep_array = [b'['; 10_000];
+    let deep_object = [b'{'; 10_000];
+    for (parser, own) in cases {
+        for head in common
+            .iter()
+            .chain(own.iter())
+            .chain([&deep_array[..], &deep_object[..]].iter())
+        {
+            assert_eq!(
+                claim(&parsers, parser, head),
+                None,
+                "{parser} claims {}",
+                String::from_utf8_lossy(&head[..head.len().min(80)])
+            );
+        }
+    }
+}
+
+#[test]
+fn fixtures_are_claimed_with_their_format() {
+    let parsers = parsers();
+    let fixtures = repo().join("tests/fixtures");
+    for (parser, file, format, confidence) in [
+        ("parser-checkov", "checkov/single.json", "checkov-json", 80),
+        (
+            "parser-checkov",
+            "checkov/list.json",
+            "checkov-json-list",
+            80,
+        ),
+        (
+            "parser-checkov",
+            "checkov/summary-only.json",
+            "checkov-json-summary-only",
+            70,
+        ),
+        (
+            "parser-gitleaks",
+            "gitleaks/v8.json",
+            "gitleaks-json-v8",
+            80,
+        ),
+        (
+            "parser-gitleaks",
+            "gitleaks/v7.json",
+            "gitleaks-json-v7",
+            80,
+        ),
+        ("parser-kics", "kics/findings.json", "kics-json", 80),
+        ("parser-tfsec", "tfsec/current.json", "tfsec-json", 80),
+        ("parser-tfsec", "tfsec/legacy.json", "tfsec-json", 80),
+        (
+            "parser-trufflehog",
+            "trufflehog/v3.json",
+            "trufflehog-v3-ndjson",
+            80,
+        ),
+        (
+            "parser-trufflehog",
+            "trufflehog/v2.json",
+            "trufflehog-v2-ndjson",
+            80,
+        ),
+        (
+            "parser-trufflehog",
+            "trufflehog/v3-malformed.json",
+            "trufflehog-v3-ndjson",
+            80,
+        ),
+        (
+            "parser-trufflehog",
+            "trufflehog/trufflehog3-current.json",
+            "trufflehog3-json",
+            80,
+        ),
+        (
+            "parser-trufflehog",
+            "trufflehog/trufflehog3-legacy.json",
+            "trufflehog3-json-legacy",
+            80,
+        ),
+    ] {
+        let bytes = std::fs::read(fixtures.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(
+            claim(&parsers, parser, &bytes),
+            Some((format, confidence)),
+            "{file}"
+        );
+    }
+    // A broken tfsec report whose head lacks the tfsec keys is not claimed.
+    let broken = std::fs::read(fixtures.join("tfsec/malformed.json")).expect("fixture");
+    assert_eq!(claim(&parsers, "parser-tfsec", &broken), None);
+    // `{"results": null}` is tfsec's empty report, claimed weakly.
+    assert_eq!(
+        claim(&parsers, "parser-tfsec", b"{\"results\":null}"),
+        Some(("tfsec-json", 30))
+    );
+    assert_eq!(
+        claim(
+            &parsers,
+            "parser-kics",
+            br#"{"files_scanned": 1, "files_parsed": 1, "queries_total": 235, "queries": []}"#
+        )
+        .map(|c| c.0),
+        Some("kics-json")
+    );
+}

@@ -61,16 +61,11 @@
 //! what DefectDojo uses too. `tool-severity` is the string as written, or
 //! empty when there is none.
 
-mod detect;
-
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
     strip_bom,
 };
-use cordon_sdk::{
-    Component, Detection, Finding, FindingKind, Location, Parser, Severity, StageError,
-};
-pub use detect::Hint;
+use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
 use serde::de::Deserializer;
 
@@ -82,58 +77,16 @@ pub const UNKNOWN_RULE: &str = "unknown";
 pub const TITLE_MAX_CHARS: usize = 200;
 const WHAT: &str = "Checkov report";
 
-/// The detection hints; identical to `[[package.metadata.cordon.detect]]`
-/// in this crate's `Cargo.toml`.
-pub const HINTS: &[Hint] = &[
-    // One framework: {"check_type": ..., "results": {...}, "summary": {...}}.
-    Hint {
-        format: "checkov-json",
-        confidence: 80,
-        starts_with: Some("{"),
-        all: &["\"check_type\"", "\"results\""],
-        any: &[],
-        none: &[],
-    },
-    // Several frameworks: an array of those objects.
-    Hint {
-        format: "checkov-json-list",
-        confidence: 80,
-        starts_with: Some("["),
-        all: &["\"check_type\"", "\"results\""],
-        any: &[],
-        none: &[],
-    },
-    // Nothing scanned: the summary alone.
-    Hint {
-        format: "checkov-json-summary-only",
-        confidence: 70,
-        starts_with: Some("{"),
-        all: &["\"checkov_version\"", "\"passed\"", "\"failed\""],
-        any: &[],
-        none: &["\"check_type\"", "\"results\""],
-    },
-];
-
 /// The stage, registered below.
 pub struct CheckovParser;
 
 impl Parser for CheckovParser {
-    fn detect(head: &[u8]) -> Option<Detection> {
-        detect(head)
-    }
-
     fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         parse(report)
     }
 }
 
 cordon_sdk::register_parser!(CheckovParser);
-
-/// Say whether `head` (the first bytes of an input) looks like a Checkov
-/// report, by the same [`HINTS`] the host evaluates.
-pub fn detect(head: &[u8]) -> Option<Detection> {
-    detect::best(HINTS, head)
-}
 
 /// Deserialises a field that is present (even when `null`) as `Some`.
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {

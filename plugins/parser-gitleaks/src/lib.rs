@@ -63,14 +63,11 @@
 //!
 //! `tool-severity` is left empty because the report has none.
 
-mod detect;
-
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
     strip_bom,
 };
-use cordon_sdk::{Detection, Finding, FindingKind, Location, Parser, Severity, StageError};
-pub use detect::Hint;
+use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
 
 /// The `tool` of every finding.
@@ -84,50 +81,16 @@ pub const TITLE_MAX_CHARS: usize = 200;
 /// How serde type errors are described.
 const WHAT: &str = "Gitleaks report";
 
-/// The detection hints; identical to `[[package.metadata.cordon.detect]]`
-/// in this crate's `Cargo.toml`.
-pub const HINTS: &[Hint] = &[
-    // v8: capitalised Go field names; StartLine/StartColumn come first in
-    // every leak, before the (possibly long) Match and Secret.
-    Hint {
-        format: "gitleaks-json-v8",
-        confidence: 80,
-        starts_with: Some("["),
-        all: &["\"StartLine\"", "\"StartColumn\""],
-        any: &["\"RuleID\"", "\"Secret\"", "\"Match\"", "\"Fingerprint\""],
-        none: &["\"VulnerabilityID\"", "\"Target\""],
-    },
-    // v7: lower-case names; `offender` and `commitMessage` are Gitleaks'.
-    Hint {
-        format: "gitleaks-json-v7",
-        confidence: 80,
-        starts_with: Some("["),
-        all: &["\"offender\""],
-        any: &["\"commitMessage\"", "\"rule\"", "\"leakURL\""],
-        none: &["\"runs\""],
-    },
-];
-
 /// The stage, registered below.
 pub struct GitleaksParser;
 
 impl Parser for GitleaksParser {
-    fn detect(head: &[u8]) -> Option<Detection> {
-        detect(head)
-    }
-
     fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         parse(report)
     }
 }
 
 cordon_sdk::register_parser!(GitleaksParser);
-
-/// Say whether `head` (the first bytes of an input) looks like a Gitleaks
-/// report, by the same [`HINTS`] the host evaluates. Never fails.
-pub fn detect(head: &[u8]) -> Option<Detection> {
-    detect::best(HINTS, head)
-}
 
 /// One leak, with the field names of both generations.
 #[derive(Deserialize)]

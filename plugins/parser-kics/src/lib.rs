@@ -50,16 +50,11 @@
 //! | `INFO`, `TRACE` | `info` |
 //! | absent or anything else | `medium` |
 
-mod detect;
-
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
     strip_bom,
 };
-use cordon_sdk::{
-    Component, Detection, Finding, FindingKind, Location, Parser, Severity, StageError,
-};
-pub use detect::Hint;
+use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use std::fmt;
@@ -72,40 +67,16 @@ pub const UNKNOWN_RULE: &str = "unknown";
 pub const TITLE_MAX_CHARS: usize = 200;
 const WHAT: &str = "KICS report";
 
-/// The detection hints; identical to `[[package.metadata.cordon.detect]]`
-/// in this crate's `Cargo.toml`.
-pub const HINTS: &[Hint] = &[
-    // The scan counters come first, before `queries`.
-    Hint {
-        format: "kics-json",
-        confidence: 80,
-        starts_with: Some("{"),
-        all: &["\"queries_total\""],
-        any: &["\"queries\"", "\"kics_version\"", "\"files_scanned\""],
-        none: &[],
-    },
-];
-
 /// The stage, registered below.
 pub struct KicsParser;
 
 impl Parser for KicsParser {
-    fn detect(head: &[u8]) -> Option<Detection> {
-        detect(head)
-    }
-
     fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         parse(report)
     }
 }
 
 cordon_sdk::register_parser!(KicsParser);
-
-/// Say whether `head` (the first bytes of an input) looks like a KICS
-/// report, by the same [`HINTS`] the host evaluates.
-pub fn detect(head: &[u8]) -> Option<Detection> {
-    detect::best(HINTS, head)
-}
 
 /// Deserialises a field that is present (even when `null`) as `Some`.
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {

@@ -57,16 +57,11 @@
 //!
 //! `tool-severity` is the string as written.
 
-mod detect;
-
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
     strip_bom,
 };
-use cordon_sdk::{
-    Component, Detection, Finding, FindingKind, Location, Parser, Severity, StageError,
-};
-pub use detect::Hint;
+use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
@@ -79,57 +74,16 @@ pub const UNKNOWN_RULE: &str = "unknown";
 pub const TITLE_MAX_CHARS: usize = 200;
 const WHAT: &str = "tfsec report";
 
-/// The detection hints; identical to `[[package.metadata.cordon.detect]]`
-/// in this crate's `Cargo.toml`.
-pub const HINTS: &[Hint] = &[
-    // {"results": [{"rule_id": ..., "rule_provider": ..., ...}]}
-    Hint {
-        format: "tfsec-json",
-        confidence: 80,
-        starts_with: Some("{"),
-        all: &["\"results\"", "\"rule_id\""],
-        any: &["\"rule_provider\"", "\"rule_description\"", "\"long_id\""],
-        none: &[],
-    },
-    // Nothing found: {"results": null}. Only that key: other formats that
-    // have a `results` key have others too.
-    Hint {
-        format: "tfsec-json",
-        confidence: 30,
-        starts_with: Some("{"),
-        all: &[],
-        any: &["\"results\": null", "\"results\":null"],
-        none: &[
-            "\"errors\"",
-            "\"version\"",
-            "\"runs\"",
-            "\"metrics\"",
-            "\"paths\"",
-            "\"summary\"",
-        ],
-    },
-];
-
 /// The stage, registered below.
 pub struct TfsecParser;
 
 impl Parser for TfsecParser {
-    fn detect(head: &[u8]) -> Option<Detection> {
-        detect(head)
-    }
-
     fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         parse(report)
     }
 }
 
 cordon_sdk::register_parser!(TfsecParser);
-
-/// Say whether `head` (the first bytes of an input) looks like a tfsec
-/// report, by the same [`HINTS`] the host evaluates.
-pub fn detect(head: &[u8]) -> Option<Detection> {
-    detect::best(HINTS, head)
-}
 
 /// Deserialises a field that is present (even when `null`) as `Some`.
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {

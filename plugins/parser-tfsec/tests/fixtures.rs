@@ -14,8 +14,6 @@ fn fixture(name: &str) -> Vec<u8> {
 #[test]
 fn current_results() {
     let bytes = fixture("current.json");
-    let d = parser_tfsec::detect(&bytes).expect("claimed");
-    assert_eq!((d.format.as_str(), d.confidence), ("tfsec-json", 80));
     let raw = parser_tfsec::parse(&bytes).expect("parses");
     // Five results, one passed (status 1).
     assert_eq!(raw.len(), 4);
@@ -61,8 +59,6 @@ fn current_results() {
 #[test]
 fn legacy_results() {
     let bytes = fixture("legacy.json");
-    let d = parser_tfsec::detect(&bytes).expect("claimed");
-    assert_eq!((d.format.as_str(), d.confidence), ("tfsec-json", 80));
     let f = normalizer_default::normalize(parser_tfsec::parse(&bytes).expect("parses"));
     assert_eq!(f.len(), 2, "the passed result is skipped");
     assert_eq!(f[0].rule_id, "AWS017");
@@ -80,18 +76,12 @@ fn legacy_results() {
 #[test]
 fn empty_results() {
     let bytes = fixture("empty.json");
-    let d = parser_tfsec::detect(&bytes).expect("claimed");
-    assert_eq!((d.format.as_str(), d.confidence), ("tfsec-json", 30));
     assert!(parser_tfsec::parse(&bytes).expect("parses").is_empty());
 }
 
 #[test]
 fn malformed_is_rejected_with_position() {
     let bytes = fixture("malformed.json");
-    assert!(
-        parser_tfsec::detect(&bytes).is_none(),
-        "no rule_provider in the head"
-    );
     match parser_tfsec::parse(&bytes) {
         Err(StageError::MalformedInput(m)) => {
             assert_eq!(m.position.line, Some(10), "{m:?}");

@@ -77,14 +77,11 @@
 //! | trufflehog3 current | `rule.severity` `CRITICAL` / `HIGH` / `MEDIUM` / `LOW` / `INFO` (any case) | same name |
 //! | trufflehog3 current | absent or another value | `high` |
 
-mod detect;
-
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
     strip_bom,
 };
-use cordon_sdk::{Detection, Finding, FindingKind, Location, Parser, Severity, StageError};
-pub use detect::Hint;
+use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
@@ -102,73 +99,16 @@ pub const TITLE_MAX_CHARS: usize = 200;
 const WHAT_NDJSON: &str = "TruffleHog NDJSON report";
 const WHAT_TH3: &str = "trufflehog3 report";
 
-/// The detection hints; identical to `[[package.metadata.cordon.detect]]`
-/// in this crate's `Cargo.toml`.
-pub const HINTS: &[Hint] = &[
-    // v3 NDJSON: every line starts with the SourceMetadata object.
-    Hint {
-        format: "trufflehog-v3-ndjson",
-        confidence: 80,
-        starts_with: Some("{"),
-        all: &["\"SourceMetadata\"", "\"DetectorType\""],
-        any: &[],
-        none: &[],
-    },
-    // v2 NDJSON: keys are sorted, so every line starts with "branch".
-    Hint {
-        format: "trufflehog-v2-ndjson",
-        confidence: 80,
-        starts_with: Some("{\"branch\""),
-        all: &["\"commitHash\""],
-        any: &[],
-        none: &[],
-    },
-    // trufflehog3 3.x: an array of {rule: {id, message, severity}, path,
-    // line, secret, context, ...}.
-    Hint {
-        format: "trufflehog3-json",
-        confidence: 80,
-        starts_with: Some("["),
-        all: &["\"rule\"", "\"path\"", "\"secret\""],
-        any: &[],
-        none: &[
-            "\"offender\"",
-            "\"Target\"",
-            "\"html_url\"",
-            "\"most_recent_instance\"",
-        ],
-    },
-    // trufflehog3 before 3.0: an array of v2-shaped objects.
-    Hint {
-        format: "trufflehog3-json-legacy",
-        confidence: 80,
-        starts_with: Some("["),
-        all: &["\"commitHash\"", "\"path\""],
-        any: &["\"reason\"", "\"stringsFound\"", "\"branch\""],
-        none: &[],
-    },
-];
-
 /// The stage, registered below.
 pub struct TruffleHogParser;
 
 impl Parser for TruffleHogParser {
-    fn detect(head: &[u8]) -> Option<Detection> {
-        detect(head)
-    }
-
     fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         parse(report)
     }
 }
 
 cordon_sdk::register_parser!(TruffleHogParser);
-
-/// Say whether `head` (the first bytes of an input) looks like a TruffleHog
-/// or trufflehog3 report, by the same [`HINTS`] the host evaluates.
-pub fn detect(head: &[u8]) -> Option<Detection> {
-    detect::best(HINTS, head)
-}
 
 /// Parse a TruffleHog v2/v3 NDJSON or trufflehog3 JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
