@@ -39,6 +39,7 @@ pub fn spec(kind: StageKind, capabilities: &[Capability], limits: Limits) -> Sta
         plugin: PluginRef::Embedded("test".into()),
         sha256: None,
         capabilities: capabilities.to_vec(),
+        fs_read: None,
         config: BTreeMap::new(),
         limits,
         rules: None,

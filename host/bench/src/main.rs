@@ -98,6 +98,7 @@ fn spec(kind: StageKind) -> StageSpec {
         plugin: PluginRef::Embedded("bench".into()),
         sha256: None,
         capabilities: vec![Capability::Log],
+        fs_read: None,
         config: BTreeMap::new(),
         limits: Limits::default(),
         rules: None,

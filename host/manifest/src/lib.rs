@@ -82,9 +82,10 @@ impl StageKind {
     /// The most a stage of this kind can ever be granted, whatever the
     /// pipeline file says.
     pub fn ceiling(self) -> &'static [Capability] {
-        // All kinds may log and read their config. Nothing else exists yet;
-        // parsers will never be granted network, environment or fs-write.
-        &[Capability::Log, Capability::Config]
+        // All kinds may log, read their config and read one directory.
+        // No stage can be granted network, environment or filesystem write:
+        // those capabilities do not exist.
+        &[Capability::Log, Capability::Config, Capability::FsRead]
     }
 }
 
@@ -102,7 +103,16 @@ pub enum Capability {
     Log,
     /// `cordon:stage/config`: read the stage's `config` table.
     Config,
+    /// Read-only access to one directory the pipeline names
+    /// (`fs-read:<dir>`), seen by the stage as [`FS_READ_GUEST_PATH`]. A
+    /// manifest requests `fs-read`; only the pipeline file chooses the
+    /// directory.
+    #[serde(rename = "fs-read")]
+    FsRead,
 }
+
+/// Where a granted `fs-read:<dir>` directory appears inside the stage.
+pub const FS_READ_GUEST_PATH: &str = "/data";
 
 impl Capability {
     /// Parse a capability name as written in pipeline files.
@@ -110,6 +120,7 @@ impl Capability {
         match name {
             "log" => Some(Capability::Log),
             "config" => Some(Capability::Config),
+            "fs-read" => Some(Capability::FsRead),
             _ => None,
         }
     }
@@ -119,6 +130,7 @@ impl Capability {
         match self {
             Capability::Log => "log",
             Capability::Config => "config",
+            Capability::FsRead => "fs-read",
         }
     }
 }
@@ -245,6 +257,10 @@ pub struct StageSpec {
     pub sha256: Option<String>,
     /// Capabilities the pipeline grants (deduplicated, sorted).
     pub capabilities: Vec<Capability>,
+    /// The directory of an `fs-read:<dir>` grant (resolved against the
+    /// pipeline file's directory); set exactly when `capabilities` holds
+    /// [`Capability::FsRead`].
+    pub fs_read: Option<PathBuf>,
     /// Settings readable through the `config` capability.
     pub config: BTreeMap<String, String>,
     /// Limits for this stage (pipeline defaults applied).
@@ -325,10 +341,28 @@ impl Pipeline {
                 }
             }
             let mut capabilities = Vec::new();
+            let mut fs_read = None;
             for name in &raw.capabilities {
-                let cap = Capability::from_name(name).ok_or_else(|| {
-                    format!("{what}.capabilities: unknown capability {name:?} (known: log, config)")
-                })?;
+                let cap = match name.split_once(':') {
+                    Some(("fs-read", dir)) if !dir.is_empty() => {
+                        if fs_read.replace(base_dir.join(dir)).is_some() {
+                            return Err(format!(
+                                "{what}.capabilities: at most one `fs-read:<dir>` per stage"
+                            ));
+                        }
+                        Capability::FsRead
+                    }
+                    _ if name == "fs-read" || name == "fs-read:" => {
+                        return Err(format!(
+                            "{what}.capabilities: `fs-read` needs a directory: `fs-read:<dir>` (relative to the pipeline file)"
+                        ));
+                    }
+                    _ => Capability::from_name(name).ok_or_else(|| {
+                        format!(
+                            "{what}.capabilities: unknown capability {name:?} (known: log, config, fs-read:<dir>)"
+                        )
+                    })?,
+                };
                 if !kind.ceiling().contains(&cap) {
                     return Err(format!(
                         "{what}.capabilities: {cap} is above the ceiling for {kind} stages"
@@ -355,6 +389,7 @@ impl Pipeline {
                 plugin,
                 sha256: raw.sha256,
                 capabilities,
+                fs_read,
                 config: raw.config,
                 limits: raw.limits.apply(&defaults),
                 rules,
@@ -413,6 +448,23 @@ config = { strict = "yes" }
     }
 
     #[test]
+    fn fs_read_names_one_directory_relative_to_the_file() {
+        let text = GOOD.replace("\"log\", \"log\"", "\"log\", \"fs-read:owners\"");
+        let p = Pipeline::parse(&text, "p.toml", Path::new("/etc/cordon")).expect("valid");
+        assert_eq!(
+            p.parsers[0].capabilities,
+            vec![Capability::Log, Capability::FsRead]
+        );
+        assert_eq!(
+            p.parsers[0].fs_read,
+            Some(PathBuf::from("/etc/cordon/owners"))
+        );
+        assert_eq!(p.normalizer.fs_read, None);
+        assert_eq!(Capability::from_name("fs-read"), Some(Capability::FsRead));
+        assert_eq!(Capability::FsRead.to_string(), "fs-read");
+    }
+
+    #[test]
     fn errors_name_the_file_and_field() {
         let cases = [
             (
@@ -424,6 +476,14 @@ config = { strict = "yes" }
                 "limits.memory_mib must be greater than 0",
             ),
             (GOOD.replace("rules = \"rules.toml\"", ""), "policy.rules"),
+            (
+                GOOD.replace("\"log\", \"log\"", "\"fs-read\""),
+                "`fs-read` needs a directory: `fs-read:<dir>`",
+            ),
+            (
+                GOOD.replace("\"log\", \"log\"", "\"fs-read:a\", \"fs-read:b\""),
+                "parsers[0].capabilities: at most one `fs-read:<dir>` per stage",
+            ),
             (
                 GOOD.replace("name = \"t\"", "name = \"t\"\nbogus = 1"),
                 "unknown field `bogus`",

@@ -3,19 +3,23 @@
 //! Deny by default:
 //!
 //! * **WASI** (what Rust `std` imports) is linked against an empty context,
-//!   built by [`empty_wasi`]: no preopened directories, no environment
+//!   built by [`stage_wasi`]: no preopened directories, no environment
 //!   variables, no arguments, stdin closed, stdout discarded, stderr captured
-//!   (bounded) for trap reports, TCP / UDP / name lookup denied.
+//!   (bounded) for trap reports, TCP / UDP / name lookup denied. The one
+//!   exception is a granted `fs-read:<dir>`: that directory, read-only, at
+//!   [`FS_READ_GUEST_PATH`] (wasmtime-wasi resolves every path inside it
+//!   without following links out of it).
 //! * **cordon host interfaces** (`log`, `config`) are always linked so that
 //!   every stage type-checks, but a call into one the stage was not granted
 //!   traps with [`HostTrap::CapabilityDenied`], naming the capability.
 //! * **Memory, tables, instances** are bounded by [`Budget`], one budget
 //!   across all of a stage's linear memories.
 
-use cordon_manifest::{Capability, Limits};
+use cordon_manifest::{Capability, FS_READ_GUEST_PATH, Limits};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -23,7 +27,7 @@ use wasmtime::ResourceLimiter;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{
-    Deterministic, HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView,
+    Deterministic, FsPerms, HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView,
 };
 
 use crate::bindings::{config, log};
@@ -41,10 +45,20 @@ pub const MAX_INSTANCES: usize = 64;
 /// Most elements one table may hold.
 pub const MAX_TABLE_ELEMENTS: usize = 1 << 20;
 
-/// Build the WASI context every stage gets: empty, everything denied. In
+/// Build the WASI context every stage gets: empty, everything denied, apart
+/// from `fs_read`, a granted directory, preopened read-only. In
 /// deterministic mode the clocks are fixed and the random streams seeded.
-pub fn empty_wasi(stderr: MemoryOutputPipe, determinism: Option<Determinism>) -> WasiCtx {
+/// Fails only when `fs_read` cannot be opened.
+pub fn stage_wasi(
+    stderr: MemoryOutputPipe,
+    determinism: Option<Determinism>,
+    fs_read: Option<&Path>,
+) -> Result<WasiCtx, String> {
     let mut b = WasiCtx::builder();
+    if let Some(dir) = fs_read {
+        b.preopened_dir(dir, FS_READ_GUEST_PATH, FsPerms::ReadOnly)
+            .map_err(|e| format!("fs-read directory {}: {e:#}", dir.display()))?;
+    }
     b.stderr(stderr)
         .allow_tcp(false)
         .allow_udp(false)
@@ -58,7 +72,7 @@ pub fn empty_wasi(stderr: MemoryOutputPipe, determinism: Option<Determinism>) ->
             .insecure_random(Deterministic::new(stream))
             .insecure_random_seed(u128::from(d.seed));
     }
-    b.build()
+    Ok(b.build())
 }
 
 /// 4 KiB of bytes derived from `seed` (SHA-256 in counter mode): the cycle
@@ -220,9 +234,11 @@ impl StageState {
         limits: Limits,
         log_sink: LogSink,
         determinism: Option<Determinism>,
-    ) -> StageState {
+        fs_read: Option<&Path>,
+    ) -> Result<StageState, String> {
         let stderr = MemoryOutputPipe::new(STDERR_CAPTURE_BYTES);
-        StageState {
+        let wasi = stage_wasi(stderr.clone(), determinism, fs_read)?;
+        Ok(StageState {
             stage,
             grants,
             config,
@@ -230,10 +246,10 @@ impl StageState {
             limits,
             log_sink,
             log_bytes: 0,
-            wasi: empty_wasi(stderr.clone(), determinism),
+            wasi,
             stderr,
             table: ResourceTable::new(),
-        }
+        })
     }
 
     fn require(&self, cap: Capability) -> wasmtime::Result<()> {

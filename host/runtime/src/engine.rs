@@ -204,6 +204,17 @@ impl Runtime {
                 ),
             });
         }
+        if let Some(dir) = &spec.fs_read
+            && !dir.is_dir()
+        {
+            return Err(LoadError::Unreadable {
+                stage: name,
+                detail: format!(
+                    "fs-read:{}: not a directory the runner can read",
+                    dir.display()
+                ),
+            });
+        }
         let compiled = self.compile(&component)?;
         let pre = self
             .linker

@@ -5,8 +5,8 @@
 //! inputs go on. A failed normalizer or policy leaves the run with what it
 //! had (raw findings, no decisions) and an error; the gate then says `error`.
 
-use cordon_manifest::StageSpec;
 use cordon_manifest::plugin::{DetectHint, detect_head};
+use cordon_manifest::{Capability, StageSpec};
 use cordon_model::{
     self as model, Action, Gate, InputRecord, InputStatus, RunError, RunReport, Signer,
     StageRecord, Verdict,
@@ -478,7 +478,14 @@ impl PipelineRunner {
             version: s.manifest().map(|m| m.version.clone()),
             verified_by: s.verification().to_string(),
             signer: signer(s.verification()),
-            capabilities: s.grants().iter().map(|c| c.to_string()).collect(),
+            capabilities: s
+                .grants()
+                .iter()
+                .map(|c| match (c, s.fs_read()) {
+                    (Capability::FsRead, Some(dir)) => format!("fs-read:{}", dir.display()),
+                    _ => c.to_string(),
+                })
+                .collect(),
             used: true,
         };
         let mut stages = Vec::new();

@@ -5,6 +5,7 @@ use cordon_manifest::plugin::PluginManifest;
 use cordon_manifest::{Capability, Limits, StageKind, StageSpec};
 use cordon_model as model;
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 use wasmtime::{Engine, Store, Trap};
 
@@ -59,6 +60,8 @@ pub struct LoadedStage {
     manifest: Option<PluginManifest>,
     determinism: Option<Determinism>,
     memory_limiter: bool,
+    /// The directory of a granted `fs-read:<dir>`.
+    fs_read: Option<Arc<Path>>,
 }
 
 impl std::fmt::Debug for LoadedStage {
@@ -91,6 +94,10 @@ impl LoadedStage {
             .copied()
             .filter(|c| ceiling.contains(c))
             .collect();
+        let fs_read = match grants.contains(&Capability::FsRead) {
+            true => spec.fs_read.as_deref().map(Arc::from),
+            false => None,
+        };
         LoadedStage {
             name: Arc::from(component.name()),
             kind: spec.kind,
@@ -105,6 +112,7 @@ impl LoadedStage {
             manifest: component.manifest().cloned(),
             determinism: options.deterministic,
             memory_limiter: options.memory_limiter,
+            fs_read,
         }
     }
 
@@ -138,12 +146,18 @@ impl LoadedStage {
         &self.grants
     }
 
+    /// The directory of a granted `fs-read:<dir>` (none unless the pipeline
+    /// grants it and the signed manifest requests it).
+    pub fn fs_read(&self) -> Option<&Path> {
+        self.fs_read.as_deref()
+    }
+
     /// The limits every call runs under.
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
 
-    fn store(&self) -> Store<StageState> {
+    fn store(&self) -> Result<Store<StageState>, CallError> {
         let state = StageState::new(
             self.name.clone(),
             self.grants.clone(),
@@ -151,7 +165,12 @@ impl LoadedStage {
             self.limits.clone(),
             self.log_sink.clone(),
             self.determinism,
-        );
+            self.fs_read.as_deref(),
+        )
+        .map_err(|detail| CallError::Host {
+            stage: self.name.to_string(),
+            detail,
+        })?;
         let mut store = Store::new(&self.engine, state);
         if self.memory_limiter {
             store.limiter(|s| &mut s.budget);
@@ -182,7 +201,7 @@ impl LoadedStage {
         // +1: the current tick may be almost over when the call starts.
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX).saturating_add(1));
         store.epoch_deadline_trap();
-        store
+        Ok(store)
     }
 
     /// Turn a wasmtime error from instantiation or a call into a typed error.
@@ -278,7 +297,7 @@ impl LoadedStage {
         let StagePre::Parser(pre) = &self.pre else {
             return Err(self.wrong_kind(StageKind::Parser));
         };
-        let mut store = self.store();
+        let mut store = self.store()?;
         let out = pre
             .instantiate(&mut store)
             .and_then(|b| b.call_detect(&mut store, head));
@@ -293,7 +312,7 @@ impl LoadedStage {
         let StagePre::Parser(pre) = &self.pre else {
             return Err(self.wrong_kind(StageKind::Parser));
         };
-        let mut store = self.store();
+        let mut store = self.store()?;
         let out = pre
             .instantiate(&mut store)
             .and_then(|b| b.call_parse(&mut store, report));
@@ -319,7 +338,7 @@ impl LoadedStage {
             return Err(self.wrong_kind(StageKind::Normalizer));
         };
         let arg = validate::findings_to_guest(findings);
-        let mut store = self.store();
+        let mut store = self.store()?;
         let out = pre
             .instantiate(&mut store)
             .and_then(|b| b.call_normalize(&mut store, &arg));
@@ -352,7 +371,7 @@ impl LoadedStage {
             environment: context.environment.clone(),
             today: context.today.clone(),
         };
-        let mut store = self.store();
+        let mut store = self.store()?;
         let out = pre
             .instantiate(&mut store)
             .and_then(|b| b.call_evaluate(&mut store, &arg, document, &ctx));
