@@ -368,6 +368,59 @@ rules = "rules.toml"
 }
 
 #[test]
+fn pipeline_cannot_grant_what_the_manifest_does_not_request() {
+    // The pipeline offers `fs-read` and `config` to stages whose signed
+    // manifests ask for `log` only: the run records `log` alone.
+    let dir = tmp();
+    std::fs::create_dir(dir.path().join("owners")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("rules.toml"),
+        "name = \"r\"\nversion = \"1\"\n[environments.dev]\nblock = \"critical\"\n",
+    )
+    .expect("write");
+    let pipeline = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &pipeline,
+        r#"
+name = "generous"
+[[parsers]]
+plugin = "embedded:parser-sarif"
+capabilities = ["log", "config", "fs-read:owners"]
+[normalizer]
+plugin = "embedded:normalizer-default"
+capabilities = ["log", "fs-read:owners"]
+[policy]
+plugin = "embedded:policy-threshold"
+rules = "rules.toml"
+capabilities = ["log"]
+"#,
+    )
+    .expect("write");
+    let r = cordon(
+        &[
+            "run",
+            "--pipeline",
+            path(&pipeline),
+            "--env",
+            "dev",
+            path(&fixture("sarif/webapp.sarif")),
+        ],
+        dir.path(),
+    );
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    let j = r.json.expect("written");
+    let stages = j["stages"].as_array().expect("stages");
+    assert_eq!(
+        stages.iter().filter(|s| s["used"] == true).count(),
+        3,
+        "{j}"
+    );
+    for s in stages.iter().filter(|s| s["used"] == true) {
+        assert_eq!(s["capabilities"], serde_json::json!(["log"]), "{s}");
+    }
+}
+
+#[test]
 fn configuration_errors_name_the_file() {
     let dir = tmp();
     let pipeline = dir.path().join("p.toml");
