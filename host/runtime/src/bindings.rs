@@ -1,6 +1,9 @@
 //! Host-side bindings generated from `wit/`, one module per world. The shared
 //! interfaces (`types`, `log`, `config`) are generated once, in `parser`.
 
+// Generated code; every type and field is documented in `wit/stage.wit`.
+#![allow(missing_docs)]
+
 pub mod parser {
     wasmtime::component::bindgen!({
         world: "parser",

@@ -29,6 +29,10 @@ pub mod stage;
 pub mod validate;
 pub mod verify;
 
+/// The WIT records as the host receives them from a guest, before
+/// [`validate`] checks them. Public so the validators can be tested and
+/// fuzzed from outside this crate (`host/fuzzing`).
+pub use bindings::wit as guest;
 pub use engine::{Determinism, LogLevel, LogSink, Runtime, RuntimeOptions};
 pub use error::{CallError, LimitKind, LoadError, StageFailure};
 pub use pipeline::{Input, Mode, ParserSlot, PipelineRunner, RunOptions};
