@@ -169,3 +169,42 @@ fn reports_above_the_input_limit_are_refused_before_parsing() {
             .is_some_and(|m| m.contains("more than the --max-input-mib limit of 1 MiB"))
     );
 }
+
+#[test]
+fn a_runaway_field_costs_that_value_not_the_report() {
+    // Found by fuzzing: scanner fields longer than the host's per-record
+    // caps (here a 3 300-byte package name, rule id, severity label, ...)
+    // made the host refuse a parser's whole output. The SDK now clips them
+    // inside the component; every other finding of the report survives.
+    let dir = tempfile::tempdir().expect("tmp");
+    let regressions = Path::new(env!("CARGO_MANIFEST_DIR")).join("plugins/fuzz/regressions");
+    let mut inputs = Vec::new();
+    for t in ["gosec", "grype", "hadolint", "pip-audit", "trivy"] {
+        for e in std::fs::read_dir(regressions.join(t)).expect("regressions") {
+            inputs.push(e.expect("entry").path());
+        }
+    }
+    let mut args = vec!["run"];
+    args.extend(inputs.iter().map(|p| s(p)));
+    let (code, j, err) = run(&args, &dir.path().join("out"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(j["errors"], serde_json::json!([]), "{err}");
+    for (i, input) in j["inputs"].as_array().expect("inputs").iter().enumerate() {
+        assert_eq!(input["status"], "ok", "{}", inputs[i].display());
+        assert!(
+            input["findings_parsed"].as_u64().unwrap_or(0) > 0,
+            "{input}"
+        );
+    }
+    let clipped = j["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f.to_string().contains("long-value-long-value-"))
+        .count();
+    assert!(clipped >= 5, "the long values are kept, clipped: {clipped}");
+    for f in j["findings"].as_array().expect("findings") {
+        assert!(f["rule_id"].as_str().unwrap_or("").len() <= 1024);
+        assert!(f["component"]["name"].as_str().unwrap_or("").len() <= 1024);
+    }
+}

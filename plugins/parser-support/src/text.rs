@@ -1,29 +1,6 @@
 //! Bounded strings for finding fields.
 
-/// The host's cap on identifier-like fields (tool version, rule id, tags,
-/// component names and versions, ids), in bytes; the host rejects longer
-/// ones.
-pub const MAX_ID_BYTES: usize = 1024;
-
-/// The host's cap on a finding's title, in bytes; the host rejects longer
-/// ones.
-pub const MAX_TITLE_BYTES: usize = 4096;
-
-/// `s`, cut to at most `max` bytes on a character boundary (ending in `…`
-/// when cut), so that a runaway value cannot make the host reject the
-/// output.
-pub fn clip(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max.saturating_sub('…'.len_utf8());
-    while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut out = s.get(..end).unwrap_or_default().to_string();
-    out.push('…');
-    out
-}
+pub use cordon_sdk::{MAX_ID_BYTES, MAX_TITLE_BYTES, clip};
 
 /// The first non-blank line of `s`, trimmed, at most `max_chars`
 /// characters (ending in `…` when cut).
@@ -51,14 +28,6 @@ pub fn pointer_token(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clip_cuts_on_a_char_boundary() {
-        assert_eq!(clip("abc", 3), "abc");
-        assert_eq!(clip("abcdef", 5), "ab…");
-        assert_eq!(clip("ééééé", 6), "é…");
-        assert!(clip(&"x".repeat(5000), MAX_ID_BYTES).len() <= MAX_ID_BYTES);
-    }
 
     #[test]
     fn one_line_takes_the_first_non_blank_line() {

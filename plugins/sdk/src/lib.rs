@@ -99,6 +99,70 @@ pub use bindings::parser::cordon::stage::types::{
 /// The version of the WIT contract this SDK implements.
 pub const WIT_VERSION: &str = "cordon:stage@0.1.0";
 
+/// The host's cap on identifier-like fields of a finding (tool, tool
+/// version, rule id, tool severity, component name and version, fixed
+/// versions, vulnerability ids, tags), in bytes. The host refuses a call's
+/// whole output over one longer value.
+pub const MAX_ID_BYTES: usize = 1024;
+
+/// The host's cap on a finding's title, in bytes.
+pub const MAX_TITLE_BYTES: usize = 4096;
+
+/// `s`, cut to at most `max` bytes on a character boundary (ending in `…`
+/// when cut).
+pub fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = s.get(..end).unwrap_or_default().to_string();
+    out.push('…');
+    out
+}
+
+/// Bring parser output within the host's per-record caps: clip every
+/// capped field ([`MAX_ID_BYTES`], [`MAX_TITLE_BYTES`]) and drop zero line
+/// or column numbers (positions are 1-based). [`register_parser!`] applies
+/// it to everything a parser returns, so that one runaway value in a
+/// hostile report costs that value, not every finding of the report.
+pub fn fit_to_contract(findings: &mut [Finding]) {
+    fn id(s: &mut String) {
+        if s.len() > MAX_ID_BYTES {
+            *s = clip(s, MAX_ID_BYTES);
+        }
+    }
+    fn nonzero(n: &mut Option<u32>) {
+        if *n == Some(0) {
+            *n = None;
+        }
+    }
+    for f in findings {
+        id(&mut f.tool);
+        f.tool_version.iter_mut().for_each(id);
+        id(&mut f.rule_id);
+        if f.title.len() > MAX_TITLE_BYTES {
+            f.title = clip(&f.title, MAX_TITLE_BYTES);
+        }
+        f.tool_severity.iter_mut().for_each(id);
+        for l in &mut f.locations {
+            nonzero(&mut l.start_line);
+            nonzero(&mut l.start_column);
+            nonzero(&mut l.end_line);
+            nonzero(&mut l.end_column);
+        }
+        if let Some(c) = &mut f.component {
+            id(&mut c.name);
+            c.version.iter_mut().for_each(id);
+            c.fixed_versions.iter_mut().for_each(id);
+        }
+        f.vulnerability_ids.iter_mut().for_each(id);
+        f.tags.iter_mut().for_each(id);
+    }
+}
+
 /// Write a message to the host's stage log.
 ///
 /// The host bounds the bytes a call may log; a stage that goes over fails
@@ -210,7 +274,8 @@ impl StageError {
     }
 }
 
-/// Register a [`Parser`] implementation as this component's export.
+/// Register a [`Parser`] implementation as this component's export. What
+/// `parse` returns goes through [`fit_to_contract`] before the host sees it.
 #[macro_export]
 macro_rules! register_parser {
     ($t:ty) => {
@@ -224,7 +289,9 @@ macro_rules! register_parser {
                 fn parse(
                     report: ::std::vec::Vec<u8>,
                 ) -> ::std::result::Result<::std::vec::Vec<$crate::Finding>, $crate::StageError> {
-                    <$t as $crate::Parser>::parse(&report)
+                    let mut findings = <$t as $crate::Parser>::parse(&report)?;
+                    $crate::fit_to_contract(&mut findings);
+                    Ok(findings)
                 }
             }
             $crate::bindings::parser::__export_parser!(__CordonParserExport with_types_in $crate::bindings::parser);
@@ -270,4 +337,98 @@ macro_rules! register_policy {
             $crate::bindings::policy::__export_policy!(__CordonPolicyExport with_types_in $crate::bindings::policy);
         };
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding() -> Finding {
+        Finding {
+            tool: "t".into(),
+            tool_version: None,
+            rule_id: String::new(),
+            title: String::new(),
+            message: String::new(),
+            severity: Severity::Info,
+            tool_severity: None,
+            kind: FindingKind::Other,
+            locations: Vec::new(),
+            component: None,
+            vulnerability_ids: Vec::new(),
+            cwes: Vec::new(),
+            tags: Vec::new(),
+            help_uri: None,
+            fingerprint: String::new(),
+            source_pointer: String::new(),
+            input: 0,
+        }
+    }
+
+    #[test]
+    fn clip_cuts_on_a_char_boundary() {
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("abcdef", 5), "ab…");
+        assert_eq!(clip("ééééé", 6), "é…");
+        assert_eq!(clip("abc", 0), "…");
+    }
+
+    #[test]
+    fn fit_to_contract_clips_every_capped_field_and_nothing_else() {
+        let long = "é".repeat(3000); // 6000 bytes
+        let mut f = finding();
+        f.tool = long.clone();
+        f.tool_version = Some(long.clone());
+        f.rule_id = long.clone();
+        f.title = long.repeat(2);
+        f.message = long.clone();
+        f.tool_severity = Some(long.clone());
+        f.locations = vec![Location {
+            path: long.clone(),
+            start_line: Some(0),
+            start_column: Some(3),
+            end_line: Some(0),
+            end_column: None,
+        }];
+        f.component = Some(Component {
+            name: long.clone(),
+            version: Some(long.clone()),
+            purl: Some(long.clone()),
+            fixed_versions: vec![long.clone()],
+        });
+        f.vulnerability_ids = vec![long.clone(), "CVE-1".into()];
+        f.tags = vec![long.clone()];
+        let mut v = vec![f];
+        fit_to_contract(&mut v);
+        let f = &v[0];
+        let ids = [
+            &f.tool,
+            f.tool_version.as_ref().expect("kept"),
+            &f.rule_id,
+            f.tool_severity.as_ref().expect("kept"),
+            &f.component.as_ref().expect("kept").name,
+            &f.component.as_ref().expect("kept").fixed_versions[0],
+            &f.vulnerability_ids[0],
+            &f.tags[0],
+        ];
+        for s in ids {
+            assert!(s.len() <= MAX_ID_BYTES && s.ends_with('…'), "{}", s.len());
+        }
+        assert!(f.title.len() <= MAX_TITLE_BYTES && f.title.ends_with('…'));
+        assert_eq!(f.vulnerability_ids[1], "CVE-1");
+        // Uncapped fields are left alone; zero positions become unknown.
+        assert_eq!((f.message.len(), f.locations[0].path.len()), (6000, 6000));
+        assert_eq!(
+            f.component
+                .as_ref()
+                .and_then(|c| c.purl.as_ref())
+                .map(String::len),
+            Some(6000)
+        );
+        let l = &f.locations[0];
+        assert_eq!(
+            (l.start_line, l.start_column, l.end_line),
+            (None, Some(3), None)
+        );
+    }
 }

@@ -17,7 +17,9 @@
 //! 4. return a finding the host refuses (see [`contract_violation`]): the
 //!    host rejects the whole output of a call over one bad record, so a
 //!    single hostile field in a report would otherwise cost every finding of
-//!    that report. Long values are clipped by the parser, never passed on.
+//!    that report. What is checked is what the component returns:
+//!    `parse`, then [`cordon_sdk::fit_to_contract`] (as `register_parser!`
+//!    runs it), which clips long values.
 
 use cordon_parser_support::{MAX_ID_BYTES, MAX_TITLE_BYTES};
 use cordon_sdk::{Finding, StageError};
@@ -70,11 +72,20 @@ pub fn parser(name: &str, data: &[u8]) {
     }
 }
 
-/// Parse `data` twice and check the rules above (a panic inside `parse`
-/// propagates). `Ok` carries the number of findings, `Err` the broken rule.
+/// What the parser's component returns for `data`: `parse`, then
+/// [`cordon_sdk::fit_to_contract`], exactly as `register_parser!` runs it.
+pub fn component_output(parse: Parse, data: &[u8]) -> Result<Vec<Finding>, StageError> {
+    let mut findings = parse(data)?;
+    cordon_sdk::fit_to_contract(&mut findings);
+    Ok(findings)
+}
+
+/// Parse `data` twice and check the rules above against what the component
+/// returns (a panic inside `parse` propagates). `Ok` carries the number of
+/// findings, `Err` the broken rule.
 pub fn check(parse: Parse, data: &[u8]) -> Result<usize, String> {
-    let first = parse(data);
-    let second = parse(data);
+    let first = component_output(parse, data);
+    let second = component_output(parse, data);
     if first != second {
         return Err("two parses of the same bytes differ".to_string());
     }
