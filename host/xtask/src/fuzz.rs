@@ -158,6 +158,8 @@ fn scanner_corpus() -> Option<PathBuf> {
 /// What one run printed at its end.
 #[derive(Default)]
 struct Stats {
+    /// Wall-clock seconds the run took (less than asked when it crashed).
+    seconds: u64,
     execs: u64,
     execs_per_sec: u64,
     new_units: u64,
@@ -239,6 +241,7 @@ fn run_one(t: &Target, o: &Options, triple: &str) -> Result<Stats, String> {
         .try_clone()
         .map_err(|e| format!("{}: {e}", log_path.display()))?;
     eprintln!("xtask: fuzzing {} for {} s", t.name, o.seconds);
+    let started = std::time::Instant::now();
     let status = cmd
         .stdout(Stdio::from(log))
         .stderr(Stdio::from(err))
@@ -246,6 +249,7 @@ fn run_one(t: &Target, o: &Options, triple: &str) -> Result<Stats, String> {
         .map_err(|e| format!("{}: {e}", t.name))?;
     let text = fs::read_to_string(&log_path).unwrap_or_default();
     let mut s = stats(&text);
+    s.seconds = started.elapsed().as_secs();
     if !status.success() && s.crash.is_none() {
         s.crash = Some(format!("exit {status}, see {}", log_path.display()));
     }
@@ -349,7 +353,7 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
                 };
                 table.push_str(&format!(
                     "| {name} | {} | {} | {} | {} | {} | {} | {result} |\n",
-                    o.seconds, s.execs, s.execs_per_sec, s.cov, s.new_units, s.peak_rss_mb
+                    s.seconds, s.execs, s.execs_per_sec, s.cov, s.new_units, s.peak_rss_mb
                 ));
             }
             Err(e) => {
