@@ -53,6 +53,7 @@
 
 mod model;
 
+use cordon_parser_support::{json_error, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Match, Obj, Report};
 use serde::de::IgnoredAny;
@@ -65,6 +66,9 @@ pub const TOOL: &str = "grype";
 pub const UNKNOWN_RULE: &str = "unknown";
 /// The longest title this parser produces, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
+
+/// The format, as named in malformed-input errors.
+const WHAT: &str = "Grype JSON report";
 
 /// `artifact.type` values of operating-system packages.
 const OS_TYPES: &[&str] = &["deb", "rpm", "apk", "alpm", "portage"];
@@ -92,12 +96,12 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         ));
     };
     if first != b'{' {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(json_error)?;
+        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, WHAT))?;
         return Err(StageError::UnsupportedFormat(
             "not a Grype report: the top-level JSON value must be an object".into(),
         ));
     }
-    let report: Obj<Report> = serde_json::from_slice(bytes).map_err(json_error)?;
+    let report: Obj<Report> = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
     let Some(matches) = &report.matches else {
         return Err(StageError::UnsupportedFormat(
             "not a Grype report: no 'matches' property".into(),
@@ -212,7 +216,7 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
         tool: TOOL.to_string(),
         tool_version: tool_version.clone(),
         rule_id: id.unwrap_or(UNKNOWN_RULE).to_string(),
-        title: title_of(&title),
+        title: one_line(&title, TITLE_MAX_CHARS),
         message,
         severity,
         tool_severity,
@@ -275,51 +279,6 @@ fn push_unique(list: &mut Vec<String>, item: String) {
 /// The trimmed string, unless absent or blank.
 fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
-fn title_of(s: &str) -> String {
-    let line = s
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    if line.chars().count() > TITLE_MAX_CHARS {
-        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
-        t.push('…');
-        t
-    } else {
-        line.to_string()
-    }
-}
-
-/// `bytes` without a leading UTF-8 byte-order mark.
-fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-}
-
-/// A serde_json error as `malformed-input`, with its position.
-fn json_error(e: serde_json::Error) -> StageError {
-    use serde_json::error::Category;
-    let what = match e.classify() {
-        Category::Syntax => "invalid JSON",
-        Category::Eof => "invalid JSON (the input ends too early; truncated?)",
-        Category::Data => "not a valid Grype JSON report",
-        Category::Io => "could not read the input",
-    };
-    let (line, column) = (e.line(), e.column());
-    let mut detail = e.to_string();
-    // The position is reported in its own fields.
-    if line > 0
-        && let Some(at) = detail.rfind(" at line ")
-    {
-        detail.truncate(at);
-    }
-    let line = u32::try_from(line).ok().filter(|&n| n > 0);
-    let column = u32::try_from(column)
-        .ok()
-        .filter(|&n| n > 0 && line.is_some());
-    StageError::malformed(format!("{what}: {detail}"), line, column, None)
 }
 
 #[cfg(test)]

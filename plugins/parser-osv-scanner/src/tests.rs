@@ -91,7 +91,7 @@ fn wrong_types_are_malformed() {
     let m = malformed(parse(b"{\"results\":\n{\"packages\": []}}").expect_err("rejected"));
     assert_eq!(m.position.line, Some(2));
     assert!(
-        m.message.contains("not valid OSV-Scanner JSON output"),
+        m.message.contains("not a valid OSV-Scanner JSON output"),
         "{}",
         m.message
     );

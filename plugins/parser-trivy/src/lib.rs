@@ -74,6 +74,7 @@
 
 mod model;
 
+use cordon_parser_support::{json_error, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Obj, Report, TargetResult, Vulnerability};
 use serde::de::IgnoredAny;
@@ -92,6 +93,9 @@ pub const TOOL: &str = "trivy";
 pub const UNKNOWN_RULE: &str = "unknown";
 /// The longest title this parser produces, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
+
+/// The format, as named in malformed-input errors.
+const WHAT: &str = "Trivy JSON report";
 /// CVSS sources tried, after the vulnerability's own `SeveritySource`.
 pub const CVSS_SOURCES: [&str; 4] = ["nvd", "ghsa", "redhat", "bitnami"];
 
@@ -149,18 +153,20 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     match first {
         b'[' => {
             let results: Vec<Obj<TargetResult>> =
-                serde_json::from_slice(bytes).map_err(json_error)?;
+                serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
             for (i, result) in results.iter().enumerate() {
                 out.result(result, &format!("/{i}"), None);
             }
         }
         b'{' => {
-            let report: Obj<Report> = serde_json::from_slice(bytes).map_err(json_error)?;
+            let report: Obj<Report> =
+                serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
             convert_report(&report, &mut out)?;
         }
         _ => {
             // Syntax first: garbage is malformed, not "another format".
-            let value: Option<IgnoredAny> = serde_json::from_slice(bytes).map_err(json_error)?;
+            let value: Option<IgnoredAny> =
+                serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
             if value.is_some() {
                 return Err(StageError::UnsupportedFormat(
                     "not a Trivy report: the top-level JSON value must be an object, an array or null"
@@ -556,47 +562,7 @@ fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
 
 /// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
 fn title_of(s: &str) -> String {
-    let line = s
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    if line.chars().count() > TITLE_MAX_CHARS {
-        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
-        t.push('…');
-        t
-    } else {
-        line.to_string()
-    }
-}
-
-/// `bytes` without a leading UTF-8 byte-order mark.
-fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-}
-
-/// A serde_json error as `malformed-input`, with its position.
-fn json_error(e: serde_json::Error) -> StageError {
-    use serde_json::error::Category;
-    let what = match e.classify() {
-        Category::Syntax => "invalid JSON",
-        Category::Eof => "invalid JSON (the input ends too early; truncated?)",
-        Category::Data => "not a valid Trivy JSON report",
-        Category::Io => "could not read the input",
-    };
-    let (line, column) = (e.line(), e.column());
-    let mut detail = e.to_string();
-    // The position is reported in its own fields.
-    if line > 0
-        && let Some(at) = detail.rfind(" at line ")
-    {
-        detail.truncate(at);
-    }
-    let line = u32::try_from(line).ok().filter(|&n| n > 0);
-    let column = u32::try_from(column)
-        .ok()
-        .filter(|&n| n > 0 && line.is_some());
-    StageError::malformed(format!("{what}: {detail}"), line, column, None)
+    one_line(s, TITLE_MAX_CHARS)
 }
 
 #[cfg(test)]
