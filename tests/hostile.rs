@@ -41,7 +41,12 @@ fn hostile() -> &'static LoadedStage {
 
 /// Run one command; return the message of the single finding it reports.
 fn probe(cmd: &str) -> Result<String, CallError> {
-    let mut findings = hostile().parse(cmd.as_bytes())?;
+    probe_on(hostile(), cmd)
+}
+
+/// Run one command on `stage`; return the message of its single finding.
+fn probe_on(stage: &LoadedStage, cmd: &str) -> Result<String, CallError> {
+    let mut findings = stage.parse(cmd.as_bytes())?;
     assert_eq!(findings.len(), 1, "{cmd}: one finding expected");
     Ok(findings.remove(0).message)
 }
@@ -250,9 +255,7 @@ fn hostile_with_dir(name: &str, capabilities: &[Capability], dir: &std::path::Pa
 }
 
 fn message(stage: &LoadedStage, cmd: &str) -> String {
-    let mut f = stage.parse(cmd.as_bytes()).expect("the stage survives");
-    assert_eq!(f.len(), 1, "{cmd}");
-    f.remove(0).message
+    probe_on(stage, cmd).expect("the stage survives")
 }
 
 #[test]
