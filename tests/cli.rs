@@ -441,7 +441,10 @@ fn configuration_errors_name_the_file() {
         "{}",
         r.stderr
     );
-    assert!(r.json.is_none(), "nothing ran, nothing written");
+    // Nothing ran; the run's own record says so (never a stale verdict).
+    let j = r.json.expect("the failed run is recorded");
+    assert_eq!(j["gate"]["verdict"], "error");
+    assert_eq!(j["stages"].as_array().map(Vec::len), Some(0));
 
     // A plugin file cannot be loaded without a trust policy, even when it
     // exists and is signed.
@@ -657,4 +660,327 @@ fn default_pipeline_files_are_what_is_embedded() {
     let (a, b) = (a.json.expect("a"), b.json.expect("b"));
     assert_eq!(a["findings"], b["findings"]);
     assert_eq!(a["decisions"], b["decisions"]);
+}
+
+/// The gate's clock is the real UTC date (or an explicit `--today`), never
+/// `SOURCE_DATE_EPOCH`: a PR author who controls the commit date cannot
+/// bring an expired suppression back to life.
+#[test]
+fn the_gate_judges_expiry_by_the_real_date_not_source_date_epoch() {
+    let dir = tmp();
+    let policy = dir.path().join("rules.toml");
+    std::fs::write(
+        &policy,
+        r#"
+name = "strict"
+version = "2.0.0"
+default_environment = "ci"
+[environments.ci]
+block = "medium"
+[[suppressions]]
+id = "SUP-7"
+owner = "appsec@example.com"
+expires = "2020-01-01"
+reason = "redirect targets are validated by the proxy"
+rule_id = "python.flask.security.open-redirect"
+"#,
+    )
+    .expect("write");
+    let run = |extra: &[&str], out: &str| {
+        let out = dir.path().join(out);
+        let o = Command::new(env!("CARGO_BIN_EXE_cordon"))
+            .args(["run", "--deterministic", "--no-cache", "--policy"])
+            .arg(&policy)
+            .args(extra)
+            .arg(fixture("sarif/webapp.sarif"))
+            .arg("--out")
+            .arg(&out)
+            .env("SOURCE_DATE_EPOCH", "0")
+            .env_remove("CORDON_ENV")
+            .output()
+            .expect("runs");
+        let json: Option<Value> = std::fs::read(out.join("findings.json"))
+            .ok()
+            .map(|b| serde_json::from_slice(&b).expect("json"));
+        (
+            o.status.code().expect("code"),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+            json,
+        )
+    };
+    let first_action = |j: &Value| {
+        j["decisions"][0]["action"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+
+    let (code, stderr, j) = run(&[], "real");
+    let j = j.expect("written");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(first_action(&j), "block", "expired suppression applied");
+    let real_today = j["today"].as_str().expect("today").to_string();
+    assert!(real_today.as_str() > "2026-01-01", "{real_today}");
+
+    let (code, stderr, j) = run(&["--today", "2019-12-31"], "before");
+    let j = j.expect("written");
+    assert_eq!(first_action(&j), "suppressed", "{stderr}");
+    assert_eq!(j["today"], "2019-12-31");
+    assert_eq!(j["decisions"][0]["suppression"]["id"], "SUP-7");
+    assert_eq!(code, 1, "the other finding still blocks: {stderr}");
+
+    for bad in ["2026-02-31", "2026-13-01", "26-01-01", "yesterday"] {
+        let (code, stderr, _) = run(&["--today", bad], "bad");
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(
+            stderr.contains(&format!("--today {bad:?}: expected a real date")),
+            "{stderr}"
+        );
+    }
+}
+
+/// A run that fails before its stages run still writes its own
+/// findings.json (new run id, verdict error, the reason), so the previous
+/// run's `pass` is never left behind to be read as this run's.
+#[test]
+fn a_failed_run_never_leaves_the_previous_verdict_behind() {
+    let dir = tmp();
+    let ok = cordon(&["run", path(&fixture("sarif/clean.sarif"))], dir.path());
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let ok = ok.json.expect("written");
+    assert_eq!(ok["gate"]["verdict"], "pass");
+    let id = ok["run_id"].as_str().expect("run id");
+    assert_eq!(id.len(), 32, "{id}");
+
+    let missing = dir.path().join("no-such-pipeline.toml");
+    let r = cordon(
+        &[
+            "run",
+            "--pipeline",
+            path(&missing),
+            path(&fixture("sarif/clean.sarif")),
+        ],
+        dir.path(),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let j = r.json.expect("the failed run wrote its own findings.json");
+    assert_eq!(j["gate"]["verdict"], "error");
+    assert_ne!(j["run_id"], ok["run_id"], "a new run id");
+    assert_eq!(j["errors"][0]["kind"], "run-failed");
+    let msg = j["errors"][0]["message"].as_str().expect("message");
+    assert!(msg.contains("no-such-pipeline.toml"), "{msg}");
+    assert_eq!(j["inputs"][0]["status"], "error");
+}
+
+/// Output files are written through a fresh, exclusively created temporary
+/// file: a symlink planted under the old predictable temporary name (or at
+/// the output's own name) in a shared output directory redirects nothing.
+#[cfg(unix)]
+#[test]
+fn planted_symlinks_in_the_output_directory_redirect_nothing() {
+    let dir = tmp();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").expect("victim");
+    let pid = std::process::id();
+    for name in [
+        format!(".findings.json.tmp-{pid}"),
+        format!("findings.tmp-{pid}"),
+    ] {
+        std::os::unix::fs::symlink(&victim, out.join(name)).expect("plant");
+    }
+    cordon_report::write_atomic(&out.join("findings.json"), b"{}").expect("writes");
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "precious"
+    );
+
+    // A symlink at the output's own name is replaced, not written through.
+    std::fs::remove_file(out.join("findings.json")).expect("rm");
+    std::os::unix::fs::symlink(&victim, out.join("findings.json")).expect("plant");
+    let r = cordon(&["run", path(&fixture("sarif/clean.sarif"))], &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "precious"
+    );
+    let meta = std::fs::symlink_metadata(out.join("findings.json")).expect("stat");
+    assert!(meta.is_file(), "findings.json is a regular file now");
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .expect("list")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A FIFO (or device) named as a report is refused without being opened for
+/// a blocking read; the other reports are still processed.
+#[cfg(unix)]
+#[test]
+fn a_fifo_given_as_a_report_is_refused_not_waited_on() {
+    let dir = tmp();
+    let fifo = dir.path().join("report.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .args(["run", "--no-cache"])
+        .arg(&fifo)
+        .arg("/dev/zero")
+        .arg(fixture("sarif/webapp.sarif"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .env_remove("CORDON_ENV")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("cordon hung on a FIFO report");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(2));
+    let j: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("out/findings.json")).expect("written"),
+    )
+    .expect("json");
+    let messages: Vec<&str> = j["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0].contains("not a regular file (a FIFO)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("not a regular file (a device)"),
+        "{messages:?}"
+    );
+    assert_eq!(j["inputs"][2]["status"], "ok");
+    assert_eq!(j["findings"].as_array().map(Vec::len), Some(3));
+}
+
+/// The manifest of a third-party parser made from the hostile component,
+/// named `name`, with a detection hint that claims every JSON object at the
+/// highest confidence.
+fn greedy_parser(name: &str) -> String {
+    format!(
+        "name = \"{name}\"\nversion = \"1.0.0\"\nkind = \"parser\"\ncapabilities = [\"log\"]\n[[detect]]\nformat = \"anything\"\nconfidence = 100\nstarts_with = \"{{\"\n"
+    )
+}
+
+fn run_with(pipeline: &Path, trust: &Path, reports: &[PathBuf], out: &Path) -> Run {
+    let mut args = vec![
+        "run".to_string(),
+        "--no-cache".into(),
+        "--pipeline".into(),
+        path(pipeline).into(),
+        "--trust".into(),
+        path(trust).into(),
+    ];
+    args.extend(reports.iter().map(|r| path(r).to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    cordon(&args, out)
+}
+
+/// Detection is tied to trust: a third-party parser trusted only for its own
+/// name, whose hint claims every JSON object at confidence 100, cannot take
+/// a SARIF report away from the first-party SARIF parser; the conflict is
+/// recorded on the input. It still gets the inputs no first-party parser
+/// recognises.
+#[test]
+fn a_third_party_parser_cannot_take_inputs_from_first_party_ones() {
+    let dir = tmp();
+    let publisher = common::Publisher::new();
+    let greedy = publisher.publish("hostile", &greedy_parser("parser-greedy"), "greedy.wasm");
+    let pipeline = publisher.pipeline(&[&greedy]);
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, "{\"made-up\": true}").expect("write");
+    let r = run_with(
+        &pipeline,
+        &publisher.trust(),
+        &[fixture("sarif/webapp.sarif"), other],
+        &dir.path().join("out"),
+    );
+    let j = r.json.expect("written");
+    assert_eq!(j["inputs"][0]["parser"], "parser-sarif", "{}", r.stderr);
+    assert_eq!(
+        j["inputs"][0]["conflicts"],
+        serde_json::json!(["parser-greedy"])
+    );
+    assert_eq!(j["inputs"][0]["findings_parsed"], 4);
+    assert_eq!(j["inputs"][1]["parser"], "parser-greedy");
+    assert!(j["inputs"][1].get("conflicts").is_none());
+    let greedy_stage = j["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .find(|s| s["name"] == "parser-greedy")
+        .expect("recorded");
+    assert_eq!(greedy_stage["source"], path(&greedy));
+    assert_eq!(greedy_stage["signer"]["identity"], "acme@example.com");
+}
+
+/// A plugin file cannot take the name of an embedded stage (and so be
+/// labelled `embedded`), two stages cannot share a name, and names are
+/// restricted to a-z, 0-9 and '-'.
+#[test]
+fn stage_names_are_unique_and_embedded_names_are_reserved() {
+    let dir = tmp();
+    let publisher = common::Publisher::new();
+    let trust = publisher.trust();
+    let report = [fixture("sarif/webapp.sarif")];
+
+    let impostor = publisher.publish("hostile", &greedy_parser("parser-sarif"), "impostor.wasm");
+    let r = run_with(
+        &publisher.pipeline(&[&impostor]),
+        &trust,
+        &report,
+        dir.path(),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let expected = format!(
+        "stage parser-sarif: {}: the name \"parser-sarif\" belongs to an embedded stage; a plugin file may not take it",
+        path(&impostor)
+    );
+    assert!(r.stderr.contains(&expected), "{}", r.stderr);
+    let j = r.json.expect("recorded");
+    assert_eq!(j["errors"][0]["kind"], "stage-name");
+
+    let a = publisher.publish("hostile", &greedy_parser("parser-twin"), "a.wasm");
+    let b = publisher.publish("hostile", &greedy_parser("parser-twin"), "b.wasm");
+    let r = run_with(&publisher.pipeline(&[&a, &b]), &trust, &report, dir.path());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("two stages of the pipeline are named \"parser-twin\""),
+        "{}",
+        r.stderr
+    );
+
+    // A malformed name cannot even be packed.
+    let m = publisher.dir.path().join("bad.toml");
+    std::fs::write(&m, greedy_parser("Parser_Evil")).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .args(["pack", "--manifest"])
+        .arg(&m)
+        .arg(common::raw_component("hostile"))
+        .arg("--out")
+        .arg(dir.path().join("bad.wasm"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("may use only a-z, 0-9 and '-'"), "{stderr}");
 }

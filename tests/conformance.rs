@@ -74,6 +74,8 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
         mode: Mode::ReportOnly,
         format: None,
         today: "2026-01-01".into(),
+        run_id: "0".repeat(32),
+        jobs: 0,
     };
     let listed = divergences();
     let (mut exact, mut diverging, mut negatives) = (0, BTreeSet::new(), 0);
@@ -92,7 +94,7 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
                 let report = rt.block_on(runner.run(
                     vec![Input {
                         path: file.into(),
-                        bytes: Ok(bytes),
+                        bytes: Ok(bytes).into(),
                     }],
                     &opts,
                 ));
@@ -108,7 +110,7 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
         let report = rt.block_on(runner.run(
             vec![Input {
                 path: file.into(),
-                bytes: Ok(bytes),
+                bytes: Ok(bytes).into(),
             }],
             &opts,
         ));

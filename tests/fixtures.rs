@@ -34,6 +34,8 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
         mode: Mode::ReportOnly,
         format: None,
         today: "2026-01-01".into(),
+        run_id: "0".repeat(32),
+        jobs: 0,
     };
     let root = common::fixture("");
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
@@ -73,7 +75,7 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
             let report = rt.block_on(runner.run(
                 vec![Input {
                     path: name.clone(),
-                    bytes: Ok(bytes),
+                    bytes: Ok(bytes).into(),
                 }],
                 &opts,
             ));
@@ -128,12 +130,14 @@ fn malformed_input_is_a_typed_error_for_every_parser() {
                 mode: Mode::ReportOnly,
                 format: Some(slot.name().to_string()),
                 today: "2026-01-01".into(),
+                run_id: "0".repeat(32),
+                jobs: 0,
             };
             let path = format!("{}/{file}", slot.name());
             let report = rt.block_on(runner.run(
                 vec![Input {
                     path: path.clone(),
-                    bytes: Ok(bytes.clone()),
+                    bytes: Ok(bytes.clone()).into(),
                 }],
                 &opts,
             ));

@@ -430,3 +430,148 @@ fn concurrent_attacks_do_not_disturb_healthy_calls() {
         }
     }
 }
+
+/// Clocks and random are capabilities: without a grant a stage's wall clock
+/// reads the Unix epoch, its monotonic clock only counts readings, and its
+/// random streams are seeded (a timing side channel and a source of
+/// non-determinism closed by default). Granted, they are real.
+#[test]
+fn clock_and_random_are_fixed_unless_granted() {
+    let clock = probe("clock").expect("clock");
+    assert!(clock.starts_with("wall=0 mono_delta=1ns "), "{clock}");
+    assert_eq!(probe("clock").expect("clock"), clock, "same every call");
+    let random = probe("random").expect("random");
+    assert_eq!(probe("random").expect("random"), random, "seeded");
+
+    let granted = spec(
+        StageKind::Parser,
+        &[Capability::Log, Capability::Clock, Capability::Random],
+        test_limits(),
+    );
+    let real = load("hostile", hostile_bytes().to_vec(), &granted).expect("loads");
+    assert_eq!(
+        real.grants(),
+        [Capability::Log, Capability::Clock, Capability::Random]
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_nanos();
+    let wall: u128 = probe_on(&real, "clock")
+        .expect("clock")
+        .strip_prefix("wall=")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .expect("wall reading");
+    assert!(wall.abs_diff(now) < 60_000_000_000, "{wall} vs {now}");
+    assert_ne!(
+        probe_on(&real, "random").expect("r"),
+        probe_on(&real, "random").expect("r"),
+        "real random differs call to call"
+    );
+    assert_host_intact();
+}
+
+/// `fs-read` of the whole filesystem, of the kernel's process / system /
+/// device views (`/proc/self/environ` holds the runner's secrets) or of
+/// cordon's own state is refused at load, before any guest code runs,
+/// however the path is spelled (a symlink to `/proc` counts as `/proc`).
+#[test]
+fn fs_read_of_system_or_cordon_directories_is_refused() {
+    let tree = Granted::new("forbidden");
+    let state = tree.root.join("state");
+    let cache = tree.root.join("cache");
+    std::fs::create_dir_all(cache.join("sub")).expect("mkdir");
+    std::fs::create_dir_all(&state).expect("mkdir");
+    let link = tree.root.join("to-proc");
+    std::os::unix::fs::symlink("/proc", &link).expect("symlink");
+    let mut rt = cordon_runtime::Runtime::new(std::sync::Arc::new(|_, _, _| {})).expect("rt");
+    rt.protect_dir(&state);
+    rt.protect_dir(&cache);
+    let load_with = |dir: &std::path::Path| {
+        let bytes = hostile_bytes().to_vec();
+        let pin = cordon_runtime::verify::sha256_digest(&bytes);
+        let v = cordon_runtime::VerifiedComponent::verify_pinned(
+            "hostile-fs-forbidden",
+            StageKind::Parser,
+            bytes,
+            &pin,
+        )
+        .expect("pin");
+        let mut s = spec(
+            StageKind::Parser,
+            &[Capability::Log, Capability::FsRead],
+            test_limits(),
+        );
+        s.fs_read = Some(dir.to_path_buf());
+        rt.load(v, &s)
+    };
+    for dir in [
+        std::path::PathBuf::from("/"),
+        "/proc".into(),
+        "/proc/self".into(),
+        "/sys".into(),
+        "/dev".into(),
+        "/proc/../proc".into(),
+        link.clone(),
+        link.join("self"),
+        state.clone(),
+        cache.clone(),
+        cache.join("sub"),
+        tree.root.clone(),
+    ] {
+        let err = load_with(&dir).expect_err(&dir.display().to_string());
+        assert!(
+            matches!(&err, LoadError::GrantRefused { stage, .. } if stage == "hostile-fs-forbidden"),
+            "{}: {err:?}",
+            dir.display()
+        );
+        assert_eq!(err.kind(), "grant-refused");
+        assert!(
+            err.to_string()
+                .contains(&format!("fs-read:{}", dir.display())),
+            "{err}"
+        );
+    }
+    // An ordinary directory beside them is fine.
+    load_with(&tree.dir()).expect("a plain directory is granted");
+}
+
+/// A granted directory that holds `.git` (where a CI checkout keeps its
+/// token) loads, with a warning naming it.
+#[test]
+fn fs_read_of_a_checkout_root_warns() {
+    let tree = Granted::new("git");
+    std::fs::create_dir_all(tree.dir().join(".git")).expect("mkdir");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink_seen = seen.clone();
+    let rt = cordon_runtime::Runtime::new(std::sync::Arc::new(move |stage: &str, _, msg: &str| {
+        if let Ok(mut v) = sink_seen.lock() {
+            v.push(format!("{stage}: {msg}"));
+        }
+    }))
+    .expect("rt");
+    let bytes = hostile_bytes().to_vec();
+    let pin = cordon_runtime::verify::sha256_digest(&bytes);
+    let v = cordon_runtime::VerifiedComponent::verify_pinned(
+        "hostile-fs-git",
+        StageKind::Parser,
+        bytes,
+        &pin,
+    )
+    .expect("pin");
+    let mut s = spec(
+        StageKind::Parser,
+        &[Capability::Log, Capability::FsRead],
+        test_limits(),
+    );
+    s.fs_read = Some(tree.dir());
+    rt.load(v, &s).expect("loads");
+    let seen = seen.lock().expect("lock");
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(
+        seen[0].starts_with("hostile-fs-git: ")
+            && seen[0].contains("holds .git, where CI checkouts keep credentials"),
+        "{seen:?}"
+    );
+}

@@ -84,20 +84,31 @@ fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<
         errors.push(format!("{at}: {v} not in {e:?}"));
     }
     if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
-        assert_eq!(
-            p, "^sha256:[0-9a-f]{64}$",
-            "only the digest pattern is supported"
-        );
-        let ok = v
-            .as_str()
-            .and_then(|s| s.strip_prefix("sha256:"))
-            .is_some_and(|h| {
-                h.len() == 64
-                    && h.bytes()
-                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-            });
+        let hex = |s: &str, n: usize| {
+            s.len() == n
+                && s.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        };
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let s = v.as_str();
+        let ok = match p {
+            "^sha256:[0-9a-f]{64}$" => s
+                .and_then(|s| s.strip_prefix("sha256:"))
+                .is_some_and(|h| hex(h, 64)),
+            "^[0-9a-f]{32}$" => s.is_some_and(|h| hex(h, 32)),
+            "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" => s.is_some_and(|d| {
+                let b = d.as_bytes();
+                b.len() == 10
+                    && b[4] == b'-'
+                    && b[7] == b'-'
+                    && digits(&d[..4])
+                    && digits(&d[5..7])
+                    && digits(&d[8..])
+            }),
+            other => panic!("schema pattern {other} is not supported by this validator"),
+        };
         if !ok {
-            errors.push(format!("{at}: {v} is not a sha256 digest"));
+            errors.push(format!("{at}: {v} does not match {p}"));
         }
     }
     if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Value::as_i64), v.as_i64())

@@ -63,6 +63,20 @@ impl Lab {
         to
     }
 
+    /// A first-party component republished under another name, as a
+    /// third-party author would ship it (embedded names are reserved).
+    fn renamed_plugin(&self, stem: &str, name: &str, file: &str) -> PathBuf {
+        let packaged = common::component_bytes(stem);
+        let (mut manifest, _) =
+            cordon_manifest::component::read_manifest(&packaged).expect("manifest");
+        manifest.name = name.to_string();
+        let raw = std::fs::read(common::raw_component(stem)).expect("raw component");
+        let bytes = cordon_manifest::component::embed_manifest(&raw, &manifest).expect("embed");
+        let to = self.path(file);
+        std::fs::write(&to, bytes).expect("write plugin");
+        to
+    }
+
     fn sign(&self, plugin: &Path) {
         let out = cordon(&["sign", "--key", s(&self.path("key")), s(plugin), "--force"]);
         assert!(
@@ -563,19 +577,26 @@ fn empty_missing_and_absent_trust_fail_closed() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("plugin refused: no trust policy"), "{err}");
-    assert!(!lab.path("out").exists(), "nothing ran");
+    // Nothing ran: the run's record holds only the refusal.
+    let j: Value = serde_json::from_slice(
+        &std::fs::read(lab.path("out/findings.json")).expect("the failure is recorded"),
+    )
+    .expect("json");
+    assert_eq!(j["gate"]["verdict"], "error");
+    assert_eq!(j["stages"].as_array().map(Vec::len), Some(0));
+    assert_eq!(j["errors"][0]["kind"], "no-trust-policy");
 }
 
 #[test]
 fn run_with_three_signed_third_party_stages() {
     let lab = Lab::new();
     let names = [
-        ("parser-sarif", "acme-parser.wasm"),
-        ("normalizer-default", "acme-normalizer.wasm"),
-        ("policy-threshold", "acme-policy.wasm"),
+        ("parser-sarif", "acme-parser-sarif", "acme-parser.wasm"),
+        ("normalizer-default", "acme-normalizer", "acme-normalizer.wasm"),
+        ("policy-threshold", "acme-policy", "acme-policy.wasm"),
     ];
-    for (stem, file) in names {
-        let p = lab.plugin(stem, file);
+    for (stem, name, file) in names {
+        let p = lab.renamed_plugin(stem, name, file);
         lab.sign(&p);
     }
     let trust = lab.default_trust();

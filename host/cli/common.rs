@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use cordon_manifest::{PluginRef, StageKind, StageSpec};
+use cordon_runtime::cache::{CacheError, CacheKey};
 use cordon_runtime::{LoadError, VerifiedComponent};
 use cordon_signing::TrustPolicy;
 use cordon_signing::plugin::PluginFile;
@@ -76,6 +77,50 @@ pub fn default_cache_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(d).join("cordon"));
     }
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("cordon"))
+}
+
+/// Where the per-user compile-cache key file lives when `CORDON_CACHE_KEY`
+/// is not set: `$XDG_STATE_HOME/cordon/cache.key`, else
+/// `$HOME/.local/state/cordon/cache.key`. Never inside the cache directory,
+/// which CI systems save, restore and share.
+pub fn default_cache_key_file() -> Option<PathBuf> {
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .filter(|d| Path::new(d).is_absolute())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+    Some(state.join("cordon").join("cache.key"))
+}
+
+/// The compile-cache key: `$CORDON_CACHE_KEY` (64 hex digits or base64 of
+/// 32 bytes, e.g. a CI secret) if set, else the per-user key file (created
+/// on first use). A key file inside `cache_dir` is refused: whoever can
+/// write the cache could then forge entries.
+pub fn cache_key(cache_dir: &Path) -> Result<CacheKey, CacheError> {
+    if let Some(text) = std::env::var_os("CORDON_CACHE_KEY") {
+        return CacheKey::parse(&text.to_string_lossy(), "CORDON_CACHE_KEY");
+    }
+    let Some(file) = default_cache_key_file() else {
+        return Err(CacheError::Insecure {
+            path: PathBuf::from("~/.local/state/cordon/cache.key"),
+            reason: "neither CORDON_CACHE_KEY, XDG_STATE_HOME nor HOME is set".into(),
+        });
+    };
+    let inside = |dir: &Path, file: &Path| {
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| abs(p));
+        let key_dir = file.parent().unwrap_or(file);
+        abs(key_dir).starts_with(abs(dir)) || real(key_dir).starts_with(real(dir))
+    };
+    if inside(cache_dir, &file) {
+        return Err(CacheError::Insecure {
+            path: file,
+            reason: format!(
+                "the key file is inside the cache directory {}; set XDG_STATE_HOME or CORDON_CACHE_KEY elsewhere",
+                cache_dir.display()
+            ),
+        });
+    }
+    CacheKey::load_or_create(&file)
 }
 
 /// A stage spec with its component verified (nothing compiled yet), and

@@ -4,17 +4,25 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use cordon_manifest::Pipeline;
 use cordon_model::Verdict;
+use cordon_model::{Gate, InputRecord, InputStatus, RunError, RunReport};
 use cordon_report::sanitize::terminal;
+use cordon_runtime::pipeline::InputBytes;
 use cordon_runtime::{
     Determinism, Input, LogLevel, LogSink, Mode, ParserSlot, PipelineRunner, RunOptions, Runtime,
     RuntimeOptions,
 };
+use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::common::{default_cache_dir, load_trust, verify_spec};
+use crate::common::{
+    cache_key, default_cache_dir, default_cache_key_file, load_trust, verify_spec,
+};
+use crate::embedded::EMBEDDED;
+use cordon_runtime::cache::CacheError;
+use cordon_runtime::pipeline::check_stage_names;
 
 /// The embedded default pipeline: the same text as `policies/pipelines/default.toml`.
 pub const DEFAULT_PIPELINE: &str = include_str!("../../policies/pipelines/default.toml");
@@ -71,7 +79,11 @@ pub struct RunArgs {
     trust: Option<PathBuf>,
 
     /// Compile cache directory. Default: $CORDON_CACHE_DIR, else
-    /// $XDG_CACHE_HOME/cordon, else ~/.cache/cordon.
+    /// $XDG_CACHE_HOME/cordon, else ~/.cache/cordon. Entries are
+    /// authenticated with a key that never lives there: $CORDON_CACHE_KEY
+    /// (64 hex digits or base64 of 32 bytes), else
+    /// $XDG_STATE_HOME/cordon/cache.key (or ~/.local/state/cordon/cache.key),
+    /// created 0600 on first use.
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
 
@@ -79,10 +91,12 @@ pub struct RunArgs {
     #[arg(long)]
     no_cache: bool,
 
-    /// Deterministic mode: stages see a fixed wall clock ($SOURCE_DATE_EPOCH,
-    /// else the Unix epoch), a monotonic clock that only counts readings,
-    /// and seeded random; fuel replaces the wall-clock deadline as the CPU
-    /// budget. The same inputs give byte-identical findings.json.
+    /// Deterministic mode: even stages granted `clock` and `random` see a
+    /// fixed wall clock ($SOURCE_DATE_EPOCH, else the Unix epoch), a
+    /// monotonic clock that only counts readings, and seeded random; fuel
+    /// replaces the wall-clock deadline as the CPU budget. The same inputs
+    /// give byte-identical findings.json on the same --today. The gate's
+    /// own date is never faked (see --today).
     #[arg(long)]
     deterministic: bool,
 
@@ -95,6 +109,18 @@ pub struct RunArgs {
     )]
     seed: u64,
 
+    /// The date (YYYY-MM-DD, UTC) the gate judges expiry by: suppressions'
+    /// `expires` and trust-file validity. Default: today's real UTC date.
+    /// Recorded in findings.json; never taken from SOURCE_DATE_EPOCH or a
+    /// report.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<String>,
+
+    /// Most reports read and parsed at once. Each holds its bytes and one
+    /// parser's memory budget. Default: one per core.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    jobs: usize,
+
     /// Largest report accepted, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 512)]
     max_input_mib: u64,
@@ -104,11 +130,31 @@ pub struct RunArgs {
     verbose: bool,
 }
 
+/// Read one report. Only regular files are read: a FIFO, socket or device
+/// named as a report would block the run or never end. The type is checked
+/// before opening (a FIFO is never opened), the open itself cannot block
+/// (`O_NONBLOCK`), and the opened file must be the one that was checked (a
+/// swap between the check and the open is refused).
 fn read_report(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
-    let file = fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let before = fs::metadata(path).map_err(|e| format!("cannot open: {e}"))?;
+    if !before.is_file() {
+        return Err(format!("not a regular file ({})", file_type(&before)));
+    }
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NONBLOCK | libc::O_NOCTTY);
+    let file = opts.open(path).map_err(|e| format!("cannot open: {e}"))?;
     let meta = file.metadata().map_err(|e| format!("cannot stat: {e}"))?;
     if !meta.is_file() {
-        return Err("not a regular file".into());
+        return Err(format!("not a regular file ({})", file_type(&meta)));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (meta.dev(), meta.ino()) != (before.dev(), before.ino()) {
+            return Err("the file was replaced while it was being opened".into());
+        }
     }
     if meta.len() > max_bytes {
         return Err(format!(
@@ -126,6 +172,83 @@ fn read_report(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
         return Err("report grew past the size limit while being read".into());
     }
     Ok(bytes)
+}
+
+fn file_type(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
+/// The date the gate judges by, and the run's id: fixed before anything
+/// else happens, so even a run that fails early reports them.
+struct RunStart {
+    today: String,
+    /// Unix seconds for trust-file validity (00:00 UTC of `--today`, or now).
+    now: i64,
+    run_id: String,
+}
+
+impl RunStart {
+    fn new(args: &RunArgs) -> Result<RunStart> {
+        let (today, now) = match &args.today {
+            Some(text) => {
+                let days = parse_date(text).with_context(|| {
+                    format!("--today {text:?}: expected a real date as YYYY-MM-DD")
+                })?;
+                (text.clone(), days * 86_400)
+            }
+            None => (
+                cordon_runtime::pipeline::today_utc(),
+                cordon_signing::time::now(),
+            ),
+        };
+        let run_id = if args.deterministic {
+            let mut h = Sha256::new();
+            h.update(b"cordon-run-id-v1");
+            h.update(args.seed.to_le_bytes());
+            h.update(today.as_bytes());
+            for r in &args.reports {
+                h.update(r.as_os_str().as_encoded_bytes());
+                h.update([0]);
+            }
+            hex::encode(&h.finalize()[..16])
+        } else {
+            let mut id = [0u8; 16];
+            getrandom::getrandom(&mut id).map_err(|e| anyhow::anyhow!("drawing a run id: {e}"))?;
+            hex::encode(id)
+        };
+        Ok(RunStart { today, now, run_id })
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` that names a real day.
+fn parse_date(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<u32>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let days = cordon_signing::time::days_from_civil(i64::from(y), m, d);
+    // A date that does not round-trip (2026-02-31) is not a day.
+    (cordon_runtime::pipeline::civil_date(days) == text).then_some(days)
 }
 
 fn log_sink(verbose: bool) -> LogSink {
@@ -146,7 +269,86 @@ fn log_sink(verbose: bool) -> LogSink {
 }
 
 /// Run the command; returns the process exit code.
+///
+/// Every run leaves its own `findings.json`: an earlier run's file is
+/// removed first, and a run that fails before it has a report writes one
+/// holding the error, so a stale verdict is never mistaken for this run's.
 pub fn run(args: RunArgs) -> Result<u8> {
+    let start = RunStart::new(&args)?;
+    let findings = args.out.join("findings.json");
+    match fs::remove_file(&findings) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("removing the previous run's {}", findings.display()));
+        }
+    }
+    match run_pipeline(&args, &start) {
+        Ok(code) => Ok(code),
+        Err(err) => {
+            let report = failed_report(&args, &start, &err);
+            if let Err(write) = cordon_report::write_findings_json(&args.out, &report) {
+                eprintln!("cordon: warning: {}", terminal(&write.to_string()));
+            }
+            Err(err)
+        }
+    }
+}
+
+/// The report of a run that stopped before its stages ran.
+fn failed_report(args: &RunArgs, start: &RunStart, err: &anyhow::Error) -> RunReport {
+    let kind = err
+        .downcast_ref::<cordon_runtime::LoadError>()
+        .map_or("run-failed", |e| e.kind());
+    RunReport {
+        schema_version: cordon_model::SCHEMA_VERSION.to_string(),
+        cordon_version: env!("CARGO_PKG_VERSION").to_string(),
+        pipeline: String::new(),
+        run_id: start.run_id.clone(),
+        today: start.today.clone(),
+        findings: Vec::new(),
+        decisions: Vec::new(),
+        inputs: args
+            .reports
+            .iter()
+            .map(|p| InputRecord {
+                path: p.display().to_string(),
+                sha256: String::new(),
+                bytes: 0,
+                format: None,
+                parser: None,
+                findings_parsed: 0,
+                status: InputStatus::Error,
+                conflicts: Vec::new(),
+            })
+            .collect(),
+        stages: Vec::new(),
+        gate: Gate {
+            verdict: Verdict::Error,
+            mode: match args.mode {
+                ModeArg::Enforce => Mode::Enforce,
+                ModeArg::ReportOnly => Mode::ReportOnly,
+            }
+            .as_str()
+            .to_string(),
+            environment: args.environment.clone().unwrap_or_default(),
+            blocked: 0,
+            tickets: 0,
+            notified: 0,
+            recorded: 0,
+            suppressed: 0,
+        },
+        errors: vec![RunError {
+            kind: kind.to_string(),
+            stage: None,
+            input: None,
+            message: format!("{err:#}"),
+        }],
+    }
+}
+
+fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
     let (pipeline, embedded_default) = match &args.pipeline {
         Some(path) => {
             let text = fs::read_to_string(path)
@@ -182,7 +384,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
     // Verify every stage before compiling any: a refused plugin stops the
     // run here, before any report is read.
     let trust = args.trust.as_deref().map(load_trust).transpose()?;
-    let now = cordon_signing::time::now();
+    let now = start.now;
     let mut parser_specs = Vec::new();
     for spec in &pipeline.parsers {
         parser_specs.extend(verify_spec(spec, trust.as_ref(), now)?);
@@ -194,6 +396,14 @@ pub fn run(args: RunArgs) -> Result<u8> {
     else {
         bail!("the pipeline's normalizer and policy must each name one plugin");
     };
+    let embedded_names: Vec<&str> = EMBEDDED.iter().map(|p| p.name).collect();
+    check_stage_names(
+        parser_specs
+            .iter()
+            .chain([&normalizer, &policy])
+            .map(|v| (&v.component, v.source.as_str())),
+        &embedded_names,
+    )?;
 
     let determinism = args.deterministic.then(|| Determinism {
         epoch_secs: std::env::var("SOURCE_DATE_EPOCH")
@@ -211,9 +421,26 @@ pub fn run(args: RunArgs) -> Result<u8> {
     )?;
     if !args.no_cache
         && let Some(dir) = args.cache_dir.clone().or_else(default_cache_dir)
-        && let Err(e) = runtime.enable_cache(&dir)
     {
-        eprintln!("cordon: warning: {e}; continuing without a compile cache");
+        match cache_key(&dir) {
+            // A malformed explicit key is a configuration error, not a
+            // reason to quietly run slower.
+            Err(e @ CacheError::BadKeyText { .. }) => return Err(e.into()),
+            Err(e) => eprintln!("cordon: warning: {e}; continuing without a compile cache"),
+            Ok(key) => {
+                if let Err(e) = runtime.enable_cache(&dir, key) {
+                    eprintln!("cordon: warning: {e}; continuing without a compile cache");
+                }
+            }
+        }
+    }
+    // No stage may be granted fs-read of cordon's own state, whether or not
+    // this run uses the cache.
+    if let Some(dir) = args.cache_dir.clone().or_else(default_cache_dir) {
+        runtime.protect_dir(&dir);
+    }
+    if let Some(key_dir) = default_cache_key_file().as_deref().and_then(Path::parent) {
+        runtime.protect_dir(key_dir);
     }
     let runtime = Arc::new(runtime);
     let mut sources = Vec::new();
@@ -243,9 +470,12 @@ pub fn run(args: RunArgs) -> Result<u8> {
     let inputs: Vec<Input> = args
         .reports
         .iter()
-        .map(|p| Input {
-            path: p.display().to_string(),
-            bytes: read_report(p, max_bytes),
+        .map(|p| {
+            let path = p.clone();
+            Input {
+                path: p.display().to_string(),
+                bytes: InputBytes::Deferred(Box::new(move || read_report(&path, max_bytes))),
+            }
         })
         .collect();
     let opts = RunOptions {
@@ -255,10 +485,9 @@ pub fn run(args: RunArgs) -> Result<u8> {
             ModeArg::ReportOnly => Mode::ReportOnly,
         },
         format: args.format.clone(),
-        today: match determinism {
-            Some(d) => cordon_runtime::pipeline::civil_date((d.epoch_secs / 86_400) as i64),
-            None => cordon_runtime::pipeline::today_utc(),
-        },
+        today: start.today.clone(),
+        run_id: start.run_id.clone(),
+        jobs: args.jobs,
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -129,3 +129,110 @@ pub fn pipeline_runner() -> cordon_runtime::PipelineRunner {
         sources: Vec::new(),
     }
 }
+
+/// The component of a plugin as cargo built it, before the build script
+/// embedded its manifest (what a third-party author packs).
+pub fn raw_component(stem: &str) -> PathBuf {
+    wasm_dir()
+        .parent()
+        .expect("packaged dir has a parent")
+        .join("wasm32-wasip2/release")
+        .join(format!("{}.wasm", stem.replace('-', "_")))
+}
+
+/// A third-party publisher: a fresh signing key, and `cordon pack` / `sign`
+/// for plugins made from the test components.
+pub struct Publisher {
+    /// Holds the key, the plugins and the trust file.
+    pub dir: tempfile::TempDir,
+    /// The public key line.
+    pub pubkey: String,
+}
+
+fn cordon_ok(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .args(args)
+        .output()
+        .expect("cordon runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+impl Publisher {
+    /// A publisher with a new ed25519 key.
+    pub fn new() -> Publisher {
+        let dir = tempfile::tempdir().expect("tmp");
+        let key = dir.path().join("key");
+        let out = cordon_ok(&["keygen".as_ref(), "--out".as_ref(), key.as_os_str()]);
+        let pubkey = String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_string();
+        Publisher { dir, pubkey }
+    }
+
+    /// Pack the raw component `stem` with `manifest` (TOML) as `file`, and
+    /// sign it. Returns the plugin path.
+    pub fn publish(&self, stem: &str, manifest: &str, file: &str) -> PathBuf {
+        let m = self.dir.path().join(format!("{file}.toml"));
+        std::fs::write(&m, manifest).expect("manifest");
+        let out = self.dir.path().join(file);
+        cordon_ok(&[
+            "pack".as_ref(),
+            "--manifest".as_ref(),
+            m.as_os_str(),
+            raw_component(stem).as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        cordon_ok(&[
+            "sign".as_ref(),
+            "--key".as_ref(),
+            self.dir.path().join("key").as_os_str(),
+            out.as_os_str(),
+            "--force".as_ref(),
+        ]);
+        out
+    }
+
+    /// A trust file trusting this publisher for every name and kind, with
+    /// `log` as the capability ceiling.
+    pub fn trust(&self) -> PathBuf {
+        let path = self.dir.path().join("trust.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[[signer]]\nidentity = \"acme@example.com\"\nkey = \"{}\"\nplugins = [\"*\"]\nkinds = [\"parser\", \"normalizer\", \"policy\"]\ncapabilities = [\"log\"]\n",
+                self.pubkey
+            ),
+        )
+        .expect("trust");
+        path
+    }
+
+    /// A pipeline file: every embedded parser plus `extra_parsers` (plugin
+    /// paths), the embedded normalizer and policy, the default rules.
+    pub fn pipeline(&self, extra_parsers: &[&Path]) -> PathBuf {
+        let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/rules/default.toml");
+        let mut text = String::from(
+            "name = \"third-party\"\n[[parsers]]\nplugin = \"embedded:*\"\ncapabilities = [\"log\"]\n",
+        );
+        for p in extra_parsers {
+            text.push_str(&format!(
+                "[[parsers]]\nplugin = {:?}\ncapabilities = [\"log\"]\n",
+                p.display().to_string()
+            ));
+        }
+        text.push_str(&format!(
+            "[normalizer]\nplugin = \"embedded:normalizer-default\"\n[policy]\nplugin = \"embedded:policy-threshold\"\nrules = {:?}\n",
+            rules.display().to_string()
+        ));
+        let path = self.dir.path().join("pipeline.toml");
+        std::fs::write(&path, text).expect("pipeline");
+        path
+    }
+}

@@ -117,6 +117,7 @@ fn strip_version(name: &str) -> &str {
 /// capability the manifest requests. (WASI imports are always linked, against
 /// an empty context; anything else fails at link time.)
 pub fn check_manifest(manifest: &PluginManifest, iface: &Interface) -> Result<(), ComponentError> {
+    crate::plugin::check_stage_name(&manifest.name).map_err(ComponentError::Mismatch)?;
     let world = format!("cordon:stage/{}@{}", manifest.kind, crate::WIT_VERSION);
     if manifest.world != world {
         return Err(ComponentError::Mismatch(format!(

@@ -82,10 +82,17 @@ impl StageKind {
     /// The most a stage of this kind can ever be granted, whatever the
     /// pipeline file says.
     pub fn ceiling(self) -> &'static [Capability] {
-        // All kinds may log, read their config and read one directory.
-        // No stage can be granted network, environment or filesystem write:
-        // those capabilities do not exist.
-        &[Capability::Log, Capability::Config, Capability::FsRead]
+        // All kinds may log, read their config, read the real clock, draw
+        // real random numbers and read one directory. No stage can be
+        // granted network, environment or filesystem write: those
+        // capabilities do not exist.
+        &[
+            Capability::Log,
+            Capability::Config,
+            Capability::Clock,
+            Capability::Random,
+            Capability::FsRead,
+        ]
     }
 }
 
@@ -103,12 +110,83 @@ pub enum Capability {
     Log,
     /// `cordon:stage/config`: read the stage's `config` table.
     Config,
+    /// The real wall clock and monotonic clock (`wasi:clocks`). Without it a
+    /// stage's wall clock reads the Unix epoch and its monotonic clock
+    /// counts readings; in deterministic mode even a granted clock is fixed
+    /// (at `SOURCE_DATE_EPOCH`).
+    Clock,
+    /// Real random numbers (`wasi:random`). Without it a stage's random
+    /// streams are seeded (`--seed`, default 0), the same every run; in
+    /// deterministic mode even granted random is seeded.
+    Random,
     /// Read-only access to one directory the pipeline names
     /// (`fs-read:<dir>`), seen by the stage as [`FS_READ_GUEST_PATH`]. A
     /// manifest requests `fs-read`; only the pipeline file chooses the
     /// directory.
     #[serde(rename = "fs-read")]
     FsRead,
+}
+
+/// Directories no `fs-read` grant may be, contain or lie inside: the whole
+/// filesystem and the kernel's views of processes (their environments hold
+/// the runner's secrets), devices and the system.
+pub const FS_READ_FORBIDDEN: &[&str] = &["/", "/proc", "/sys", "/dev"];
+
+/// Check the directory of an `fs-read:<dir>` grant, resolved (symlinks
+/// followed) to where it really is. Refused: `/`; anything inside `/proc`,
+/// `/sys` or `/dev`; and any directory that is, contains or lies inside one
+/// of `protected` (cordon's compile cache and state directories). Returns
+/// warnings for grants that are allowed but risky: a directory holding a
+/// `.git` directory (CI checkouts keep tokens in `.git/config`).
+pub fn check_fs_read_dir(dir: &Path, protected: &[PathBuf]) -> Result<Vec<String>, String> {
+    let real = std::fs::canonicalize(dir).map_err(|e| {
+        format!(
+            "fs-read:{}: not a directory the runner can read ({e})",
+            dir.display()
+        )
+    })?;
+    if !real.is_dir() {
+        return Err(format!("fs-read:{}: not a directory", dir.display()));
+    }
+    let shown = || {
+        if real == dir {
+            format!("fs-read:{}", dir.display())
+        } else {
+            format!("fs-read:{} (really {})", dir.display(), real.display())
+        }
+    };
+    if real == Path::new("/") {
+        return Err(format!(
+            "{}: the whole filesystem may not be granted",
+            shown()
+        ));
+    }
+    for sys in &FS_READ_FORBIDDEN[1..] {
+        if real.starts_with(sys) {
+            return Err(format!(
+                "{}: {sys} may not be granted (it exposes the runner's processes, environment or devices)",
+                shown()
+            ));
+        }
+    }
+    for p in protected {
+        let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        if p.starts_with(&real) || real.starts_with(&p) {
+            return Err(format!(
+                "{}: overlaps cordon's own state {} (compile cache or keys)",
+                shown(),
+                p.display()
+            ));
+        }
+    }
+    let mut warnings = Vec::new();
+    if real.join(".git").exists() {
+        warnings.push(format!(
+            "{}: the granted directory holds .git, where CI checkouts keep credentials (.git/config); grant a subdirectory instead",
+            shown()
+        ));
+    }
+    Ok(warnings)
 }
 
 /// Where a granted `fs-read:<dir>` directory appears inside the stage.
@@ -120,6 +198,8 @@ impl Capability {
         match name {
             "log" => Some(Capability::Log),
             "config" => Some(Capability::Config),
+            "clock" => Some(Capability::Clock),
+            "random" => Some(Capability::Random),
             "fs-read" => Some(Capability::FsRead),
             _ => None,
         }
@@ -130,6 +210,8 @@ impl Capability {
         match self {
             Capability::Log => "log",
             Capability::Config => "config",
+            Capability::Clock => "clock",
+            Capability::Random => "random",
             Capability::FsRead => "fs-read",
         }
     }
@@ -359,7 +441,7 @@ impl Pipeline {
                     }
                     _ => Capability::from_name(name).ok_or_else(|| {
                         format!(
-                            "{what}.capabilities: unknown capability {name:?} (known: log, config, fs-read:<dir>)"
+                            "{what}.capabilities: unknown capability {name:?} (known: log, config, clock, random, fs-read:<dir>)"
                         )
                     })?,
                 };

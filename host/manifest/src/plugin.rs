@@ -99,6 +99,29 @@ pub fn best_match<'a>(hints: &'a [DetectHint], head: &[u8]) -> Option<(&'a str, 
         .map(|h| (h.format.as_str(), h.confidence))
 }
 
+/// Longest stage name.
+pub const MAX_STAGE_NAME: usize = 64;
+
+/// Check a stage (plugin) name: 1 to [`MAX_STAGE_NAME`] characters of
+/// `a-z`, `0-9` and `-`, starting with a letter or digit and not ending with
+/// `-`. Names appear in file names, error messages and every output, so
+/// nothing else is allowed.
+pub fn check_stage_name(name: &str) -> Result<(), String> {
+    let ok_char = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.len() > MAX_STAGE_NAME {
+        return Err(format!(
+            "stage name {name:?} must be 1 to {MAX_STAGE_NAME} characters"
+        ));
+    }
+    if !bytes.iter().all(|&b| ok_char(b)) || bytes[0] == b'-' || bytes[bytes.len() - 1] == b'-' {
+        return Err(format!(
+            "stage name {name:?} may use only a-z, 0-9 and '-' (not first or last)"
+        ));
+    }
+    Ok(())
+}
+
 /// A plugin's manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,6 +163,26 @@ mod tests {
             all: vec!["\"a\"".into(), "\"b\"".into()],
             any: vec!["x".into(), "y".into()],
             none: vec!["\"runs\"".into()],
+        }
+    }
+
+    #[test]
+    fn stage_names() {
+        for ok in ["parser-sarif", "a", "x1", &"a".repeat(64)] {
+            assert_eq!(check_stage_name(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "Parser",
+            "a b",
+            "a/b",
+            "a\u{1b}",
+            "ä",
+            &"a".repeat(65),
+        ] {
+            assert!(check_stage_name(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -216,6 +216,11 @@ pub struct InputRecord {
     pub findings_parsed: usize,
     /// `ok` or `error` (details in `errors`).
     pub status: InputStatus,
+    /// Third-party parsers whose detection hints also claimed this input
+    /// but lost to a first-party parser (detection never lets a third-party
+    /// parser take an input a first-party one recognises).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<String>,
 }
 
 /// Whether an input was processed.
@@ -317,6 +322,12 @@ pub struct RunReport {
     pub cordon_version: String,
     /// Pipeline name.
     pub pipeline: String,
+    /// Identifies this run (32 hex digits): random, or in deterministic mode
+    /// derived from the run's inputs. Every run writes its own report.
+    pub run_id: String,
+    /// The UTC date (`YYYY-MM-DD`) the gate used for suppression and trust
+    /// expiry: the real date or the operator's `--today`.
+    pub today: String,
     /// Normalised, deduplicated findings.
     pub findings: Vec<Finding>,
     /// One decision per finding.

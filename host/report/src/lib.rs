@@ -34,9 +34,14 @@ pub enum ReportError {
     },
 }
 
-/// Write `bytes` to `path` atomically: a temporary file in the same
+/// Write `bytes` to `path` atomically: a new temporary file in the same
 /// directory, flushed to disk, then renamed over `path`. A reader sees the old
 /// file or the new one, never half of one.
+///
+/// The temporary file has an unpredictable name and is created exclusively
+/// (`O_CREAT | O_EXCL`, which never follows a symlink), so in a shared
+/// output directory a planted file or symlink cannot redirect the write; the
+/// rename replaces a symlink at `path` itself, never its target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     let io_err = |source| ReportError::Io {
         path: path.to_path_buf(),
@@ -51,17 +56,39 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
+    let (tmp, mut f) = create_temp(dir, &file_name).map_err(io_err)?;
+    let result = f
+        .write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .and_then(|()| fs::rename(&tmp, path));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     result.map_err(io_err)
+}
+
+/// A fresh `.<name>.<random>.tmp` in `dir`, created exclusively.
+fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> {
+    use std::hash::{BuildHasher, RandomState};
+    let state = RandomState::new();
+    let mut last = None;
+    for attempt in 0u64..16 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let nonce = state.hash_one((std::process::id(), nanos, attempt));
+        let tmp = dir.join(format!(".{name}.{nonce:016x}.tmp"));
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o644);
+        match opts.open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free temporary file name")))
 }
 
 /// Write `findings.json` into `out_dir`; returns its path.

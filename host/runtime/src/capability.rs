@@ -9,6 +9,10 @@
 //!   exception is a granted `fs-read:<dir>`: that directory, read-only, at
 //!   [`FS_READ_GUEST_PATH`] (wasmtime-wasi resolves every path inside it
 //!   without following links out of it).
+//! * **Clocks and random** are fixed unless granted: the wall clock reads
+//!   the Unix epoch, the monotonic clock counts readings, the random streams
+//!   are seeded. `clock` and `random` grants give the real ones (outside
+//!   deterministic mode).
 //! * **cordon host interfaces** (`log`, `config`) are always linked so that
 //!   every stage type-checks, but a call into one the stage was not granted
 //!   traps with [`HostTrap::CapabilityDenied`], naming the capability.
@@ -46,12 +50,22 @@ pub const MAX_INSTANCES: usize = 64;
 pub const MAX_TABLE_ELEMENTS: usize = 1 << 20;
 
 /// Build the WASI context every stage gets: empty, everything denied, apart
-/// from `fs_read`, a granted directory, preopened read-only. In
-/// deterministic mode the clocks are fixed and the random streams seeded.
-/// Fails only when `fs_read` cannot be opened.
+/// from what `grants` holds:
+///
+/// * `fs_read`, a granted directory, preopened read-only;
+/// * [`Capability::Clock`]: the real wall and monotonic clocks. Without it
+///   the wall clock reads the Unix epoch and the monotonic clock counts
+///   readings;
+/// * [`Capability::Random`]: real random streams. Without it they are seeded
+///   (with the deterministic seed, else 0).
+///
+/// In deterministic mode the clocks are fixed (at `epoch_secs`) and the
+/// random streams seeded even when granted. Fails only when `fs_read`
+/// cannot be opened.
 pub fn stage_wasi(
     stderr: MemoryOutputPipe,
     determinism: Option<Determinism>,
+    grants: &[Capability],
     fs_read: Option<&Path>,
 ) -> Result<WasiCtx, String> {
     let mut b = WasiCtx::builder();
@@ -64,13 +78,25 @@ pub fn stage_wasi(
         .allow_udp(false)
         .allow_ip_name_lookup(false)
         .socket_addr_check(|_, _| Box::pin(async { false }));
-    if let Some(d) = determinism {
-        let stream = seeded_bytes(d.seed);
-        b.wall_clock(FixedWallClock(Duration::from_secs(d.epoch_secs)))
-            .monotonic_clock(SteppingMonotonicClock::default())
-            .secure_random(Deterministic::new(stream.clone()))
+    let clock = grants.contains(&Capability::Clock);
+    let random = grants.contains(&Capability::Random);
+    match (clock, determinism) {
+        (true, None) => {}
+        (true, Some(d)) => {
+            b.wall_clock(FixedWallClock(Duration::from_secs(d.epoch_secs)))
+                .monotonic_clock(SteppingMonotonicClock::default());
+        }
+        (false, _) => {
+            b.wall_clock(FixedWallClock(Duration::ZERO))
+                .monotonic_clock(SteppingMonotonicClock::default());
+        }
+    }
+    if !random || determinism.is_some() {
+        let seed = determinism.map_or(0, |d| d.seed);
+        let stream = seeded_bytes(seed);
+        b.secure_random(Deterministic::new(stream.clone()))
             .insecure_random(Deterministic::new(stream))
-            .insecure_random_seed(u128::from(d.seed));
+            .insecure_random_seed(u128::from(seed));
     }
     Ok(b.build())
 }
@@ -237,7 +263,7 @@ impl StageState {
         fs_read: Option<&Path>,
     ) -> Result<StageState, String> {
         let stderr = MemoryOutputPipe::new(STDERR_CAPTURE_BYTES);
-        let wasi = stage_wasi(stderr.clone(), determinism, fs_read)?;
+        let wasi = stage_wasi(stderr.clone(), determinism, &grants, fs_read)?;
         Ok(StageState {
             stage,
             grants,

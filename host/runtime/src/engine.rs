@@ -1,7 +1,7 @@
 //! One wasmtime [`Engine`] per process, its epoch ticker, and the linker every
 //! stage is checked against.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -10,7 +10,7 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, OptLevel};
 
 use crate::bindings::{config, log, normalizer, parser, policy};
-use crate::cache::{CacheError, CompileCache};
+use crate::cache::{CacheError, CacheKey, CompileCache};
 use crate::capability::StageState;
 use crate::error::LoadError;
 use crate::stage::{LoadedStage, StagePre};
@@ -91,6 +91,7 @@ pub struct Runtime {
     log_sink: LogSink,
     cache: Option<CompileCache>,
     options: RuntimeOptions,
+    protected_dirs: Vec<PathBuf>,
     _ticker: Ticker,
 }
 
@@ -141,6 +142,7 @@ impl Runtime {
             log_sink,
             cache: None,
             options,
+            protected_dirs: Vec::new(),
             _ticker: Ticker {
                 stop,
                 handle: Some(handle),
@@ -153,11 +155,19 @@ impl Runtime {
         &self.engine
     }
 
-    /// Use an authenticated on-disk compile cache in `dir` (created if
-    /// missing, with its key).
-    pub fn enable_cache(&mut self, dir: &Path) -> Result<(), CacheError> {
-        self.cache = Some(CompileCache::open(dir, &self.engine)?);
+    /// Use an authenticated on-disk compile cache in `dir` (created `0700`
+    /// if missing), its entries authenticated with `key`. The key must come
+    /// from outside the cache directory (see [`crate::cache`]).
+    pub fn enable_cache(&mut self, dir: &Path, key: CacheKey) -> Result<(), CacheError> {
+        self.cache = Some(CompileCache::open(dir, key, &self.engine)?);
         Ok(())
+    }
+
+    /// Never grant `fs-read` of `dir`, of anything inside it or of any
+    /// directory containing it (cordon's state: key files and the like; the
+    /// compile cache directory is protected automatically).
+    pub fn protect_dir(&mut self, dir: &Path) {
+        self.protected_dirs.push(dir.to_path_buf());
     }
 
     /// The compile cache, if enabled.
@@ -204,16 +214,30 @@ impl Runtime {
                 ),
             });
         }
-        if let Some(dir) = &spec.fs_read
-            && !dir.is_dir()
-        {
-            return Err(LoadError::Unreadable {
-                stage: name,
-                detail: format!(
-                    "fs-read:{}: not a directory the runner can read",
-                    dir.display()
-                ),
-            });
+        if let Some(dir) = &spec.fs_read {
+            let mut protected = self.protected_dirs.clone();
+            if let Some(cache) = &self.cache {
+                protected.push(cache.dir().to_path_buf());
+            }
+            match cordon_manifest::check_fs_read_dir(dir, &protected) {
+                Ok(warnings) => {
+                    for w in warnings {
+                        (self.log_sink)(&name, crate::LogLevel::Warn, &w);
+                    }
+                }
+                Err(detail) if !dir.is_dir() => {
+                    return Err(LoadError::Unreadable {
+                        stage: name,
+                        detail,
+                    });
+                }
+                Err(detail) => {
+                    return Err(LoadError::GrantRefused {
+                        stage: name,
+                        detail,
+                    });
+                }
+            }
         }
         let compiled = self.compile(&component)?;
         let pre = self

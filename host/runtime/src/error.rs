@@ -80,6 +80,24 @@ pub enum LoadError {
     /// The engine could not be set up.
     #[error("engine: {0}")]
     Engine(String),
+    /// A stage's name is malformed, reserved for an embedded stage, or used
+    /// twice in one pipeline.
+    #[error("stage {stage}: {detail}")]
+    StageName {
+        /// Stage name.
+        stage: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The pipeline grants something no stage may have (e.g. `fs-read` of a
+    /// system directory or of cordon's own state).
+    #[error("stage {stage}: grant refused: {detail}")]
+    GrantRefused {
+        /// Stage name.
+        stage: String,
+        /// What was refused and why.
+        detail: String,
+    },
 }
 
 /// A limit a stage call ran into.
@@ -299,6 +317,8 @@ impl LoadError {
             LoadError::UnknownImport { .. } => "unknown-import",
             LoadError::WrongWorld { .. } => "wrong-world",
             LoadError::Engine(_) => "engine",
+            LoadError::StageName { .. } => "stage-name",
+            LoadError::GrantRefused { .. } => "grant-refused",
         }
     }
 }

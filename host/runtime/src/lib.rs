@@ -35,6 +35,6 @@ pub mod verify;
 pub use bindings::wit as guest;
 pub use engine::{Determinism, LogLevel, LogSink, Runtime, RuntimeOptions};
 pub use error::{CallError, LimitKind, LoadError, StageFailure};
-pub use pipeline::{Input, Mode, ParserSlot, PipelineRunner, RunOptions};
+pub use pipeline::{Input, InputBytes, Mode, ParserSlot, PipelineRunner, RunOptions};
 pub use stage::{Detection, LoadedStage};
 pub use verify::{EmbeddedPlugin, Verification, VerifiedComponent};

@@ -44,6 +44,12 @@ impl ParserSlot {
         self.verified.name()
     }
 
+    /// Whether the parser is a third-party plugin (verified by signature and
+    /// trust policy) rather than first-party (embedded or caller-pinned).
+    pub fn is_third_party(&self) -> bool {
+        matches!(self.verified.verification(), Verification::Signed { .. })
+    }
+
     fn hints(&self) -> &[DetectHint] {
         self.verified
             .manifest()
@@ -63,13 +69,86 @@ impl ParserSlot {
     }
 }
 
+/// Check the names of a pipeline's stages before anything is compiled:
+/// every stage has its own name, and only an embedded stage (verified by
+/// the pin compiled into the binary) may carry the name of one of the
+/// `embedded` stages. So a third-party plugin can never pose as
+/// `parser-sarif`, and every record in `findings.json` names exactly one
+/// component. (The charset is checked with each manifest:
+/// [`cordon_manifest::plugin::check_stage_name`].)
+pub fn check_stage_names<'a>(
+    stages: impl IntoIterator<Item = (&'a VerifiedComponent, &'a str)>,
+    embedded: &[&str],
+) -> Result<(), LoadError> {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for (component, source) in stages {
+        let name = component.name();
+        cordon_manifest::plugin::check_stage_name(name).map_err(|detail| LoadError::StageName {
+            stage: name.to_string(),
+            detail: format!("{source}: {detail}"),
+        })?;
+        if embedded.contains(&name) && *component.verification() != Verification::EmbeddedPin {
+            return Err(LoadError::StageName {
+                stage: name.to_string(),
+                detail: format!(
+                    "{source}: the name {name:?} belongs to an embedded stage; a plugin file may not take it"
+                ),
+            });
+        }
+        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+            return Err(LoadError::StageName {
+                stage: name.to_string(),
+                detail: format!(
+                    "two stages of the pipeline are named {name:?} ({first} and {source}); names must be unique"
+                ),
+            });
+        }
+        seen.push((name, source));
+    }
+    Ok(())
+}
+
 /// One input report, read by the host.
 #[derive(Debug)]
 pub struct Input {
     /// The path as the user gave it (for messages and `inputs[].path`).
     pub path: String,
+    /// The bytes, or how to read them.
+    pub bytes: InputBytes,
+}
+
+/// An input's bytes: already in memory, or read when the input's task
+/// starts (so a run holds at most `jobs` reports in memory at once).
+pub enum InputBytes {
     /// The bytes, or why they could not be read.
-    pub bytes: Result<Vec<u8>, String>,
+    Read(Result<Vec<u8>, String>),
+    /// Read them when the input's turn comes.
+    Deferred(Box<dyn FnOnce() -> Result<Vec<u8>, String> + Send>),
+}
+
+impl InputBytes {
+    fn read(self) -> Result<Vec<u8>, String> {
+        match self {
+            InputBytes::Read(r) => r,
+            InputBytes::Deferred(f) => f(),
+        }
+    }
+}
+
+impl From<Result<Vec<u8>, String>> for InputBytes {
+    fn from(r: Result<Vec<u8>, String>) -> InputBytes {
+        InputBytes::Read(r)
+    }
+}
+
+impl std::fmt::Debug for InputBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputBytes::Read(Ok(b)) => write!(f, "Read({} bytes)", b.len()),
+            InputBytes::Read(Err(e)) => write!(f, "Read(Err({e:?}))"),
+            InputBytes::Deferred(_) => f.write_str("Deferred"),
+        }
+    }
 }
 
 /// Gate mode.
@@ -100,8 +179,16 @@ pub struct RunOptions {
     pub mode: Mode,
     /// Force a format / parser instead of detecting (`--format`).
     pub format: Option<String>,
-    /// Today's date for suppression expiry (`YYYY-MM-DD`).
+    /// Today's date for suppression expiry (`YYYY-MM-DD`): the real UTC
+    /// date or the operator's explicit choice, never a stage's or a
+    /// report's.
     pub today: String,
+    /// The run's id, recorded in the report.
+    pub run_id: String,
+    /// Most inputs read and parsed at once (0: one per core). Each holds
+    /// its report and one parser store, so this bounds the run's memory:
+    /// about `jobs × (report size + parser memory budget)`.
+    pub jobs: usize,
 }
 
 /// A pipeline whose stages are verified (parsers) or loaded (normalizer,
@@ -150,16 +237,23 @@ fn load_error(e: &LoadError, path: &str) -> RunError {
     run_error(e.kind(), None, Some(path), format!("{path}: {e}"))
 }
 
-/// Pick the parser for one input: forced by name or format, else the
-/// highest-confidence detection hint (ties, and parsers without hints, are
-/// asked through their sandboxed `detect` export).
+/// Pick the parser for one input: forced by name or format, else by
+/// detection (see [`detect_in`]).
+///
+/// Detection is tied to trust: first-party parsers (embedded, or pinned by
+/// the embedding application) are asked first, and a third-party parser
+/// (signature + trust policy) is considered only when no first-party parser
+/// recognises the input. A third-party parser can therefore never take an
+/// input away from a first-party one, however confident its hints; when it
+/// also claims such an input, the conflict is reported in the returned
+/// list of third-party parser names, not silently resolved.
 fn choose_parser(
     runtime: &Runtime,
     parsers: &[Arc<ParserSlot>],
     bytes: &[u8],
     forced: Option<&str>,
     path: &str,
-) -> Result<(Arc<LoadedStage>, String), RunError> {
+) -> Result<Chosen, RunError> {
     let load = |slot: &ParserSlot| slot.get(runtime).map_err(|e| load_error(&e, path));
     if let Some(format) = forced {
         let by_name = parsers
@@ -171,7 +265,7 @@ fn choose_parser(
                 .find(|p| p.hints().iter().any(|h| h.format == format))
         };
         return match by_name.or_else(by_format) {
-            Some(slot) => Ok((load(slot)?, format.to_string())),
+            Some(slot) => Ok((load(slot)?, format.to_string(), Vec::new())),
             None => Err(run_error(
                 "unknown-format",
                 None,
@@ -188,6 +282,51 @@ fn choose_parser(
         };
     }
 
+    let (first, third): (Vec<_>, Vec<_>) =
+        parsers.iter().cloned().partition(|p| !p.is_third_party());
+    let head = detect_head(bytes);
+    if let Some((stage, format)) = detect_in(runtime, &first, bytes, path)? {
+        let conflicts = third
+            .iter()
+            .filter(|p| p.hints().iter().any(|h| h.matches(head)))
+            .map(|p| p.name().to_string())
+            .collect();
+        return Ok((stage, format, conflicts));
+    }
+    if let Some((stage, format)) = detect_in(runtime, &third, bytes, path)? {
+        return Ok((stage, format, Vec::new()));
+    }
+    let mut formats: Vec<&str> = parsers
+        .iter()
+        .flat_map(|p| p.hints().iter().map(|h| h.format.as_str()))
+        .collect();
+    formats.sort_unstable();
+    formats.dedup();
+    Err(run_error(
+        "unrecognised-format",
+        None,
+        Some(path),
+        format!(
+            "{path}: no parser recognised this report (formats tried: {}); use --format to force one",
+            formats.join(", ")
+        ),
+    ))
+}
+
+/// The parser, the format it claimed, and the third-party parsers that also
+/// claimed the input but lost to a first-party one.
+type Chosen = (Arc<LoadedStage>, String, Vec<String>);
+
+/// Detection among one trust tier of parsers: the highest-confidence hint
+/// wins; ties, and parsers without hints, are asked through their sandboxed
+/// `detect` export.
+fn detect_in(
+    runtime: &Runtime,
+    parsers: &[Arc<ParserSlot>],
+    bytes: &[u8],
+    path: &str,
+) -> Result<Option<(Arc<LoadedStage>, String)>, RunError> {
+    let load = |slot: &ParserSlot| slot.get(runtime).map_err(|e| load_error(&e, path));
     let head = detect_head(bytes);
     let mut best: Vec<(&Arc<ParserSlot>, &str)> = Vec::new();
     let mut best_confidence = 0u8;
@@ -208,7 +347,7 @@ fn choose_parser(
         }
     }
     if let [(slot, format)] = best.as_slice() {
-        return Ok((load(slot)?, format.to_string()));
+        return Ok(Some((load(slot)?, format.to_string())));
     }
     // A tie between hints, or no hint matched: ask the candidates (the tied
     // ones, else the parsers that declare no hints) in the sandbox.
@@ -232,26 +371,12 @@ fn choose_parser(
     if let Some((stage, format, c)) = chosen
         && c > 0
     {
-        return Ok((stage, format));
+        return Ok(Some((stage, format)));
     }
     if let Some((slot, format)) = best.first() {
-        return Ok((load(slot)?, format.to_string()));
+        return Ok(Some((load(slot)?, format.to_string())));
     }
-    let mut formats: Vec<&str> = parsers
-        .iter()
-        .flat_map(|p| p.hints().iter().map(|h| h.format.as_str()))
-        .collect();
-    formats.sort_unstable();
-    formats.dedup();
-    Err(run_error(
-        "unrecognised-format",
-        None,
-        Some(path),
-        format!(
-            "{path}: no parser recognised this report (formats tried: {}); use --format to force one",
-            formats.join(", ")
-        ),
-    ))
+    Ok(None)
 }
 
 fn parse_one(
@@ -269,6 +394,7 @@ fn parse_one(
         parser: None,
         findings_parsed: 0,
         status: InputStatus::Error,
+        conflicts: Vec::new(),
     };
     let path = input.path.as_str();
     let fail = |record, e| Parsed {
@@ -276,7 +402,7 @@ fn parse_one(
         findings: Vec::new(),
         error: Some(e),
     };
-    let bytes = match input.bytes {
+    let bytes = match input.bytes.read() {
         Ok(b) => b,
         Err(why) => {
             let e = run_error(
@@ -315,11 +441,12 @@ fn parse_one(
             error: None,
         };
     }
-    let (parser, format) = match choose_parser(runtime, parsers, &bytes, forced, path) {
+    let (parser, format, conflicts) = match choose_parser(runtime, parsers, &bytes, forced, path) {
         Ok(p) => p,
         Err(e) => return fail(record, e),
     };
     record.format = Some(format);
+    record.conflicts = conflicts;
     record.parser = Some(parser.name().to_string());
     match parser.parse(&bytes) {
         Ok(mut findings) => {
@@ -343,14 +470,26 @@ impl PipelineRunner {
     /// that went wrong is in the report's `errors`.
     pub async fn run(&self, inputs: Vec<Input>, opts: &RunOptions) -> RunReport {
         let n_inputs = inputs.len();
+        let jobs = match opts.jobs {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        let permits = Arc::new(tokio::sync::Semaphore::new(jobs));
         let mut handles = Vec::with_capacity(n_inputs);
         for (i, input) in inputs.into_iter().enumerate() {
             let parsers = self.parsers.clone();
             let runtime = self.runtime.clone();
             let forced = opts.format.clone();
             let path = input.path.clone();
-            let handle = tokio::task::spawn_blocking(move || {
-                parse_one(&runtime, &parsers, forced.as_deref(), i, input)
+            let permits = permits.clone();
+            let handle = tokio::spawn(async move {
+                // The report is read only once a permit is held: at most
+                // `jobs` reports and parser stores are alive at once.
+                let _permit = permits.acquire_owned().await;
+                tokio::task::spawn_blocking(move || {
+                    parse_one(&runtime, &parsers, forced.as_deref(), i, input)
+                })
+                .await
             });
             handles.push((path, handle));
         }
@@ -359,7 +498,11 @@ impl PipelineRunner {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
         for (path, handle) in handles {
-            match handle.await {
+            let joined = match handle.await {
+                Ok(inner) => inner,
+                Err(join) => Err(join),
+            };
+            match joined {
                 Ok(p) => {
                     records.push(p.record);
                     findings.extend(p.findings);
@@ -380,6 +523,7 @@ impl PipelineRunner {
                         parser: None,
                         findings_parsed: 0,
                         status: InputStatus::Error,
+                        conflicts: Vec::new(),
                     });
                 }
             }
@@ -515,6 +659,8 @@ impl PipelineRunner {
             schema_version: model::SCHEMA_VERSION.to_string(),
             cordon_version: env!("CARGO_PKG_VERSION").to_string(),
             pipeline: self.name.clone(),
+            run_id: opts.run_id.clone(),
+            today: opts.today.clone(),
             findings,
             decisions,
             inputs: records,
