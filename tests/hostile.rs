@@ -575,3 +575,132 @@ fn fs_read_of_a_checkout_root_warns() {
         "{seen:?}"
     );
 }
+
+/// The findings parser-sarif reads from the webapp fixture (4, input 0).
+fn sarif_findings() -> Vec<cordon_model::Finding> {
+    static FINDINGS: OnceLock<Vec<cordon_model::Finding>> = OnceLock::new();
+    FINDINGS
+        .get_or_init(|| {
+            let s = spec(StageKind::Parser, &[Capability::Log], test_limits());
+            let parser = load("parser-sarif", component_bytes("parser-sarif"), &s).expect("loads");
+            let report = std::fs::read(common::fixture("sarif/webapp.sarif")).expect("fixture");
+            parser.parse(&report).expect("parses")
+        })
+        .clone()
+}
+
+fn rogue(kind: StageKind, config: &[(&str, &str)]) -> LoadedStage {
+    let name = match kind {
+        StageKind::Normalizer => "rogue-normalizer",
+        _ => "rogue-policy",
+    };
+    let mut s = spec(kind, &[Capability::Log, Capability::Config], test_limits());
+    s.config = config
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    load(name, component_bytes(name), &s).expect("rogue stage loads")
+}
+
+/// A normalizer may merge findings, never drop or invent them: every input
+/// finding is accounted for exactly once, every output keeps the provenance
+/// of one of its sources, no two outputs share a fingerprint.
+#[test]
+fn a_normalizer_cannot_drop_invent_or_double_count_findings() {
+    let findings = sarif_findings();
+    assert_eq!(findings.len(), 4);
+    let honest = rogue(StageKind::Normalizer, &[("mode", "honest")])
+        .normalize(&findings, 1)
+        .expect("honest accounting is accepted");
+    assert_eq!(honest.len(), 4);
+    let cases = [
+        (
+            "drop",
+            "1 input finding(s) are accounted for by no output (dropped)",
+        ),
+        ("invent", "finding 4 stands for no input finding (invented)"),
+        (
+            "count-twice",
+            "input finding 0 is accounted for twice (again by finding 1)",
+        ),
+        (
+            "foreign-source",
+            "finding 0 names input finding 11, but there are only 4",
+        ),
+        (
+            "forge-provenance",
+            "finding 0 claims input 0 at \"/somewhere/else\", which none of the findings it stands for has",
+        ),
+        (
+            "same-fingerprint",
+            "finding 1 has fingerprint fp-0 like an earlier one",
+        ),
+        ("short-sources", "returned 4 findings but sources for 3"),
+    ];
+    for (mode, expected) in cases {
+        let err = rogue(StageKind::Normalizer, &[("mode", mode)])
+            .normalize(&findings, 1)
+            .expect_err(mode);
+        assert!(
+            matches!(&err, CallError::InvalidOutput { stage, detail }
+                if stage == "rogue-normalizer" && detail.contains(expected)),
+            "{mode}: {err}"
+        );
+    }
+    assert_host_intact();
+}
+
+/// A policy's `suppressed` decision must name a suppression the policy
+/// document declares, with the document's expiry, not expired by the run's
+/// date.
+#[test]
+fn a_policy_cannot_suppress_with_undeclared_or_expired_suppressions() {
+    let findings = rogue(StageKind::Normalizer, &[])
+        .normalize(&sarif_findings(), 1)
+        .expect("normalised");
+    let document = "name = \"p\"\nversion = \"1\"\n\
+        [[suppressions]]\nid = \"SUP-1\"\nowner = \"a@b\"\nexpires = \"2020-01-01\"\nreason = \"r\"\nrule_id = \"x\"\n\
+        [[suppressions]]\nid = \"SUP-2\"\nowner = \"a@b\"\nexpires = \"2099-01-01\"\nreason = \"r\"\nrule_id = \"y\"\n";
+    let ctx = cordon_runtime::stage::PolicyContext {
+        environment: String::new(),
+        today: "2026-12-06".into(),
+    };
+    let evaluate = |config: &[(&str, &str)], document: &str| {
+        rogue(StageKind::Policy, config).evaluate(&findings, document, "sha256:0", &ctx)
+    };
+    let ok = evaluate(&[("id", "SUP-2"), ("expires", "2099-01-01")], document)
+        .expect("a declared, current suppression is accepted");
+    assert_eq!(ok.len(), 4);
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: [Case; 4] = [
+        (
+            &[],
+            document,
+            "with \"SUP-FAKE\", which the policy document does not declare",
+        ),
+        (
+            &[("id", "SUP-1"), ("expires", "2020-01-01")],
+            document,
+            "applies suppression \"SUP-1\", which expired on 2020-01-01 (the run's date is 2026-12-06)",
+        ),
+        (
+            &[("id", "SUP-1")],
+            document,
+            "suppression \"SUP-1\" expires \"2020-01-01\" in the policy document, the stage said \"never\"",
+        ),
+        (
+            &[("id", "SUP-2"), ("expires", "2099-01-01")],
+            "not toml at all {",
+            "which the policy document does not declare",
+        ),
+    ];
+    for (config, doc, expected) in cases {
+        let err = evaluate(config, doc).expect_err(expected);
+        assert!(
+            matches!(&err, CallError::InvalidOutput { stage, detail }
+                if stage == "rogue-policy" && detail.contains(expected)),
+            "{config:?}: {err}"
+        );
+    }
+    assert_host_intact();
+}

@@ -592,7 +592,11 @@ fn run_with_three_signed_third_party_stages() {
     let lab = Lab::new();
     let names = [
         ("parser-sarif", "acme-parser-sarif", "acme-parser.wasm"),
-        ("normalizer-default", "acme-normalizer", "acme-normalizer.wasm"),
+        (
+            "normalizer-default",
+            "acme-normalizer",
+            "acme-normalizer.wasm",
+        ),
         ("policy-threshold", "acme-policy", "acme-policy.wasm"),
     ];
     for (stem, name, file) in names {

@@ -189,6 +189,40 @@ pub fn check_fs_read_dir(dir: &Path, protected: &[PathBuf]) -> Result<Vec<String
     Ok(warnings)
 }
 
+/// A suppression a policy document declares: its id and expiry date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredSuppression {
+    /// The suppression's id.
+    pub id: String,
+    /// `YYYY-MM-DD` after which it lapses, if it does.
+    pub expires: Option<String>,
+}
+
+/// The suppressions a policy document declares, read by the host so that it
+/// can hold a policy stage to them: the `[[suppressions]]` tables (`id`,
+/// optional `expires`) of a TOML document. A document that is not TOML, or
+/// has no such tables, declares none. Entries without a string `id` are
+/// skipped (they cannot be named by a decision).
+pub fn declared_suppressions(document: &str) -> Vec<DeclaredSuppression> {
+    let Ok(doc) = toml::from_str::<toml::Table>(document) else {
+        return Vec::new();
+    };
+    let Some(list) = doc.get("suppressions").and_then(toml::Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(toml::Value::as_table)
+        .filter_map(|t| {
+            let id = t.get("id")?.as_str()?.to_string();
+            let expires = t.get("expires").map(|e| match e {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+            Some(DeclaredSuppression { id, expires })
+        })
+        .collect()
+}
+
 /// Where a granted `fs-read:<dir>` directory appears inside the stage.
 pub const FS_READ_GUEST_PATH: &str = "/data";
 

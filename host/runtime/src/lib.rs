@@ -17,11 +17,15 @@
 //!   the memory budget.
 //! * [`stage`]: a loaded stage and its calls.
 //! * [`validate`]: guest records in, host model out, with every cap checked.
+//! * [`contract`]: a stage's output held to the shape of its job (a
+//!   normalizer accounts for every input finding; a policy's suppressions
+//!   exist and are current).
 //! * [`pipeline`]: parsers → normalizer → policy across inputs.
 
 mod bindings;
 pub mod cache;
 pub mod capability;
+pub mod contract;
 pub mod engine;
 pub mod error;
 pub mod pipeline;

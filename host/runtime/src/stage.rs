@@ -13,8 +13,8 @@ use crate::bindings::{normalizer, parser, policy, wit};
 use crate::capability::{HostTrap, StageState};
 use crate::engine::{Determinism, EPOCH_TICK, LogSink, RuntimeOptions};
 use crate::error::{CallError, LimitKind};
-use crate::validate;
 use crate::verify::{Verification, VerifiedComponent};
+use crate::{contract, validate};
 
 pub(crate) enum StagePre {
     Parser(parser::ParserPre<StageState>),
@@ -343,8 +343,16 @@ impl LoadedStage {
             .instantiate(&mut store)
             .and_then(|b| b.call_normalize(&mut store, &arg));
         match out {
-            Ok(Ok(findings)) => {
-                validate::findings(&self.name, findings, &self.limits, Some(inputs))
+            Ok(Ok(normalized)) => {
+                let wit::Normalized {
+                    findings: out,
+                    sources,
+                } = normalized;
+                let out = validate::findings(&self.name, out, &self.limits, Some(inputs))?;
+                contract::normalizer_accounts_for_every_input(
+                    &self.name, findings, &out, &sources,
+                )?;
+                Ok(out)
             }
             Ok(Err(e)) => Err(CallError::Stage {
                 stage: self.name.to_string(),
@@ -377,7 +385,20 @@ impl LoadedStage {
             .and_then(|b| b.call_evaluate(&mut store, &arg, document, &ctx));
         match out {
             Ok(Ok(decisions)) => {
-                validate::decisions(&self.name, decisions, &self.limits, findings, policy_digest)
+                let decisions = validate::decisions(
+                    &self.name,
+                    decisions,
+                    &self.limits,
+                    findings,
+                    policy_digest,
+                )?;
+                contract::suppressions_are_declared_and_current(
+                    &self.name,
+                    &decisions,
+                    document,
+                    &context.today,
+                )?;
+                Ok(decisions)
             }
             Ok(Err(e)) => Err(CallError::Stage {
                 stage: self.name.to_string(),

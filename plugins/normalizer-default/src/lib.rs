@@ -14,7 +14,7 @@
 //! the canonical scale (the mapping tables are documented per parser) and
 //! keep the tool's string in `tool-severity`.
 
-use cordon_sdk::{Finding, Normalizer, StageError};
+use cordon_sdk::{Finding, Normalized, Normalizer, StageError};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -22,8 +22,8 @@ use std::collections::HashMap;
 pub struct DefaultNormalizer;
 
 impl Normalizer for DefaultNormalizer {
-    fn normalize(findings: Vec<Finding>) -> Result<Vec<Finding>, StageError> {
-        Ok(normalize(findings))
+    fn normalize(findings: Vec<Finding>) -> Result<Normalized, StageError> {
+        Ok(normalize_with_sources(findings))
     }
 }
 
@@ -31,20 +31,36 @@ cordon_sdk::register_normalizer!(DefaultNormalizer);
 
 /// Normalise, fingerprint and deduplicate. Order of first appearance is kept.
 pub fn normalize(findings: Vec<Finding>) -> Vec<Finding> {
+    normalize_with_sources(findings).findings
+}
+
+/// [`normalize`], with the indices of the input findings each output
+/// finding stands for (the first one, then those merged into it).
+pub fn normalize_with_sources(findings: Vec<Finding>) -> Normalized {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut sources: Vec<Vec<u32>> = Vec::with_capacity(findings.len());
     let mut index: HashMap<String, usize> = HashMap::with_capacity(findings.len());
-    for mut f in findings {
+    for (n, mut f) in findings.into_iter().enumerate() {
+        // The host caps a call's input far below u32::MAX findings.
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
         canonicalise(&mut f);
         f.fingerprint = fingerprint(&f);
         match index.get(&f.fingerprint) {
-            Some(&i) => merge(&mut out[i], f),
+            Some(&i) => {
+                merge(&mut out[i], f);
+                sources[i].push(n);
+            }
             None => {
                 index.insert(f.fingerprint.clone(), out.len());
                 out.push(f);
+                sources.push(vec![n]);
             }
         }
     }
-    out
+    Normalized {
+        findings: out,
+        sources,
+    }
 }
 
 fn canonicalise(f: &mut Finding) {

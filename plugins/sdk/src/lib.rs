@@ -93,7 +93,7 @@ pub use wit_bindgen::rt as __rt;
 pub use bindings::parser::cordon::stage::log::Level;
 pub use bindings::parser::cordon::stage::types::{
     Action, Component, Decision, Detection, Finding, FindingKind, InputPosition, Location,
-    Malformed, RunContext, Severity, StageError, Suppression,
+    Malformed, Normalized, RunContext, Severity, StageError, Suppression,
 };
 
 /// The version of the WIT contract this SDK implements.
@@ -205,8 +205,12 @@ pub trait Parser {
 
 /// A normalizer stage: all findings of a run in, canonical findings out.
 pub trait Normalizer {
-    /// Return the normalised findings; each must carry a non-empty fingerprint.
-    fn normalize(findings: Vec<Finding>) -> Result<Vec<Finding>, StageError>;
+    /// Return the normalised findings, each with a non-empty fingerprint (no
+    /// two the same), and for each the indices of the input findings it
+    /// stands for ([`Normalized::sources`]): every input index exactly once.
+    /// The host refuses anything else, so a normalizer can merge findings
+    /// but never drop or invent one.
+    fn normalize(findings: Vec<Finding>) -> Result<Normalized, StageError>;
 }
 
 /// A policy stage: findings and a policy document in, decisions out.
@@ -309,7 +313,7 @@ macro_rules! register_normalizer {
             impl $crate::bindings::normalizer::Guest for __CordonNormalizerExport {
                 fn normalize(
                     findings: ::std::vec::Vec<$crate::Finding>,
-                ) -> ::std::result::Result<::std::vec::Vec<$crate::Finding>, $crate::StageError> {
+                ) -> ::std::result::Result<$crate::Normalized, $crate::StageError> {
                     <$t as $crate::Normalizer>::normalize(findings)
                 }
             }
