@@ -217,8 +217,9 @@ pub struct InputRecord {
     /// `ok` or `error` (details in `errors`).
     pub status: InputStatus,
     /// Third-party parsers whose detection hints also claimed this input
-    /// but lost to a first-party parser (detection never lets a third-party
-    /// parser take an input a first-party one recognises).
+    /// but lost: to a first-party parser (detection never lets a
+    /// third-party parser take an input a first-party one recognises), or
+    /// to another third-party parser.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<String>,
 }

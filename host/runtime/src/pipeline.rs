@@ -294,7 +294,14 @@ fn choose_parser(
         return Ok((stage, format, conflicts));
     }
     if let Some((stage, format)) = detect_in(runtime, &third, bytes, path)? {
-        return Ok((stage, format, Vec::new()));
+        // Third-party parsers competing for one input: the others' claims
+        // are recorded too.
+        let conflicts = third
+            .iter()
+            .filter(|p| p.name() != stage.name() && p.hints().iter().any(|h| h.matches(head)))
+            .map(|p| p.name().to_string())
+            .collect();
+        return Ok((stage, format, conflicts));
     }
     let mut formats: Vec<&str> = parsers
         .iter()
@@ -314,7 +321,8 @@ fn choose_parser(
 }
 
 /// The parser, the format it claimed, and the third-party parsers that also
-/// claimed the input but lost to a first-party one.
+/// claimed the input but lost (to a first-party parser, or to another
+/// third-party one).
 type Chosen = (Arc<LoadedStage>, String, Vec<String>);
 
 /// Detection among one trust tier of parsers: the highest-confidence hint
