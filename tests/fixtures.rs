@@ -36,6 +36,7 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
         today: "2026-01-01".into(),
         run_id: "0".repeat(32),
         jobs: 0,
+        memory_budget: 0,
     };
     let root = common::fixture("");
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
@@ -132,6 +133,7 @@ fn malformed_input_is_a_typed_error_for_every_parser() {
                 today: "2026-01-01".into(),
                 run_id: "0".repeat(32),
                 jobs: 0,
+                memory_budget: 0,
             };
             let path = format!("{}/{file}", slot.name());
             let report = rt.block_on(runner.run(

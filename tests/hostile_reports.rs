@@ -208,3 +208,109 @@ fn a_runaway_field_costs_that_value_not_the_report() {
         assert!(f["component"]["name"].as_str().unwrap_or("").len() <= 1024);
     }
 }
+
+/// Run `cordon` on `reports` with `extra` flags; return its exit code and
+/// peak resident memory (KiB, from the kernel's accounting of the child).
+#[cfg(target_os = "linux")]
+fn peak_rss_kib(reports: &[std::path::PathBuf], extra: &[&str], out: &Path) -> (i32, i64) {
+    // Reaped by wait4 below, which also reports its peak memory.
+    #[allow(clippy::zombie_processes)]
+    let child = Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .arg("run")
+        .args(reports)
+        .args(extra)
+        .args(["--mode", "report-only", "--no-cache", "--out"])
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let pid = i32::try_from(child.id()).expect("pid");
+    let mut status = 0;
+    // SAFETY: wait4 on our own child, with pointers to live locals.
+    #[allow(unsafe_code)]
+    let (waited, usage) = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        let waited = libc::wait4(pid, &mut status, 0, &mut usage);
+        (waited, usage)
+    };
+    assert_eq!(waited, pid, "wait4");
+    assert!(libc::WIFEXITED(status), "cordon was killed");
+    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+}
+
+/// The run's memory is bounded independently of how many reports it gets:
+/// reports are read only when their turn comes, and a turn comes only when
+/// the parser's budget plus the report fits the run-wide budget. Each of
+/// these reports drives the honest SARIF parser to its (lowered, 128 MiB)
+/// memory budget, where it fails; six of them cost what one does. Without
+/// the run-wide budget (and with six job slots) the same run costs several
+/// times more, so the bound is the budget's doing.
+#[cfg(target_os = "linux")]
+#[test]
+fn many_hostile_reports_stay_within_a_bound_independent_of_their_number() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let reports: Vec<_> = (0..6)
+        .map(|i| {
+            let p = dir.path().join(format!("r{i}.sarif"));
+            write_sarif(&p, 60_000, 600);
+            p
+        })
+        .collect();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/rules/default.toml");
+    let pipeline = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &pipeline,
+        format!(
+            "name = \"tight\"\n[limits]\nmemory_mib = 128\n[[parsers]]\nplugin = \"embedded:*\"\n[normalizer]\nplugin = \"embedded:normalizer-default\"\n[policy]\nplugin = \"embedded:policy-threshold\"\nrules = {:?}\n",
+            rules.display().to_string()
+        ),
+    )
+    .expect("pipeline");
+    let out = dir.path().join("out");
+    let pipeline = pipeline.to_str().expect("utf-8");
+    let budgeted = [
+        "--pipeline",
+        pipeline,
+        "--jobs",
+        "6",
+        "--max-memory-mib",
+        "200",
+    ];
+    let (code, one) = peak_rss_kib(&reports[..1], &budgeted, &out);
+    assert_eq!(code, 2, "the report exceeds the parser's budget");
+    let (code, six) = peak_rss_kib(&reports, &budgeted, &out);
+    assert_eq!(code, 2);
+    let j: Value =
+        serde_json::from_slice(&std::fs::read(out.join("findings.json")).expect("written"))
+            .expect("json");
+    let errors = j["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 6, "{errors:?}");
+    assert!(
+        errors.iter().all(|e| e["kind"] == "limit-exceeded"
+            && e["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("exceeded its memory budget of 128 MiB"))),
+        "{errors:?}"
+    );
+    let unbounded = [
+        "--pipeline",
+        pipeline,
+        "--jobs",
+        "6",
+        "--max-memory-mib",
+        "0",
+    ];
+    let (_, all_at_once) = peak_rss_kib(&reports, &unbounded, &out);
+    println!(
+        "peak RSS: 1 report {one} KiB, 6 reports {six} KiB, 6 without the run-wide budget {all_at_once} KiB"
+    );
+    assert!(
+        six < one + one / 2,
+        "6 reports took {six} KiB, 1 took {one} KiB: not bounded"
+    );
+    assert!(
+        all_at_once > six * 2,
+        "without the budget 6 reports took only {all_at_once} KiB (budgeted: {six} KiB); the test would not notice a missing bound"
+    );
+}

@@ -121,6 +121,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     jobs: usize,
 
+    /// Run-wide memory budget, in MiB (0: no budget beyond --jobs). A
+    /// report is read and parsed only when its parser's memory budget plus
+    /// the report's size fits in what the running ones leave.
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    max_memory_mib: u64,
+
     /// Largest report accepted, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 512)]
     max_input_mib: u64,
@@ -474,7 +480,10 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
             let path = p.clone();
             Input {
                 path: p.display().to_string(),
-                bytes: InputBytes::Deferred(Box::new(move || read_report(&path, max_bytes))),
+                bytes: InputBytes::Deferred {
+                    size: fs::metadata(p).map_or(0, |m| m.len().min(max_bytes)),
+                    read: Box::new(move || read_report(&path, max_bytes)),
+                },
             }
         })
         .collect();
@@ -488,6 +497,7 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
         today: start.today.clone(),
         run_id: start.run_id.clone(),
         jobs: args.jobs,
+        memory_budget: args.max_memory_mib.saturating_mul(1 << 20),
     };
 
     let rt = tokio::runtime::Builder::new_multi_thread()

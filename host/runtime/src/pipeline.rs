@@ -123,14 +123,28 @@ pub enum InputBytes {
     /// The bytes, or why they could not be read.
     Read(Result<Vec<u8>, String>),
     /// Read them when the input's turn comes.
-    Deferred(Box<dyn FnOnce() -> Result<Vec<u8>, String> + Send>),
+    Deferred {
+        /// Expected size in bytes (e.g. from the file's metadata), for the
+        /// run-wide memory budget.
+        size: u64,
+        /// Reads the bytes.
+        read: Box<dyn FnOnce() -> Result<Vec<u8>, String> + Send>,
+    },
 }
 
 impl InputBytes {
     fn read(self) -> Result<Vec<u8>, String> {
         match self {
             InputBytes::Read(r) => r,
-            InputBytes::Deferred(f) => f(),
+            InputBytes::Deferred { read, .. } => read(),
+        }
+    }
+
+    fn size(&self) -> u64 {
+        match self {
+            InputBytes::Read(Ok(b)) => b.len() as u64,
+            InputBytes::Read(Err(_)) => 0,
+            InputBytes::Deferred { size, .. } => *size,
         }
     }
 }
@@ -146,7 +160,7 @@ impl std::fmt::Debug for InputBytes {
         match self {
             InputBytes::Read(Ok(b)) => write!(f, "Read({} bytes)", b.len()),
             InputBytes::Read(Err(e)) => write!(f, "Read(Err({e:?}))"),
-            InputBytes::Deferred(_) => f.write_str("Deferred"),
+            InputBytes::Deferred { size, .. } => write!(f, "Deferred({size} bytes)"),
         }
     }
 }
@@ -189,7 +203,15 @@ pub struct RunOptions {
     /// its report and one parser store, so this bounds the run's memory:
     /// about `jobs × (report size + parser memory budget)`.
     pub jobs: usize,
+    /// Run-wide memory budget in bytes (0: none beyond `jobs`). An input's
+    /// task starts only when its cost fits in what is left: the largest
+    /// parser memory budget plus the report's size (a task that alone
+    /// exceeds the budget runs by itself).
+    pub memory_budget: u64,
 }
+
+/// Units of the run-wide memory budget: MiB, so a budget fits a semaphore.
+const BUDGET_UNIT: u64 = 1 << 20;
 
 /// A pipeline whose stages are verified (parsers) or loaded (normalizer,
 /// policy).
@@ -483,6 +505,24 @@ impl PipelineRunner {
             n => n,
         };
         let permits = Arc::new(tokio::sync::Semaphore::new(jobs));
+        let budget_units = match opts.memory_budget {
+            0 => None,
+            b => Some(
+                u32::try_from(b.div_ceil(BUDGET_UNIT))
+                    .unwrap_or(u32::MAX)
+                    .min(tokio::sync::Semaphore::MAX_PERMITS as u32)
+                    .max(1),
+            ),
+        };
+        let memory = Arc::new(tokio::sync::Semaphore::new(
+            budget_units.unwrap_or(0) as usize
+        ));
+        let stage_memory = self
+            .parsers
+            .iter()
+            .map(|p| p.spec.limits.memory_bytes)
+            .max()
+            .unwrap_or(0);
         let mut handles = Vec::with_capacity(n_inputs);
         for (i, input) in inputs.into_iter().enumerate() {
             let parsers = self.parsers.clone();
@@ -490,10 +530,23 @@ impl PipelineRunner {
             let forced = opts.format.clone();
             let path = input.path.clone();
             let permits = permits.clone();
+            let memory = memory.clone();
+            let cost = budget_units.map(|total| {
+                let want = stage_memory.saturating_add(input.bytes.size());
+                u32::try_from(want.div_ceil(BUDGET_UNIT))
+                    .unwrap_or(u32::MAX)
+                    .clamp(1, total)
+            });
             let handle = tokio::spawn(async move {
-                // The report is read only once a permit is held: at most
-                // `jobs` reports and parser stores are alive at once.
+                // The report is read only once a job slot and its share of
+                // the memory budget are held: at most `jobs` reports and
+                // parser stores are alive at once, and their cost fits the
+                // run-wide budget.
                 let _permit = permits.acquire_owned().await;
+                let _memory = match cost {
+                    Some(n) => memory.acquire_many_owned(n).await.ok(),
+                    None => None,
+                };
                 tokio::task::spawn_blocking(move || {
                     parse_one(&runtime, &parsers, forced.as_deref(), i, input)
                 })
