@@ -65,10 +65,6 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
     };
     let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).expect("manifest");
     let runner = common::pipeline_runner();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio");
     let opts = RunOptions {
         environment: String::new(),
         mode: Mode::ReportOnly,
@@ -92,13 +88,15 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
             if negative && tool == "sarif-invalid" || format.ends_with("-error") {
                 // Must be an error, never findings.
                 let bytes = std::fs::read(corpus.join(file)).expect("read");
-                let report = rt.block_on(runner.run(
-                    vec![Input {
-                        path: file.into(),
-                        bytes: Ok(bytes).into(),
-                    }],
-                    &opts,
-                ));
+                let report = runner
+                    .run_blocking(
+                        vec![Input {
+                            path: file.into(),
+                            bytes: Ok(bytes).into(),
+                        }],
+                        &opts,
+                    )
+                    .expect("runs");
                 assert!(
                     report.findings.is_empty() && !report.errors.is_empty(),
                     "{file}: negative sample produced findings"
@@ -108,13 +106,15 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
             continue;
         };
         let bytes = std::fs::read(corpus.join(file)).expect("read");
-        let report = rt.block_on(runner.run(
-            vec![Input {
-                path: file.into(),
-                bytes: Ok(bytes).into(),
-            }],
-            &opts,
-        ));
+        let report = runner
+            .run_blocking(
+                vec![Input {
+                    path: file.into(),
+                    bytes: Ok(bytes).into(),
+                }],
+                &opts,
+            )
+            .expect("runs");
         let got = report.findings.len();
         let errors: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
         let entry = per_tool.entry(tool.to_string()).or_default();

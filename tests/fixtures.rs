@@ -25,10 +25,6 @@ fn expect_empty(file: &str) -> bool {
 #[test]
 fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
     let runner = common::pipeline_runner();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio");
     let opts = RunOptions {
         environment: String::new(),
         mode: Mode::ReportOnly,
@@ -61,7 +57,7 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
             .to_string();
         let parser = format!("parser-{family}");
         assert!(
-            runner.parsers.iter().any(|p| p.name() == parser),
+            runner.parsers().iter().any(|p| p.name() == parser),
             "{family}: no parser {parser} with detection hints"
         );
         let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -73,13 +69,15 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
         for path in files {
             let name = path.strip_prefix(&root).expect("rel").display().to_string();
             let bytes = std::fs::read(&path).expect("read");
-            let report = rt.block_on(runner.run(
-                vec![Input {
-                    path: name.clone(),
-                    bytes: Ok(bytes).into(),
-                }],
-                &opts,
-            ));
+            let report = runner
+                .run_blocking(
+                    vec![Input {
+                        path: name.clone(),
+                        bytes: Ok(bytes).into(),
+                    }],
+                    &opts,
+                )
+                .expect("runs");
             checked += 1;
             let input = &report.inputs[0];
             if expect_error(&name) {
@@ -112,10 +110,6 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
 #[test]
 fn malformed_input_is_a_typed_error_for_every_parser() {
     let runner = common::pipeline_runner();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio");
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let cases: [(&str, Vec<u8>); 4] = [
         ("truncated.json", b"{\"results\": [{\"a\": ".to_vec()),
@@ -124,7 +118,7 @@ fn malformed_input_is_a_typed_error_for_every_parser() {
         ("empty.json", Vec::new()),
     ];
     let mut problems = Vec::new();
-    for slot in &runner.parsers {
+    for slot in runner.parsers() {
         for (file, bytes) in &cases {
             let opts = RunOptions {
                 environment: String::new(),
@@ -136,13 +130,15 @@ fn malformed_input_is_a_typed_error_for_every_parser() {
                 memory_budget: 0,
             };
             let path = format!("{}/{file}", slot.name());
-            let report = rt.block_on(runner.run(
-                vec![Input {
-                    path: path.clone(),
-                    bytes: Ok(bytes.clone()).into(),
-                }],
-                &opts,
-            ));
+            let report = runner
+                .run_blocking(
+                    vec![Input {
+                        path: path.clone(),
+                        bytes: Ok(bytes.clone()).into(),
+                    }],
+                    &opts,
+                )
+                .expect("runs");
             let Some(e) = report.errors.first() else {
                 // A parser may read a tolerant shape as "nothing found"; that
                 // must then really be zero findings.

@@ -2,14 +2,11 @@
 //! and turning a pipeline's stage specs into verified components.
 
 use anyhow::{Context, Result};
-use cordon_manifest::{PluginRef, StageKind, StageSpec};
+use cordon_manifest::StageKind;
 use cordon_runtime::cache::{CacheError, CacheKey};
-use cordon_runtime::{LoadError, VerifiedComponent};
 use cordon_signing::TrustPolicy;
 use cordon_signing::plugin::PluginFile;
 use std::path::{Path, PathBuf};
-
-use crate::embedded::EMBEDDED;
 
 /// Read a trust file (`*.toml` policy or OpenSSH `allowed_signers`). A
 /// missing, unreadable or empty file is an error: trust fails closed.
@@ -121,82 +118,4 @@ pub fn cache_key(cache_dir: &Path) -> Result<CacheKey, CacheError> {
         });
     }
     CacheKey::load_or_create(&file)
-}
-
-/// A stage spec with its component verified (nothing compiled yet), and
-/// where it came from.
-pub struct Verified {
-    /// The verified component.
-    pub component: VerifiedComponent,
-    /// The spec it runs under (for `embedded:*`, one per embedded parser).
-    pub spec: StageSpec,
-    /// `embedded` or the file path.
-    pub source: String,
-}
-
-/// Verify the component(s) a stage spec names. `embedded:*` (parsers only)
-/// expands to every embedded parser, in name order.
-pub fn verify_spec(
-    spec: &StageSpec,
-    trust: Option<&TrustPolicy>,
-    now: i64,
-) -> Result<Vec<Verified>, LoadError> {
-    match &spec.plugin {
-        PluginRef::Embedded(name) if name == "*" && spec.kind == StageKind::Parser => {
-            let mut out = Vec::new();
-            let mut all: Vec<_> = EMBEDDED
-                .iter()
-                .filter(|p| p.kind == StageKind::Parser)
-                .collect();
-            all.sort_by_key(|p| p.name);
-            for plugin in all {
-                out.push(Verified {
-                    component: VerifiedComponent::verify_embedded(plugin)?,
-                    spec: spec.clone(),
-                    source: "embedded".into(),
-                });
-            }
-            Ok(out)
-        }
-        PluginRef::Embedded(name) => {
-            let plugin = EMBEDDED.iter().find(|p| p.name == name).ok_or_else(|| {
-                LoadError::UnknownEmbedded {
-                    stage: name.clone(),
-                    known: EMBEDDED
-                        .iter()
-                        .map(|p| p.name)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                }
-            })?;
-            if let Some(pin) = &spec.sha256
-                && !pin.eq_ignore_ascii_case(plugin.sha256)
-            {
-                return Err(LoadError::DigestMismatch {
-                    stage: name.clone(),
-                    expected: pin.clone(),
-                    actual: plugin.sha256.to_string(),
-                });
-            }
-            Ok(vec![Verified {
-                component: VerifiedComponent::verify_embedded(plugin)?,
-                spec: spec.clone(),
-                source: "embedded".into(),
-            }])
-        }
-        PluginRef::File(path) => {
-            let shown = path.display().to_string();
-            let disk = read_plugin(path).map_err(|e| LoadError::Unreadable {
-                stage: shown.clone(),
-                detail: format!("{e:#}"),
-            })?;
-            let file = disk.as_file(spec.sha256.as_deref(), Some(spec.kind));
-            let component = VerifiedComponent::verify_file(&shown, &file, trust, now)?;
-            Ok(vec![Verified {
-                component,
-                spec: spec.clone(),
-                source: shown,
-            }])
-        }
-    }
 }

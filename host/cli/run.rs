@@ -8,8 +8,7 @@ use cordon_model::{Gate, InputRecord, InputStatus, RunError, RunReport};
 use cordon_report::sanitize::terminal;
 use cordon_runtime::pipeline::InputBytes;
 use cordon_runtime::{
-    Determinism, Input, LogLevel, LogSink, Mode, ParserSlot, PipelineRunner, RunOptions, Runtime,
-    RuntimeOptions,
+    Determinism, Input, LogLevel, LogSink, Mode, PipelineBuilder, RunOptions, RuntimeOptions,
 };
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -17,12 +16,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::common::{
-    cache_key, default_cache_dir, default_cache_key_file, load_trust, verify_spec,
-};
+use crate::common::{cache_key, default_cache_dir, default_cache_key_file, load_trust};
 use crate::embedded::EMBEDDED;
 use cordon_runtime::cache::CacheError;
-use cordon_runtime::pipeline::check_stage_names;
 
 /// The embedded default pipeline: the same text as `policies/pipelines/default.toml`.
 pub const DEFAULT_PIPELINE: &str = include_str!("../../policies/pipelines/default.toml");
@@ -389,28 +385,6 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
 
     // Verify every stage before compiling any: a refused plugin stops the
     // run here, before any report is read.
-    let trust = args.trust.as_deref().map(load_trust).transpose()?;
-    let now = start.now;
-    let mut parser_specs = Vec::new();
-    for spec in &pipeline.parsers {
-        parser_specs.extend(verify_spec(spec, trust.as_ref(), now)?);
-    }
-    let normalizer = verify_spec(&pipeline.normalizer, trust.as_ref(), now)?;
-    let policy = verify_spec(&pipeline.policy, trust.as_ref(), now)?;
-    let (Some(normalizer), Some(policy)) =
-        (normalizer.into_iter().next(), policy.into_iter().next())
-    else {
-        bail!("the pipeline's normalizer and policy must each name one plugin");
-    };
-    let embedded_names: Vec<&str> = EMBEDDED.iter().map(|p| p.name).collect();
-    check_stage_names(
-        parser_specs
-            .iter()
-            .chain([&normalizer, &policy])
-            .map(|v| (&v.component, v.source.as_str())),
-        &embedded_names,
-    )?;
-
     let determinism = args.deterministic.then(|| Determinism {
         epoch_secs: std::env::var("SOURCE_DATE_EPOCH")
             .ok()
@@ -418,59 +392,41 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
             .unwrap_or(0),
         seed: args.seed,
     });
-    let mut runtime = Runtime::with_options(
-        log_sink(args.verbose),
-        RuntimeOptions {
+    let mut builder = PipelineBuilder::new(pipeline, policy_document, EMBEDDED)
+        .now(start.now)
+        .log_sink(log_sink(args.verbose))
+        .options(RuntimeOptions {
             deterministic: determinism,
             ..RuntimeOptions::default()
-        },
-    )?;
+        });
+    if let Some(path) = &args.trust {
+        builder = builder.trust(load_trust(path)?);
+    }
+    // No stage may be granted fs-read of cordon's own state, whether or not
+    // this run uses the cache.
+    let cache_dir = args.cache_dir.clone().or_else(default_cache_dir);
+    if let Some(dir) = &cache_dir {
+        builder = builder.protect_dir(dir.clone());
+    }
+    if let Some(key_dir) = default_cache_key_file().as_deref().and_then(Path::parent) {
+        builder = builder.protect_dir(key_dir.to_path_buf());
+    }
     if !args.no_cache
-        && let Some(dir) = args.cache_dir.clone().or_else(default_cache_dir)
+        && let Some(dir) = cache_dir
     {
         match cache_key(&dir) {
+            Ok(key) => builder = builder.cache(dir, key),
             // A malformed explicit key is a configuration error, not a
             // reason to quietly run slower.
             Err(e @ CacheError::BadKeyText { .. }) => return Err(e.into()),
             Err(e) => eprintln!("cordon: warning: {e}; continuing without a compile cache"),
-            Ok(key) => {
-                if let Err(e) = runtime.enable_cache(&dir, key) {
-                    eprintln!("cordon: warning: {e}; continuing without a compile cache");
-                }
-            }
         }
     }
-    // No stage may be granted fs-read of cordon's own state, whether or not
-    // this run uses the cache.
-    if let Some(dir) = args.cache_dir.clone().or_else(default_cache_dir) {
-        runtime.protect_dir(&dir);
+    let assembled = builder.build()?;
+    for w in &assembled.warnings {
+        eprintln!("cordon: warning: {}", terminal(w));
     }
-    if let Some(key_dir) = default_cache_key_file().as_deref().and_then(Path::parent) {
-        runtime.protect_dir(key_dir);
-    }
-    let runtime = Arc::new(runtime);
-    let mut sources = Vec::new();
-    let mut parsers = Vec::new();
-    for v in parser_specs {
-        sources.push((v.component.name().to_string(), v.source.clone()));
-        parsers.push(Arc::new(ParserSlot::new(v.component, v.spec, v.source)));
-    }
-    sources.push((
-        normalizer.component.name().to_string(),
-        normalizer.source.clone(),
-    ));
-    sources.push((policy.component.name().to_string(), policy.source.clone()));
-    let normalizer = runtime.load(normalizer.component, &normalizer.spec)?;
-    let policy = runtime.load(policy.component, &policy.spec)?;
-    let runner = PipelineRunner {
-        runtime: runtime.clone(),
-        name: pipeline.name.clone(),
-        parsers,
-        normalizer: Arc::new(normalizer),
-        policy: Arc::new(policy),
-        policy_document,
-        sources,
-    };
+    let runner = assembled.runner;
 
     let max_bytes = args.max_input_mib.saturating_mul(1 << 20);
     let inputs: Vec<Input> = args
@@ -500,11 +456,7 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
         memory_budget: args.max_memory_mib.saturating_mul(1 << 20),
     };
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let report = rt.block_on(runner.run(inputs, &opts));
+    let report = runner.run_blocking(inputs, &opts)?;
 
     let code = match report.gate.verdict {
         Verdict::Pass => 0,

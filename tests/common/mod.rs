@@ -72,62 +72,53 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
-fn verified(name: &str, kind: StageKind) -> VerifiedComponent {
-    let bytes = component_bytes(name);
-    let pin = sha256_digest(&bytes);
-    VerifiedComponent::verify_pinned(name, kind, bytes, &pin).expect("pin")
+/// The packaged first-party components as the binary embeds them: every
+/// normalizer and policy, and every parser that declares detection hints
+/// (leaked: a test binary holds them for its whole life, as the binary
+/// does).
+pub fn embedded_plugins() -> &'static [cordon_runtime::EmbeddedPlugin] {
+    static PLUGINS: OnceLock<Vec<cordon_runtime::EmbeddedPlugin>> = OnceLock::new();
+    PLUGINS.get_or_init(|| {
+        let mut names: Vec<String> = std::fs::read_dir(wasm_dir())
+            .expect("wasm dir")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".wasm").map(str::to_string))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .filter_map(|name| {
+                let bytes: &'static [u8] = Box::leak(component_bytes(&name).into_boxed_slice());
+                let (m, _) = cordon_manifest::component::read_manifest(bytes).ok()?;
+                let first_party = match m.kind {
+                    StageKind::Parser => !m.detect.is_empty() && name.starts_with("parser-"),
+                    _ => !name.starts_with("rogue-"),
+                };
+                first_party.then(|| cordon_runtime::EmbeddedPlugin {
+                    name: Box::leak(name.into_boxed_str()),
+                    kind: m.kind,
+                    bytes,
+                    sha256: Box::leak(sha256_digest(bytes).into_boxed_str()),
+                })
+            })
+            .collect()
+    })
 }
 
-/// The embedded default pipeline, built in-process from the packaged
-/// components: every parser that declares detection hints, the default
-/// normalizer and policy, the default rules.
+/// The embedded default pipeline (`policies/pipelines/default.toml` and its
+/// rules), assembled by the runtime's builder from the packaged components,
+/// as `cordon run` assembles it.
 pub fn pipeline_runner() -> cordon_runtime::PipelineRunner {
-    let runtime = Arc::new(Runtime::new(Arc::new(|_, _, _| {})).expect("runtime"));
-    let spec = |kind| self::spec(kind, &[Capability::Log], Limits::default());
-    let mut names: Vec<String> = std::fs::read_dir(wasm_dir())
-        .expect("wasm dir")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter_map(|n| n.strip_suffix(".wasm").map(str::to_string))
-        .filter(|n| n.starts_with("parser-"))
-        .collect();
-    names.sort();
-    let parsers = names
-        .iter()
-        .map(|n| verified(n, StageKind::Parser))
-        .filter(|v| v.manifest().is_some_and(|m| !m.detect.is_empty()))
-        .map(|v| {
-            Arc::new(cordon_runtime::ParserSlot::new(
-                v,
-                spec(StageKind::Parser),
-                "packaged".into(),
-            ))
-        })
-        .collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    cordon_runtime::PipelineRunner {
-        normalizer: Arc::new(
-            runtime
-                .load(
-                    verified("normalizer-default", StageKind::Normalizer),
-                    &spec(StageKind::Normalizer),
-                )
-                .expect("normalizer"),
-        ),
-        policy: Arc::new(
-            runtime
-                .load(
-                    verified("policy-threshold", StageKind::Policy),
-                    &spec(StageKind::Policy),
-                )
-                .expect("policy"),
-        ),
-        runtime,
-        name: "default".into(),
-        parsers,
-        policy_document: std::fs::read_to_string(root.join("policies/rules/default.toml"))
-            .expect("rules"),
-        sources: Vec::new(),
-    }
+    let dir = root.join("policies/pipelines");
+    let text = std::fs::read_to_string(dir.join("default.toml")).expect("default pipeline");
+    let pipeline =
+        cordon_manifest::Pipeline::parse(&text, "default.toml", &dir).expect("default pipeline");
+    let rules = std::fs::read_to_string(root.join("policies/rules/default.toml")).expect("rules");
+    cordon_runtime::PipelineBuilder::new(pipeline, rules, embedded_plugins())
+        .build()
+        .expect("the default pipeline assembles")
+        .runner
 }
 
 /// The component of a plugin as cargo built it, before the build script

@@ -25,6 +25,7 @@
 //! ```
 
 pub mod component;
+pub mod grant;
 pub mod plugin;
 
 /// The version of the WIT package (`cordon:stage`) this host implements.

@@ -150,11 +150,6 @@ impl Runtime {
         })
     }
 
-    /// The engine (for embedders that need it, e.g. benchmarks).
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
     /// Use an authenticated on-disk compile cache in `dir` (created `0700`
     /// if missing), its entries authenticated with `key`. The key must come
     /// from outside the cache directory (see [`crate::cache`]).

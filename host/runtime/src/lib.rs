@@ -21,7 +21,10 @@
 //!   normalizer accounts for every input finding; a policy's suppressions
 //!   exist and are current).
 //! * [`pipeline`]: parsers → normalizer → policy across inputs.
+//! * [`PipelineBuilder`]: the one way to assemble a pipeline: verify every
+//!   stage, check names, then compile.
 
+mod assemble;
 mod bindings;
 pub mod cache;
 pub mod capability;
@@ -33,6 +36,7 @@ pub mod stage;
 pub mod validate;
 pub mod verify;
 
+pub use assemble::{Assembled, PipelineBuilder, signature_path};
 /// The WIT records as the host receives them from a guest, before
 /// [`validate`] checks them. Public so the validators can be tested and
 /// fuzzed from outside this crate (`host/fuzzing`).

@@ -214,22 +214,24 @@ pub struct RunOptions {
 const BUDGET_UNIT: u64 = 1 << 20;
 
 /// A pipeline whose stages are verified (parsers) or loaded (normalizer,
-/// policy).
+/// policy). Made by [`crate::PipelineBuilder`], the only way to assemble
+/// one.
 pub struct PipelineRunner {
     /// The runtime that compiles parsers on demand.
-    pub runtime: Arc<Runtime>,
+    runtime: Arc<Runtime>,
     /// Pipeline name.
-    pub name: String,
+    name: String,
     /// Parser stages, in pipeline order.
-    pub parsers: Vec<Arc<ParserSlot>>,
+    parsers: Vec<Arc<ParserSlot>>,
     /// The normalizer.
-    pub normalizer: Arc<LoadedStage>,
+    normalizer: Arc<LoadedStage>,
     /// The policy.
-    pub policy: Arc<LoadedStage>,
+    policy: Arc<LoadedStage>,
     /// The policy document.
-    pub policy_document: String,
-    /// Where each stage came from (`embedded` or a path), by stage name.
-    pub sources: Vec<(String, String)>,
+    policy_document: String,
+    /// Where each stage came from (`embedded` or a path), by stage name
+    /// (names are unique: [`check_stage_names`]).
+    sources: Vec<(String, String)>,
 }
 
 struct Parsed {
@@ -496,6 +498,55 @@ fn parse_one(
 }
 
 impl PipelineRunner {
+    pub(crate) fn new(
+        runtime: Arc<Runtime>,
+        name: String,
+        parsers: Vec<Arc<ParserSlot>>,
+        normalizer: LoadedStage,
+        policy: LoadedStage,
+        policy_document: String,
+        sources: Vec<(String, String)>,
+    ) -> PipelineRunner {
+        PipelineRunner {
+            runtime,
+            name,
+            parsers,
+            normalizer: Arc::new(normalizer),
+            policy: Arc::new(policy),
+            policy_document,
+            sources,
+        }
+    }
+
+    /// The parser stages, in pipeline order.
+    pub fn parsers(&self) -> &[Arc<ParserSlot>] {
+        &self.parsers
+    }
+
+    /// The pipeline's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The runtime the stages run in.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// [`PipelineRunner::run`] on a runtime of its own, for callers that are
+    /// not async (the binary). Fails only if the async runtime cannot start.
+    pub fn run_blocking(
+        &self,
+        inputs: Vec<Input>,
+        opts: &RunOptions,
+    ) -> Result<RunReport, LoadError> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| LoadError::Engine(format!("starting the async runtime: {e}")))?;
+        Ok(rt.block_on(self.run(inputs, opts)))
+    }
+
     /// Run the pipeline over `inputs`. Never fails as a whole: everything
     /// that went wrong is in the report's `errors`.
     pub async fn run(&self, inputs: Vec<Input>, opts: &RunOptions) -> RunReport {

@@ -85,15 +85,9 @@ impl LoadedStage {
         log_sink: LogSink,
         options: RuntimeOptions,
     ) -> LoadedStage {
-        // Granted = what the pipeline grants ∩ the stage kind's ceiling ∩
-        // what the (signed) manifest requests ∩ the signer's ceiling.
-        let ceiling = component.capability_ceiling();
-        let grants: Vec<Capability> = spec
-            .capabilities
-            .iter()
-            .copied()
-            .filter(|c| ceiling.contains(c))
-            .collect();
+        // The one grant rule (cordon_manifest::grant): pipeline ∩ manifest
+        // request ∩ kind ceiling ∩ signer ceiling.
+        let grants = component.grant(&spec.capabilities).granted;
         let fs_read = match grants.contains(&Capability::FsRead) {
             true => spec.fs_read.as_deref().map(Arc::from),
             false => None,

@@ -5,6 +5,7 @@
 //! There is no path from raw bytes to the compiler that skips a check.
 
 use cordon_manifest::component::{check_manifest, read_manifest};
+use cordon_manifest::grant::{Grant, grant};
 use cordon_manifest::plugin::PluginManifest;
 use cordon_manifest::{Capability, StageKind};
 use cordon_signing::TrustPolicy;
@@ -102,10 +103,17 @@ fn check_pin(name: &str, bytes: &[u8], expected: &str) -> Result<String, LoadErr
 }
 
 impl VerifiedComponent {
-    /// Verify an embedded plugin against the pin compiled into the binary,
-    /// then read and check its manifest.
-    pub fn verify_embedded(plugin: &EmbeddedPlugin) -> Result<VerifiedComponent, LoadError> {
+    /// Verify an embedded plugin against the pin compiled into the binary
+    /// (and against `pipeline_pin`, a pipeline file's own `sha256` for the
+    /// stage, when it has one), then read and check its manifest.
+    pub fn verify_embedded(
+        plugin: &EmbeddedPlugin,
+        pipeline_pin: Option<&str>,
+    ) -> Result<VerifiedComponent, LoadError> {
         let sha256 = check_pin(plugin.name, plugin.bytes, plugin.sha256)?;
+        if let Some(pin) = pipeline_pin {
+            check_pin(plugin.name, plugin.bytes, pin)?;
+        }
         let manifest_err = |e| LoadError::Manifest {
             stage: plugin.name.to_string(),
             error: e,
@@ -178,20 +186,16 @@ impl VerifiedComponent {
         self.manifest.as_ref()
     }
 
-    /// Capabilities this component may be granted at most: the stage kind's
-    /// ceiling ∩ what its manifest requests ∩ the signer's ceiling.
-    pub fn capability_ceiling(&self) -> Vec<Capability> {
-        self.kind
-            .ceiling()
-            .iter()
-            .copied()
-            .filter(|c| {
-                self.manifest
-                    .as_ref()
-                    .is_none_or(|m| m.capabilities.contains(c))
-            })
-            .filter(|c| self.ceiling.as_ref().is_none_or(|s| s.contains(c)))
-            .collect()
+    /// What a pipeline granting `pipeline` gives this component, and why the
+    /// rest is withheld: [`cordon_manifest::grant::grant`] with this
+    /// component's kind, manifest request and signer ceiling.
+    pub fn grant(&self, pipeline: &[Capability]) -> Grant {
+        grant(
+            self.kind,
+            pipeline,
+            self.manifest.as_ref().map(|m| m.capabilities.as_slice()),
+            self.ceiling.as_deref(),
+        )
     }
 
     /// Stage name.
