@@ -423,7 +423,8 @@ impl CompileCache {
         // cache key (which is never stored in the cache directory), for this
         // component digest and this engine compatibility hash; a tampered,
         // truncated or foreign entry fails the tag and never gets here.
-        #[allow(unsafe_code)]
+        // The one call site of Component::deserialize (clippy.toml).
+        #[allow(unsafe_code, clippy::disallowed_methods)]
         let component = unsafe { Component::deserialize(engine, &data[TAG_LEN..]) };
         match component {
             Ok(c) => {

@@ -4,11 +4,15 @@
 //!   hostile stages, corpus), then the plugins' native unit tests.
 //! * `cargo xtask lint`: `cargo fmt --check` and `cargo clippy -D warnings`
 //!   in both workspaces.
+//! * `cargo xtask tidy`: written invariants, checked (see `tidy.rs`): the
+//!   tests SECURITY.md names exist, the WIT's caps are the host's and the
+//!   SDK's, a released WIT version is unchanged.
 //! * `cargo xtask bench`: the benchmarks, printing ratios.
 //! * `cargo xtask fuzz`: every libFuzzer target for a bounded time (nightly
 //!   toolchain and cargo-fuzz; see `fuzz.rs` and docs/fuzzing.md).
 
 mod fuzz;
+mod tidy;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -150,9 +154,10 @@ fn main() -> ExitCode {
         "test" => test(),
         "lint" => lint(),
         "bench" => bench(),
+        "tidy" => tidy::tidy(&root()),
         "fuzz" => fuzz::fuzz(&env::args().skip(2).collect::<Vec<_>>()),
         _ => {
-            eprintln!("usage: cargo xtask <test|lint|bench|fuzz>");
+            eprintln!("usage: cargo xtask <test|lint|tidy|bench|fuzz>");
             return ExitCode::from(2);
         }
     };
