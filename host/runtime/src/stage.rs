@@ -251,7 +251,9 @@ impl LoadedStage {
             }
             None => {
                 let msg = format!("{err:#}");
-                // A return value larger than the transfer bound.
+                // A return value larger than the transfer bound. (wasmtime
+                // 48.0.8's wording; it has no typed error for this. A test
+                // pins it: hostile::output_floods_are_errors_not_truncation.)
                 if msg.contains("fuel allocated for hostcalls has been exhausted") {
                     return CallError::Limit {
                         stage,
@@ -261,7 +263,8 @@ impl LoadedStage {
                     };
                 }
                 // Instantiation refused by a resource cap (instances, tables,
-                // memories) surfaces as a plain error with this wording.
+                // memories) surfaces as a plain error with this wording
+                // (wasmtime 48.0.8; pinned by limits::too_many_*).
                 if msg.contains("resource limit exceeded") {
                     CallError::Limit {
                         stage,

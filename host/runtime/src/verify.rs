@@ -10,7 +10,6 @@ use cordon_manifest::plugin::PluginManifest;
 use cordon_manifest::{Capability, StageKind};
 use cordon_signing::TrustPolicy;
 use cordon_signing::plugin::{PluginFile, verify_plugin};
-use sha2::{Digest, Sha256};
 use std::fmt;
 use std::sync::Arc;
 
@@ -84,10 +83,9 @@ impl fmt::Debug for VerifiedComponent {
     }
 }
 
-/// `sha256:<hex>` of `bytes`.
-pub fn sha256_digest(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
-}
+/// `sha256:<hex>` of `bytes` (the one digest function:
+/// [`cordon_signing::plugin::digest`]).
+pub use cordon_signing::plugin::digest as sha256_digest;
 
 fn check_pin(name: &str, bytes: &[u8], expected: &str) -> Result<String, LoadError> {
     let actual = sha256_digest(bytes);

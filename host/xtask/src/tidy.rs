@@ -143,7 +143,11 @@ pub fn wit_caps(wit: &str) -> BTreeMap<String, u64> {
         let Some((name, value)) = rest.split_once('=') else {
             continue;
         };
-        let value: String = value.trim().chars().take_while(char::is_ascii_digit).collect();
+        let value: String = value
+            .trim()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         if let Ok(v) = value.parse() {
             caps.insert(name.trim().replace('-', "_").to_ascii_uppercase(), v);
         }
@@ -203,9 +207,9 @@ fn caps_agree(root: &Path) -> Result<Vec<String>, String> {
     }
     for (name, v) in &sdk {
         match (host.get(name), wit.get(name)) {
-            (Some(h), _) if h != v => problems.push(format!(
-                "cap {name}: plugins/sdk says {v}, the host {h}"
-            )),
+            (Some(h), _) if h != v => {
+                problems.push(format!("cap {name}: plugins/sdk says {v}, the host {h}"))
+            }
             (None, Some(w)) if w != v => problems.push(format!(
                 "cap {name}: plugins/sdk says {v}, wit/stage.wit {w}"
             )),
@@ -235,7 +239,9 @@ pub fn wit_version(wit: &str) -> Option<&str> {
 fn released_wit_is_frozen(root: &Path) -> Result<Vec<String>, String> {
     let current = read(&root.join("wit/stage.wit"))?;
     let Some(version) = wit_version(&current) else {
-        return Ok(vec!["wit/stage.wit declares no `package cordon:stage@VERSION`".into()]);
+        return Ok(vec![
+            "wit/stage.wit declares no `package cordon:stage@VERSION`".into(),
+        ]);
     };
     let frozen = root.join(format!("wit/released/stage@{version}.wit"));
     match fs::read_to_string(&frozen) {
@@ -259,17 +265,18 @@ mod tests {
         let refs = test_references(md);
         assert_eq!(
             refs,
-            ["hostile::reading_is_denied", "validate::tests::*", "cache::gone"]
+            [
+                "hostile::reading_is_denied",
+                "validate::tests::*",
+                "cache::gone"
+            ]
         );
         let files = vec![
             (
                 PathBuf::from("tests/hostile.rs"),
                 "fn reading_is_denied() {}".to_string(),
             ),
-            (
-                PathBuf::from("host/runtime/src/validate.rs"),
-                String::new(),
-            ),
+            (PathBuf::from("host/runtime/src/validate.rs"), String::new()),
             (
                 PathBuf::from("host/fuzzing/tests/replay.rs"),
                 "fn saved() {}".to_string(),
@@ -287,7 +294,10 @@ mod tests {
         let wit = "/// * cap max-id-bytes = 1024: ids\n/// cap max-title-bytes = 4096\n";
         assert_eq!(
             wit_caps(wit),
-            BTreeMap::from([("MAX_ID_BYTES".into(), 1024), ("MAX_TITLE_BYTES".into(), 4096)])
+            BTreeMap::from([
+                ("MAX_ID_BYTES".into(), 1024),
+                ("MAX_TITLE_BYTES".into(), 4096)
+            ])
         );
         let rs = "pub const MAX_ID_BYTES: usize = 1_024;\npub const MAX_X: u64 = 64 << 10;\nconst MAX_Y: usize = 1;";
         assert_eq!(
