@@ -287,26 +287,29 @@ fn one_bad_input_does_not_stop_the_others() {
     );
 }
 
+/// A policy blocking at medium in environment `ci`, with suppression SUP-7
+/// of the open-redirect rule (expiring on `expires`, if given).
+fn strict_policy(dir: &Path, expires: Option<&str>) -> PathBuf {
+    let path = dir.join("rules.toml");
+    let expires = expires.map_or(String::new(), |e| format!("expires = \"{e}\"\n"));
+    std::fs::write(
+        &path,
+        format!(
+            "name = \"strict\"\nversion = \"2.0.0\"\ndefault_environment = \"ci\"\n\
+             [environments.ci]\nblock = \"medium\"\n\
+             [[suppressions]]\nid = \"SUP-7\"\nowner = \"appsec@example.com\"\n{expires}\
+             reason = \"redirect targets are validated by the proxy\"\n\
+             rule_id = \"python.flask.security.open-redirect\"\n"
+        ),
+    )
+    .expect("write policy");
+    path
+}
+
 #[test]
 fn pipeline_and_policy_files_are_honoured() {
     let dir = tmp();
-    let policy = dir.path().join("rules.toml");
-    std::fs::write(
-        &policy,
-        r#"
-name = "strict"
-version = "2.0.0"
-default_environment = "ci"
-[environments.ci]
-block = "medium"
-[[suppressions]]
-id = "SUP-7"
-owner = "appsec@example.com"
-reason = "redirect targets are validated by the proxy"
-rule_id = "python.flask.security.open-redirect"
-"#,
-    )
-    .expect("write");
+    let policy = strict_policy(dir.path(), None);
     let r = cordon(
         &[
             "run",
@@ -668,24 +671,7 @@ fn default_pipeline_files_are_what_is_embedded() {
 #[test]
 fn the_gate_judges_expiry_by_the_real_date_not_source_date_epoch() {
     let dir = tmp();
-    let policy = dir.path().join("rules.toml");
-    std::fs::write(
-        &policy,
-        r#"
-name = "strict"
-version = "2.0.0"
-default_environment = "ci"
-[environments.ci]
-block = "medium"
-[[suppressions]]
-id = "SUP-7"
-owner = "appsec@example.com"
-expires = "2020-01-01"
-reason = "redirect targets are validated by the proxy"
-rule_id = "python.flask.security.open-redirect"
-"#,
-    )
-    .expect("write");
+    let policy = strict_policy(dir.path(), Some("2020-01-01"));
     let run = |extra: &[&str], out: &str| {
         let out = dir.path().join(out);
         let o = Command::new(env!("CARGO_BIN_EXE_cordon"))

@@ -472,6 +472,25 @@ fn clock_and_random_are_fixed_unless_granted() {
     assert_host_intact();
 }
 
+/// Load the hostile stage on `rt` as `name`, granted `fs-read` of `dir`.
+fn load_fs_reader(
+    rt: &cordon_runtime::Runtime,
+    name: &str,
+    dir: &std::path::Path,
+) -> Result<LoadedStage, LoadError> {
+    let bytes = hostile_bytes().to_vec();
+    let pin = cordon_runtime::verify::sha256_digest(&bytes);
+    let v = cordon_runtime::VerifiedComponent::verify_pinned(name, StageKind::Parser, bytes, &pin)
+        .expect("pin");
+    let mut s = spec(
+        StageKind::Parser,
+        &[Capability::Log, Capability::FsRead],
+        test_limits(),
+    );
+    s.fs_read = Some(dir.to_path_buf());
+    rt.load(v, &s)
+}
+
 /// `fs-read` of the whole filesystem, of the kernel's process / system /
 /// device views (`/proc/self/environ` holds the runner's secrets) or of
 /// cordon's own state is refused at load, before any guest code runs,
@@ -488,24 +507,7 @@ fn fs_read_of_system_or_cordon_directories_is_refused() {
     let mut rt = cordon_runtime::Runtime::new(std::sync::Arc::new(|_, _, _| {})).expect("rt");
     rt.protect_dir(&state);
     rt.protect_dir(&cache);
-    let load_with = |dir: &std::path::Path| {
-        let bytes = hostile_bytes().to_vec();
-        let pin = cordon_runtime::verify::sha256_digest(&bytes);
-        let v = cordon_runtime::VerifiedComponent::verify_pinned(
-            "hostile-fs-forbidden",
-            StageKind::Parser,
-            bytes,
-            &pin,
-        )
-        .expect("pin");
-        let mut s = spec(
-            StageKind::Parser,
-            &[Capability::Log, Capability::FsRead],
-            test_limits(),
-        );
-        s.fs_read = Some(dir.to_path_buf());
-        rt.load(v, &s)
-    };
+    let load_with = |dir: &std::path::Path| load_fs_reader(&rt, "hostile-fs-forbidden", dir);
     for dir in [
         std::path::PathBuf::from("/"),
         "/proc".into(),
@@ -551,22 +553,7 @@ fn fs_read_of_a_checkout_root_warns() {
         }
     }))
     .expect("rt");
-    let bytes = hostile_bytes().to_vec();
-    let pin = cordon_runtime::verify::sha256_digest(&bytes);
-    let v = cordon_runtime::VerifiedComponent::verify_pinned(
-        "hostile-fs-git",
-        StageKind::Parser,
-        bytes,
-        &pin,
-    )
-    .expect("pin");
-    let mut s = spec(
-        StageKind::Parser,
-        &[Capability::Log, Capability::FsRead],
-        test_limits(),
-    );
-    s.fs_read = Some(tree.dir());
-    rt.load(v, &s).expect("loads");
+    load_fs_reader(&rt, "hostile-fs-git", &tree.dir()).expect("loads");
     let seen = seen.lock().expect("lock");
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert!(

@@ -4,7 +4,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use cordon_manifest::Pipeline;
 use cordon_model::Verdict;
-use cordon_model::{Gate, InputRecord, InputStatus, RunError, RunReport};
+use cordon_model::{Gate, InputRecord, RunError, RunReport};
 use cordon_report::sanitize::terminal;
 use cordon_runtime::pipeline::InputBytes;
 use cordon_runtime::{
@@ -314,16 +314,7 @@ fn failed_report(args: &RunArgs, start: &RunStart, err: &anyhow::Error) -> RunRe
         inputs: args
             .reports
             .iter()
-            .map(|p| InputRecord {
-                path: p.display().to_string(),
-                sha256: String::new(),
-                bytes: 0,
-                format: None,
-                parser: None,
-                findings_parsed: 0,
-                status: InputStatus::Error,
-                conflicts: Vec::new(),
-            })
+            .map(|p| InputRecord::failed(p.display().to_string()))
             .collect(),
         stages: Vec::new(),
         gate: Gate {

@@ -224,6 +224,23 @@ pub struct InputRecord {
     pub conflicts: Vec<String>,
 }
 
+impl InputRecord {
+    /// The record of an input nothing could be learnt about yet (not read,
+    /// or failed before it was): status `error`, everything else empty.
+    pub fn failed(path: impl Into<String>) -> InputRecord {
+        InputRecord {
+            path: path.into(),
+            sha256: String::new(),
+            bytes: 0,
+            format: None,
+            parser: None,
+            findings_parsed: 0,
+            status: InputStatus::Error,
+            conflicts: Vec::new(),
+        }
+    }
+}
+
 /// Whether an input was processed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

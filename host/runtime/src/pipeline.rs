@@ -418,16 +418,7 @@ fn parse_one(
     index: usize,
     input: Input,
 ) -> Parsed {
-    let mut record = InputRecord {
-        path: input.path.clone(),
-        sha256: String::new(),
-        bytes: 0,
-        format: None,
-        parser: None,
-        findings_parsed: 0,
-        status: InputStatus::Error,
-        conflicts: Vec::new(),
-    };
+    let mut record = InputRecord::failed(input.path.clone());
     let path = input.path.as_str();
     let fail = |record, e| Parsed {
         record,
@@ -627,16 +618,7 @@ impl PipelineRunner {
                         Some(&path),
                         format!("{path}: the parse task failed: {join}"),
                     ));
-                    records.push(InputRecord {
-                        path,
-                        sha256: String::new(),
-                        bytes: 0,
-                        format: None,
-                        parser: None,
-                        findings_parsed: 0,
-                        status: InputStatus::Error,
-                        conflicts: Vec::new(),
-                    });
+                    records.push(InputRecord::failed(path));
                 }
             }
         }
