@@ -970,3 +970,112 @@ fn stage_names_are_unique_and_embedded_names_are_reserved() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("may use only a-z, 0-9 and '-'"), "{stderr}");
 }
+
+/// `cordon inspect --pipeline` and `cordon run` apply the same grant rule:
+/// for every first-party plugin and for the test plugins (signed as third
+/// party), what inspect says the pipeline would grant is what run's
+/// `stages[]` records. (A signer ceiling below a manifest's request is a
+/// verification failure, tested in tests/signing.rs.)
+#[test]
+fn inspect_and_run_agree_on_grants() {
+    let dir = tmp();
+    let publisher = common::Publisher::new();
+    let hostile = publisher.sign_copy("hostile", "hostile.wasm");
+    let normalizer = publisher.sign_copy("rogue-normalizer", "rogue-normalizer.wasm");
+    let policy = publisher.sign_copy("rogue-policy", "rogue-policy.wasm");
+    let trust = publisher.trust_with_ceiling(&["log", "config", "clock", "random", "fs-read"]);
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("mkdir");
+    let all = format!(
+        "[\"log\", \"config\", \"clock\", \"random\", \"fs-read:{}\"]",
+        data.display()
+    );
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/rules/default.toml");
+    let write_pipeline = |name: &str,
+                          extra_parser: Option<&Path>,
+                          normalizer: &str,
+                          policy: &str| {
+        let mut text = format!(
+            "name = \"grants\"\n[[parsers]]\nplugin = \"embedded:*\"\ncapabilities = {all}\n"
+        );
+        if let Some(p) = extra_parser {
+            text.push_str(&format!(
+                "[[parsers]]\nplugin = {:?}\ncapabilities = {all}\n",
+                p.display().to_string()
+            ));
+        }
+        text.push_str(&format!(
+            "[normalizer]\nplugin = {normalizer:?}\ncapabilities = {all}\n[policy]\nplugin = {policy:?}\nrules = {:?}\ncapabilities = {all}\n",
+            rules.display().to_string()
+        ));
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("pipeline");
+        path
+    };
+    let first_party = write_pipeline(
+        "first.toml",
+        None,
+        "embedded:normalizer-default",
+        "embedded:policy-threshold",
+    );
+    let third_party = write_pipeline(
+        "third.toml",
+        Some(&hostile),
+        &normalizer.display().to_string(),
+        &policy.display().to_string(),
+    );
+    let mut compared = 0;
+    for pipeline in [&first_party, &third_party] {
+        let r = run_with(
+            pipeline,
+            &trust,
+            &[fixture("sarif/webapp.sarif")],
+            &dir.path().join("out"),
+        );
+        let j = r.json.expect("written");
+        let stages = j["stages"].as_array().expect("stages");
+        assert!(!stages.is_empty(), "{}", r.stderr);
+        for stage in stages {
+            let name = stage["name"].as_str().expect("name");
+            let plugin = match stage["source"].as_str().expect("source") {
+                "embedded" => format!("embedded:{name}"),
+                file => file.to_string(),
+            };
+            let out = Command::new(env!("CARGO_BIN_EXE_cordon"))
+                .args([
+                    "inspect",
+                    &plugin,
+                    "--json",
+                    "--trust",
+                    path(&trust),
+                    "--pipeline",
+                    path(pipeline),
+                ])
+                .output()
+                .expect("inspect runs");
+            let inspected: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+                panic!("{plugin}: {e}: {}", String::from_utf8_lossy(&out.stderr))
+            });
+            let ran: Vec<String> = stage["capabilities"]
+                .as_array()
+                .expect("capabilities")
+                .iter()
+                .map(|c| {
+                    let c = c.as_str().expect("string");
+                    c.split(':').next().unwrap_or(c).to_string()
+                })
+                .collect();
+            let would: Vec<String> = inspected["granted"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{plugin}: no granted list: {inspected}"))
+                .iter()
+                .map(|c| c.as_str().expect("string").to_string())
+                .collect();
+            assert_eq!(ran, would, "{plugin}: run and inspect disagree");
+            compared += 1;
+        }
+    }
+    // 21 embedded parsers + normalizer + policy, then the same parsers, the
+    // hostile parser and the two rogue stages.
+    assert_eq!(compared, 23 + 24, "every stage compared");
+}

@@ -227,3 +227,35 @@ impl Publisher {
         path
     }
 }
+
+impl Publisher {
+    /// Copy the packaged component `stem` (manifest embedded) here as
+    /// `file` and sign it.
+    pub fn sign_copy(&self, stem: &str, file: &str) -> PathBuf {
+        let out = self.dir.path().join(file);
+        std::fs::write(&out, component_bytes(stem)).expect("copy");
+        cordon_ok(&[
+            "sign".as_ref(),
+            "--key".as_ref(),
+            self.dir.path().join("key").as_os_str(),
+            out.as_os_str(),
+            "--force".as_ref(),
+        ]);
+        out
+    }
+
+    /// A trust file trusting this publisher for every name and kind, up to
+    /// `ceiling`.
+    pub fn trust_with_ceiling(&self, ceiling: &[&str]) -> PathBuf {
+        let path = self.dir.path().join("trust-ceiling.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[[signer]]\nidentity = \"acme@example.com\"\nkey = \"{}\"\nplugins = [\"*\"]\nkinds = [\"parser\", \"normalizer\", \"policy\"]\ncapabilities = {ceiling:?}\n",
+                self.pubkey
+            ),
+        )
+        .expect("trust");
+        path
+    }
+}

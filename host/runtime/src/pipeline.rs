@@ -716,14 +716,7 @@ impl PipelineRunner {
             version: s.manifest().map(|m| m.version.clone()),
             verified_by: s.verification().to_string(),
             signer: signer(s.verification()),
-            capabilities: s
-                .grants()
-                .iter()
-                .map(|c| match (c, s.fs_read()) {
-                    (Capability::FsRead, Some(dir)) => format!("fs-read:{}", dir.display()),
-                    _ => c.to_string(),
-                })
-                .collect(),
+            capabilities: capability_names(s.grants(), s.fs_read()),
             used: true,
         };
         let mut stages = Vec::new();
@@ -740,7 +733,11 @@ impl PipelineRunner {
                         version: v.manifest().map(|m| m.version.clone()),
                         verified_by: v.verification().to_string(),
                         signer: signer(v.verification()),
-                        capabilities: Vec::new(),
+                        // What it would have been granted, by the same rule.
+                        capabilities: capability_names(
+                            &v.grant(&slot.spec.capabilities).granted,
+                            slot.spec.fs_read.as_deref(),
+                        ),
                         used: false,
                     });
                 }
@@ -763,6 +760,18 @@ impl PipelineRunner {
             errors,
         }
     }
+}
+
+/// Capability names as `findings.json` shows them (`fs-read:<dir>` with its
+/// directory).
+fn capability_names(grants: &[Capability], fs_read: Option<&std::path::Path>) -> Vec<String> {
+    grants
+        .iter()
+        .map(|c| match (c, fs_read) {
+            (Capability::FsRead, Some(dir)) => format!("fs-read:{}", dir.display()),
+            _ => c.to_string(),
+        })
+        .collect()
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`, without a date library.
