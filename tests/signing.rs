@@ -667,3 +667,63 @@ fn the_example_trust_policy_parses() {
     assert_eq!(policy.signers.len(), 1);
     assert_eq!(policy.signers[0].kinds, [StageKind::Parser]);
 }
+
+/// `namespaces="..."` in an allowed_signers line is an OpenSSH pattern list
+/// (`match_pattern_list`): a matching `!pattern` vetoes the line even when a
+/// positive pattern matches. cordon must decide exactly as `ssh-keygen -Y
+/// verify` does, on the same file and the same signature.
+#[test]
+fn allowed_signers_namespace_lists_match_ssh_keygen() {
+    if !have_ssh_keygen() {
+        return;
+    }
+    let lab = Lab::new();
+    let plugin = lab.plugin("parser-sarif", "p.wasm");
+    lab.sign(&plugin);
+    let allowed = lab.path("allowed_signers");
+    for (namespaces, accepted) in [
+        ("!cordon-plugin,*", false),
+        ("*,!cordon-plugin", false),
+        ("cordon-*", true),
+        ("cordon-plugi?", true),
+        ("other", false),
+        ("cordon-plugin", true),
+        ("other,cordon-plugin", true),
+        ("!other,cordon-plugin", true),
+        ("!cordon-*,cordon-plugin", false),
+    ] {
+        std::fs::write(
+            &allowed,
+            format!(
+                "acme@example.com namespaces=\"{namespaces}\" {}\n",
+                lab.pubkey
+            ),
+        )
+        .expect("write");
+        let ssh = Command::new("ssh-keygen")
+            .args([
+                "-Y",
+                "verify",
+                "-f",
+                s(&allowed),
+                "-I",
+                "acme@example.com",
+                "-n",
+                "cordon-plugin",
+                "-s",
+            ])
+            .arg(common::sig_path(&plugin))
+            .stdin(std::fs::File::open(&plugin).expect("open"))
+            .output()
+            .expect("ssh-keygen verify");
+        let ours = cordon(&["verify", "--trust", s(&allowed), s(&plugin)]);
+        assert_eq!(
+            (ssh.status.success(), ours.status.success()),
+            (accepted, accepted),
+            "namespaces=\"{namespaces}\": (ssh-keygen, cordon) accepted; ssh-keygen said {} / cordon said {}{}",
+            String::from_utf8_lossy(&ssh.stderr).trim(),
+            String::from_utf8_lossy(&ours.stdout).trim(),
+            String::from_utf8_lossy(&ours.stderr).trim(),
+        );
+    }
+}

@@ -27,8 +27,12 @@
 //!   (`principals [options] ssh-ed25519 KEY [comment]`, options
 //!   `namespaces=`, `valid-after=`, `valid-before=`), read as unscoped
 //!   signers: any plugin name, any stage kind, capabilities up to the stage
-//!   kind's ceiling. A line whose `namespaces` excludes `cordon-plugin` does
-//!   not count.
+//!   kind's ceiling. `namespaces=` is an OpenSSH pattern list, matched as
+//!   `ssh-keygen -Y verify` matches it ([`match_pattern_list`]: `*`, `?`, and
+//!   a matching `!pattern` vetoes the line); a line whose list does not match
+//!   `cordon-plugin` does not count. The principals are reported as the
+//!   signer's identity; cordon never matches them against anything (the key
+//!   decides), so their patterns have no effect here.
 //!
 //! A policy with no usable signer fails closed: it is an error, not "trust
 //! nothing silently".
@@ -238,6 +242,29 @@ pub fn glob(pattern: &str, name: &str) -> bool {
         }
     }
     p[pi..].iter().all(|c| *c == '*')
+}
+
+/// OpenSSH `match_pattern_list` (`match.c`): `list` is comma-separated
+/// patterns with `*` and `?` (case-sensitive, no whitespace trimming), each
+/// optionally negated with a leading `!`. A matching negated pattern vetoes
+/// the whole list, even when a positive one also matches; otherwise the list
+/// matches when any positive pattern does. An empty list matches nothing.
+///
+/// Used for `namespaces=` in `allowed_signers`, exactly as `ssh-keygen -Y
+/// verify` applies it.
+pub fn match_pattern_list(name: &str, list: &str) -> bool {
+    if list.is_empty() {
+        return false;
+    }
+    let mut positive = false;
+    for pattern in list.split(',') {
+        match pattern.strip_prefix('!') {
+            Some(negated) if glob(negated, name) => return false,
+            Some(_) => {}
+            None => positive |= glob(pattern, name),
+        }
+    }
+    positive
 }
 
 /// Compare two semantic versions (`1.2.3`, `1.2.3-rc.1`). Missing parts are
@@ -467,7 +494,7 @@ impl TrustPolicy {
                 let (name, value) = opt.split_once('=').unwrap_or((opt.as_str(), ""));
                 match name.to_ascii_lowercase().as_str() {
                     "namespaces" => {
-                        for_us = value.split(',').any(|ns| glob(ns.trim(), NAMESPACE));
+                        for_us = match_pattern_list(NAMESPACE, value);
                     }
                     "valid-after" => {
                         valid_after = Some(parse_openssh_time(value).ok_or_else(|| {
@@ -666,6 +693,32 @@ mod tests {
         assert!(glob("p?rser-*-x", "parser-a-b-x"));
         assert!(!glob("parser-*", "policy-x"));
         assert!(!glob("parser-trivy", "parser-trivy2"));
+    }
+
+    #[test]
+    fn pattern_lists_follow_openssh() {
+        for (list, expected) in [
+            ("cordon-plugin", true),
+            ("cordon-*", true),
+            ("cordon-plugi?", true),
+            ("other,cordon-plugin", true),
+            ("!other,cordon-plugin", true),
+            ("other", false),
+            ("", false),
+            ("!cordon-plugin", false),
+            ("!cordon-plugin,*", false),
+            ("*,!cordon-plugin", false),
+            ("!cordon-*,cordon-plugin", false),
+            // No trimming, case-sensitive: as OpenSSH.
+            (" cordon-plugin", false),
+            ("Cordon-Plugin", false),
+        ] {
+            assert_eq!(
+                match_pattern_list("cordon-plugin", list),
+                expected,
+                "{list:?}"
+            );
+        }
     }
 
     #[test]
