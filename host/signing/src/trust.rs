@@ -330,12 +330,41 @@ struct RawRevoked {
     digests: Vec<String>,
 }
 
+/// A `revoked.keys` entry as the `SHA256:...` fingerprint it revokes: either
+/// an OpenSSH SHA-256 fingerprint (`SHA256:` + unpadded base64 of exactly 32
+/// bytes, canonical, as `ssh-keygen -l` prints it) or a public key line (whose
+/// fingerprint is taken). Anything else is an error: an entry that could
+/// match no key would silently revoke nothing.
 fn revoked_key_fingerprint(entry: &str) -> Result<String, String> {
     let entry = entry.trim();
-    if entry.starts_with("SHA256:") {
-        Ok(entry.to_string())
-    } else {
-        crate::keys::parse_public(entry).map(|k| fingerprint(&k))
+    if let Some((prefix, _)) = entry.split_once(':')
+        && !prefix.contains(char::is_whitespace)
+    {
+        let not_fp = || {
+            format!(
+                "{entry:?} is not an OpenSSH SHA-256 fingerprint (`SHA256:` + 43 characters of \
+                 unpadded base64, as `ssh-keygen -lf KEY.pub` prints it) nor a public key line"
+            )
+        };
+        return match entry.parse::<ssh_key::Fingerprint>() {
+            Ok(fp @ ssh_key::Fingerprint::Sha256(_)) if fp.to_string() == entry => Ok(entry.into()),
+            _ => Err(not_fp()),
+        };
+    }
+    crate::keys::parse_public(entry)
+        .map(|k| fingerprint(&k))
+        .map_err(|e| format!("{entry:?}: {e}"))
+}
+
+/// A `revoked.digests` entry, normalised to lower case: `sha256:` + 64 hex
+/// digits (either case, prefix included).
+fn revoked_digest(entry: &str) -> Result<String, String> {
+    let lower = entry.trim().to_ascii_lowercase();
+    match lower.strip_prefix("sha256:") {
+        Some(hex) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(lower),
+        _ => Err(format!(
+            "{entry:?} is not a plugin digest (`sha256:` + 64 hex digits, as `cordon inspect` prints it)"
+        )),
     }
 }
 
@@ -429,20 +458,18 @@ impl TrustPolicy {
                 valid_before: time(&s.valid_before, "valid_before")?,
             });
         }
-        let mut revoked_keys = Vec::new();
-        for k in &raw.revoked.keys {
-            revoked_keys.push(
-                revoked_key_fingerprint(k).map_err(|e| invalid(format!("revoked.keys: {e}")))?,
-            );
-        }
-        for d in &raw.revoked.digests {
-            let hex = d.strip_prefix("sha256:").unwrap_or("");
-            if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(invalid(format!(
-                    "revoked.digests: {d:?} is not sha256:<64 hex digits>"
-                )));
-            }
-        }
+        let revoked_keys = raw
+            .revoked
+            .keys
+            .iter()
+            .map(|k| revoked_key_fingerprint(k).map_err(|e| invalid(format!("revoked.keys: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let revoked_digests = raw
+            .revoked
+            .digests
+            .iter()
+            .map(|d| revoked_digest(d).map_err(|e| invalid(format!("revoked.digests: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
         for (name, v) in &raw.minimum_versions {
             if compare_versions(v, v).is_none() {
                 return Err(invalid(format!(
@@ -454,12 +481,7 @@ impl TrustPolicy {
             file: file.to_string(),
             signers,
             revoked_keys,
-            revoked_digests: raw
-                .revoked
-                .digests
-                .iter()
-                .map(|d| d.to_ascii_lowercase())
-                .collect(),
+            revoked_digests,
             minimum_versions: raw.minimum_versions,
         })
     }
@@ -728,6 +750,80 @@ mod tests {
         assert_eq!(compare_versions("2.0.0-rc.1", "2.0.0"), Some(Less));
         assert_eq!(compare_versions("1.2", "1.2.0"), Some(Equal));
         assert_eq!(compare_versions("x", "1"), None);
+    }
+
+    fn signer_toml(identity: &str, key: &str) -> String {
+        format!(
+            "[[signer]]\nidentity = \"{identity}\"\nkey = \"{key}\"\nplugins = [\"*\"]\nkinds = [\"parser\"]\n"
+        )
+    }
+
+    fn policy_with(rest: &str) -> Result<TrustPolicy, TrustError> {
+        let k = crate::keys::generate("t").expect("key");
+        TrustPolicy::parse(
+            &format!("{}\n{rest}\n", signer_toml("a@x", &k.public_openssh)),
+            "t.toml",
+        )
+    }
+
+    #[test]
+    fn revocation_entries_are_validated() {
+        let k = crate::keys::generate("revoked").expect("key");
+        let fp = k.fingerprint.clone();
+        assert_eq!(fp.len(), "SHA256:".len() + 43, "{fp}");
+        let short = crate::keys::generate("x").expect("key").fingerprint[..49].to_string();
+        // The same 32 bytes with non-zero padding bits: not canonical.
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let last = alphabet.find(&fp[fp.len() - 1..]).expect("base64");
+        let non_canonical = format!("{}{}", &fp[..fp.len() - 1], &alphabet[last + 1..last + 2]);
+        for bad in [
+            "SHA256:typo".to_string(),
+            non_canonical,
+            format!("{fp}="),
+            short,
+            format!("sha256:{}", &fp[7..]),
+            format!("MD5:{}", &fp[7..]),
+            "ssh-ed25519 AAAAnotakey".to_string(),
+            String::new(),
+        ] {
+            let err = policy_with(&format!("[revoked]\nkeys = [\"{bad}\"]"))
+                .expect_err(&format!("{bad:?} must be refused"))
+                .to_string();
+            assert!(
+                err.starts_with("t.toml: ") && err.contains(&format!("{bad:?}")),
+                "{err}"
+            );
+        }
+        // A fingerprint and a key line both revoke the key.
+        for good in [fp.clone(), k.public_openssh.clone()] {
+            let p = policy_with(&format!("[revoked]\nkeys = [\"{good}\"]")).expect(&good);
+            assert_eq!(p.revoked_keys, [fp.clone()]);
+        }
+
+        let hex = "AB".repeat(32);
+        for bad in [
+            format!("sha256:{}", &hex[1..]),
+            format!("sha256:{hex}0"),
+            format!("sha256:{}g", &hex[1..]),
+            format!("sha512:{hex}"),
+            hex.clone(),
+            format!("SHA256:{}", &fp[7..]),
+        ] {
+            let err = policy_with(&format!("[revoked]\ndigests = [\"{bad}\"]"))
+                .expect_err(&format!("{bad:?} must be refused"))
+                .to_string();
+            assert!(
+                err.starts_with("t.toml: ") && err.contains(&format!("{bad:?}")),
+                "{err}"
+            );
+        }
+        // Case is normalised: an upper-case digest revokes the lower-case one.
+        for good in [format!("sha256:{hex}"), format!("SHA256:{hex}")] {
+            let p = policy_with(&format!("[revoked]\ndigests = [\"{good}\"]")).expect(&good);
+            let lower = format!("sha256:{}", hex.to_ascii_lowercase());
+            assert_eq!(p.revoked_digests, [lower.clone()]);
+            assert!(p.check_digest(&lower).is_err());
+        }
     }
 
     #[test]
