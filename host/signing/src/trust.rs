@@ -34,6 +34,10 @@
 //!   signer's identity; cordon never matches them against anything (the key
 //!   decides), so their patterns have no effect here.
 //!
+//! Each key appears in at most one `[[signer]]` entry (a second entry would
+//! silently widen the first one's scope): a repeated key is an error naming
+//! both identities.
+//!
 //! A policy with no usable signer fails closed: it is an error, not "trust
 //! nothing silently".
 
@@ -447,6 +451,19 @@ impl TrustPolicy {
                     })
                     .transpose()
             };
+            // One entry per key: two entries would silently union their
+            // scopes (the wider one wins), which no reader of the file expects.
+            let bytes = ed25519_bytes(key.key_data());
+            if let Some(first) = signers
+                .iter()
+                .find(|o: &&Signer| ed25519_bytes(o.key.key_data()) == bytes)
+            {
+                return Err(at(format!(
+                    "key {} is already the key of signer {:?}; a key may appear in one [[signer]] \
+                     entry only (merge the scopes into one entry)",
+                    first.fingerprint, first.identity
+                )));
+            }
             signers.push(Signer {
                 fingerprint: fingerprint(&key),
                 identity: s.identity.clone(),
@@ -824,6 +841,45 @@ mod tests {
             assert_eq!(p.revoked_digests, [lower.clone()]);
             assert!(p.check_digest(&lower).is_err());
         }
+    }
+
+    #[test]
+    fn one_key_in_two_signer_entries_is_refused() {
+        let k = crate::keys::generate("k").expect("key");
+        // The same key with another comment is still the same key.
+        let renamed = format!(
+            "{} other-comment",
+            k.public_openssh.rsplit_once(' ').expect("comment").0
+        );
+        let text = format!(
+            "{}{}",
+            signer_toml("narrow@x", &k.public_openssh),
+            signer_toml("wide@x", &renamed)
+        );
+        let err = TrustPolicy::parse(&text, "t.toml")
+            .expect_err("duplicate key")
+            .to_string();
+        assert!(
+            err.starts_with("t.toml: ")
+                && err.contains("narrow@x")
+                && err.contains("wide@x")
+                && err.contains(&k.fingerprint),
+            "{err}"
+        );
+        // Two different keys are fine.
+        let other = crate::keys::generate("o").expect("key");
+        let text = format!(
+            "{}{}",
+            signer_toml("narrow@x", &k.public_openssh),
+            signer_toml("wide@x", &other.public_openssh)
+        );
+        assert_eq!(
+            TrustPolicy::parse(&text, "t.toml")
+                .expect("ok")
+                .signers
+                .len(),
+            2
+        );
     }
 
     #[test]
