@@ -49,7 +49,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::sshsig::{NAMESPACE, VerifiedSignature, ed25519_bytes, fingerprint};
-use crate::time::{format_time, parse_openssh_time, parse_trust_time};
+use crate::time::{Notation, format_time, parse_time};
 
 /// Errors reading a trust file. Every variant names the file.
 #[derive(Debug, thiserror::Error)]
@@ -442,13 +442,7 @@ impl TrustPolicy {
             }
             let time = |v: &Option<String>, name: &str| -> Result<Option<i64>, TrustError> {
                 v.as_ref()
-                    .map(|t| {
-                        parse_trust_time(t).ok_or_else(|| {
-                            at(format!(
-                                "{name} {t:?} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"
-                            ))
-                        })
-                    })
+                    .map(|t| parse_time(t, Notation::Trust).map_err(|e| at(format!("{name}: {e}"))))
                     .transpose()
             };
             // One entry per key: two entries would silently union their
@@ -536,18 +530,16 @@ impl TrustPolicy {
                         for_us = match_pattern_list(NAMESPACE, value);
                     }
                     "valid-after" => {
-                        valid_after = Some(parse_openssh_time(value).ok_or_else(|| {
-                            invalid(format!(
-                                "valid-after {value:?} is not YYYYMMDD[HHMM[SS]][Z]"
-                            ))
-                        })?);
+                        valid_after = Some(
+                            parse_time(value, Notation::OpenSsh)
+                                .map_err(|e| invalid(format!("valid-after: {e}")))?,
+                        );
                     }
                     "valid-before" => {
-                        valid_before = Some(parse_openssh_time(value).ok_or_else(|| {
-                            invalid(format!(
-                                "valid-before {value:?} is not YYYYMMDD[HHMM[SS]][Z]"
-                            ))
-                        })?);
+                        valid_before = Some(
+                            parse_time(value, Notation::OpenSsh)
+                                .map_err(|e| invalid(format!("valid-before: {e}")))?,
+                        );
                     }
                     "cert-authority" => {
                         return Err(invalid("cert-authority lines are not supported; list the signing keys themselves".into()));
@@ -880,6 +872,60 @@ mod tests {
                 .len(),
             2
         );
+    }
+
+    #[test]
+    fn impossible_dates_are_errors() {
+        let k = crate::keys::generate("k").expect("key");
+        let toml = |field: &str, value: &str| {
+            let text = format!(
+                "{}{field} = \"{value}\"\n",
+                signer_toml("a@x", &k.public_openssh)
+            );
+            TrustPolicy::parse(&text, "t.toml")
+        };
+        let ssh = |option: &str, value: &str| {
+            let text = format!("a@x {option}=\"{value}\" {}\n", k.public_openssh);
+            TrustPolicy::parse(&text, "allowed_signers")
+        };
+        for bad in [
+            "2026-02-31",
+            "2026-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-01-01T25:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T10:60:00Z",
+            "2026-01-01T10:00:60Z",
+        ] {
+            for field in ["valid_after", "valid_before"] {
+                let err = toml(field, bad).expect_err(bad).to_string();
+                assert!(err.contains(bad) && err.contains(field), "{err}");
+            }
+        }
+        for bad in [
+            "20260231",
+            "20260229",
+            "20261301",
+            "202601012500",
+            "20260101106000",
+            "20260101105960",
+        ] {
+            for option in ["valid-after", "valid-before"] {
+                let err = ssh(option, bad).expect_err(bad).to_string();
+                assert!(err.contains(bad) && err.contains(option), "{err}");
+            }
+        }
+        // Real leap days are fine, in both notations.
+        for good in ["2024-02-29", "2000-02-29T23:59:59Z"] {
+            toml("valid_after", good).expect(good);
+        }
+        for good in ["20240229", "20000229235959Z"] {
+            ssh("valid-after", good).expect(good);
+        }
     }
 
     #[test]
