@@ -20,7 +20,8 @@
 //!   digests = ["sha256:..."]        # plugin digests
 //!
 //!   [minimum_versions]
-//!   parser-acme-scan = "1.4.0"      # rollback protection
+//!   parser-acme-scan = "1.4.0"      # rollback protection; a name no
+//!                                   # signer's `plugins` matches is an error
 //!   ```
 //!
 //! * anything else: an OpenSSH `allowed_signers` file
@@ -487,6 +488,25 @@ impl TrustPolicy {
                     "minimum_versions.{name}: {v:?} is not a version"
                 )));
             }
+            // A name no signer may sign is a typo (or a stale entry): no
+            // plugin it could protect would ever be accepted, and the plugin
+            // meant would silently have no rollback protection. (With no
+            // signer at all, the fail-closed error below says more.)
+            if !signers.is_empty()
+                && !signers
+                    .iter()
+                    .any(|s| s.plugins.iter().any(|p| glob(p, name)))
+            {
+                return Err(invalid(format!(
+                    "minimum_versions.{name}: no signer's `plugins` pattern matches {name:?}, so this \
+                     entry protects nothing (a typo in the plugin name?); signers' patterns: {}",
+                    signers
+                        .iter()
+                        .flat_map(|s| s.plugins.iter().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
         }
         Ok(TrustPolicy {
             file: file.to_string(),
@@ -925,6 +945,36 @@ mod tests {
         }
         for good in ["20240229", "20000229235959Z"] {
             ssh("valid-after", good).expect(good);
+        }
+    }
+
+    #[test]
+    fn minimum_versions_must_name_a_plugin_some_signer_may_sign() {
+        let k = crate::keys::generate("k").expect("key");
+        let policy = |plugins: &str, name: &str| {
+            let text = format!(
+                "[[signer]]\nidentity = \"a@x\"\nkey = \"{}\"\nplugins = [{plugins}]\nkinds = [\"parser\"]\n\
+                 [minimum_versions]\n{name} = \"1.4.0\"\n",
+                k.public_openssh
+            );
+            TrustPolicy::parse(&text, "t.toml")
+        };
+        // A typo: rollback protection for parser-acme-scan would vanish.
+        let err = policy("\"parser-acme-*\"", "parsr-acme-scan")
+            .expect_err("typo")
+            .to_string();
+        assert!(
+            err.starts_with("t.toml: ") && err.contains("minimum_versions.parsr-acme-scan"),
+            "{err}"
+        );
+        for (plugins, name) in [
+            ("\"parser-acme-*\"", "parser-acme-scan"),
+            ("\"parser-acme-scan\"", "parser-acme-scan"),
+            ("\"other\", \"parser-?cme-scan\"", "parser-acme-scan"),
+            ("\"*\"", "anything"),
+        ] {
+            let p = policy(plugins, name).expect(name);
+            assert_eq!(p.minimum_versions.len(), 1);
         }
     }
 
