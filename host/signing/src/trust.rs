@@ -20,7 +20,7 @@
 //!   digests = ["sha256:..."]        # plugin digests
 //!
 //!   [minimum_versions]
-//!   parser-acme-scan = "1.4.0"      # rollback protection; a name no
+//!   parser-acme-scan = "1.4.0"      # rollback protection (SemVer precedence); a name no
 //!                                   # signer's `plugins` matches is an error
 //!   ```
 //!
@@ -272,33 +272,88 @@ pub fn match_pattern_list(name: &str, list: &str) -> bool {
     positive
 }
 
-/// Compare two semantic versions (`1.2.3`, `1.2.3-rc.1`). Missing parts are
-/// 0; a pre-release sorts before its release. `None` when either is not a
-/// version.
+/// Compare two versions by SemVer 2.0 precedence (`1.2.3`, `1.2.3-rc.1`):
+/// the core numerically (missing parts are 0, a leading `v` is ignored); a
+/// pre-release sorts before its release; pre-release identifiers compare one
+/// by one, numeric ones numerically (of any length), below alphanumeric
+/// ones, which compare in ASCII order; a shorter identifier list sorts first
+/// when all before are equal; build metadata (`+...`) is ignored. So
+/// `1.0.0-alpha < 1.0.0-alpha.1 < 1.0.0-alpha.beta < 1.0.0-beta.2 <
+/// 1.0.0-beta.11 < 1.0.0-rc.1 < 1.0.0`. `None` when either is not a version
+/// (including empty identifiers, characters outside `[0-9A-Za-z-]`, and
+/// numeric pre-release identifiers with leading zeros).
 pub fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
-    fn parse(v: &str) -> Option<([u64; 3], Option<&str>)> {
-        let v = v.trim().trim_start_matches('v');
-        let v = v.split('+').next()?;
+    use std::cmp::Ordering;
+
+    fn identifier_ok(id: &str) -> bool {
+        !id.is_empty() && id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+    }
+    fn numeric(id: &str) -> bool {
+        id.bytes().all(|c| c.is_ascii_digit())
+    }
+    fn parse(v: &str) -> Option<([u64; 3], Option<Vec<&str>>)> {
+        let v = v.trim();
+        let v = v.strip_prefix('v').unwrap_or(v);
+        let (v, build) = match v.split_once('+') {
+            Some((v, b)) => (v, Some(b)),
+            None => (v, None),
+        };
+        if let Some(b) = build
+            && !b.split('.').all(identifier_ok)
+        {
+            return None;
+        }
         let (core, pre) = match v.split_once('-') {
             Some((c, p)) => (c, Some(p)),
             None => (v, None),
         };
         let mut out = [0u64; 3];
         let parts: Vec<&str> = core.split('.').collect();
-        if parts.is_empty() || parts.len() > 3 {
+        if parts.len() > 3 {
             return None;
         }
         for (i, p) in parts.iter().enumerate() {
+            if p.is_empty() || !numeric(p) {
+                return None;
+            }
             out[i] = p.parse().ok()?;
         }
+        let pre = match pre {
+            None => None,
+            Some(p) => {
+                let ids: Vec<&str> = p.split('.').collect();
+                if !ids.iter().all(|id| {
+                    identifier_ok(id) && !(numeric(id) && id.len() > 1 && id.starts_with('0'))
+                }) {
+                    return None;
+                }
+                Some(ids)
+            }
+        };
         Some((out, pre))
     }
+    fn identifier(x: &str, y: &str) -> Ordering {
+        match (numeric(x), numeric(y)) {
+            // No leading zeros: the longer number is the larger.
+            (true, true) => x.len().cmp(&y.len()).then_with(|| x.cmp(y)),
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => x.cmp(y),
+        }
+    }
     let (a, b) = (parse(a)?, parse(b)?);
-    Some(a.0.cmp(&b.0).then(match (a.1, b.1) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (Some(x), Some(y)) => x.cmp(y),
+    Some(a.0.cmp(&b.0).then_with(|| {
+        match (&a.1, &b.1) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(x), Some(y)) => x
+                .iter()
+                .zip(y.iter())
+                .map(|(p, q)| identifier(p, q))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| x.len().cmp(&y.len())),
+        }
     }))
 }
 
@@ -975,6 +1030,58 @@ mod tests {
         ] {
             let p = policy(plugins, name).expect(name);
             assert_eq!(p.minimum_versions.len(), 1);
+        }
+    }
+
+    #[test]
+    fn versions_follow_semver_precedence() {
+        use std::cmp::Ordering::*;
+        // The chain from SemVer 2.0.0, section 11, each strictly below the next.
+        let chain = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+            "1.0.1-0",
+            "1.0.1",
+        ];
+        for (i, a) in chain.iter().enumerate() {
+            for (j, b) in chain.iter().enumerate() {
+                assert_eq!(compare_versions(a, b), Some(i.cmp(&j)), "{a} vs {b}");
+            }
+        }
+        // Numeric identifiers compare numerically (beyond u64 too), below
+        // alphanumeric ones; build metadata is ignored.
+        for (a, b, o) in [
+            ("1.0.0-2", "1.0.0-10", Less),
+            (
+                "1.0.0-99999999999999999999999",
+                "1.0.0-100000000000000000000000",
+                Less,
+            ),
+            ("1.0.0-999", "1.0.0-a", Less),
+            ("1.0.0-a-b", "1.0.0-a", Greater),
+            ("1.0.0-rc.1+build.5", "1.0.0-rc.1+other", Equal),
+            ("1.0.0+build", "1.0.0", Equal),
+            ("1.0.0-rc.1", "1.0.0+anything", Less),
+        ] {
+            assert_eq!(compare_versions(a, b), Some(o), "{a} vs {b}");
+        }
+        // Not versions: empty identifiers, bad characters, leading zeros in a
+        // numeric identifier (SemVer forbids them).
+        for bad in [
+            "1.0.0-",
+            "1.0.0-a..b",
+            "1.0.0-a_b",
+            "1.0.0-01",
+            "1.0.0+",
+            "1..0",
+        ] {
+            assert_eq!(compare_versions(bad, "1.0.0"), None, "{bad}");
         }
     }
 
