@@ -217,8 +217,8 @@ fn unsigned_unknown_key_and_flipped_bytes() {
             pin: None,
             expected_kind: None,
         };
-        let err =
-            verify_plugin(&file, Some(&policy), cordon_signing::time::now()).expect_err("flipped");
+        let err = verify_plugin(&file, Some(&policy), cordon_signing::time::now(), "0.1.0")
+            .expect_err("flipped");
         assert_eq!(err.code(), "bad-signature", "byte {i}: {err}");
     }
     // Through the CLI once.
@@ -726,4 +726,67 @@ fn allowed_signers_namespace_lists_match_ssh_keygen() {
             String::from_utf8_lossy(&ours.stderr).trim(),
         );
     }
+}
+
+/// A plugin signed with `min_host_version` above this cordon's version is
+/// refused (`host-too-old`); a malformed one is `invalid-manifest`.
+#[test]
+fn plugin_needing_a_newer_host_is_refused() {
+    let lab = Lab::new();
+    let trust = lab.default_trust();
+    let plugin = lab.path("p.wasm");
+    let raw = common::component_bytes("parser-sarif");
+    let (manifest, _) = cordon_manifest::component::read_manifest(&raw).expect("manifest");
+    let stripped = strip_manifest(&raw);
+    let host = env!("CARGO_PKG_VERSION");
+    for (min_host, code) in [
+        ("9.0.0", Some("host-too-old")),
+        ("0.1.1", Some("host-too-old")),
+        ("0.2.0-alpha", Some("host-too-old")),
+        (host, None),
+        ("0.1.0-rc.1", None),
+        ("0.0.9", None),
+        ("soon", Some("invalid-manifest")),
+        ("", Some("invalid-manifest")),
+    ] {
+        let mut m = manifest.clone();
+        m.min_host_version = min_host.into();
+        let bytes = cordon_manifest::component::embed_manifest(&stripped, &m).expect("embed");
+        std::fs::write(&plugin, &bytes).expect("write");
+        lab.sign(&plugin);
+        match code {
+            Some(code) => {
+                let doc = lab.rejected_with(&trust, &plugin, code);
+                let message = doc["reason"]["message"].as_str().unwrap_or_default();
+                assert!(message.contains(&format!("{min_host:?}")), "{doc}");
+            }
+            None => {
+                let (exit, doc) = lab.verify(&trust, &plugin);
+                assert_eq!(exit, 0, "min_host_version {min_host:?}: {doc}");
+            }
+        }
+    }
+    // The host version is a parameter of the library check, not a constant:
+    // the same plugin (min_host_version 0.1.0) on an older host is refused.
+    let bytes = cordon_manifest::component::embed_manifest(&stripped, &manifest).expect("embed");
+    assert_eq!(manifest.min_host_version, "0.1.0");
+    std::fs::write(&plugin, &bytes).expect("write");
+    lab.sign(&plugin);
+    let sig = std::fs::read(common::sig_path(&plugin)).expect("sig");
+    let policy = TrustPolicy::parse(
+        &std::fs::read_to_string(&trust).expect("trust"),
+        "trust.toml",
+    )
+    .expect("policy");
+    let file = PluginFile {
+        bytes: &bytes,
+        signature: Some(&sig),
+        sig_path: "p.wasm.sig",
+        pin: None,
+        expected_kind: None,
+    };
+    let now = cordon_signing::time::now();
+    assert!(verify_plugin(&file, Some(&policy), now, "0.1.0").is_ok());
+    let err = verify_plugin(&file, Some(&policy), now, "0.0.1").expect_err("older host");
+    assert_eq!(err.code(), "host-too-old", "{err}");
 }

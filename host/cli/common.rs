@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 use crate::embedded::EMBEDDED;
 
+/// This cordon's version: the most a plugin's `min_host_version` may say.
+pub const HOST_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// Read a trust file (`*.toml` policy or OpenSSH `allowed_signers`). A
 /// missing, unreadable or empty file is an error: trust fails closed.
 pub fn load_trust(path: &Path) -> Result<TrustPolicy> {
@@ -146,7 +149,8 @@ pub fn verify_spec(
                 detail: format!("{e:#}"),
             })?;
             let file = disk.as_file(spec.sha256.as_deref(), Some(spec.kind));
-            let component = VerifiedComponent::verify_file(&shown, &file, trust, now)?;
+            let component =
+                VerifiedComponent::verify_file(&shown, &file, trust, now, HOST_VERSION)?;
             Ok(vec![Verified {
                 component,
                 spec: spec.clone(),

@@ -11,7 +11,7 @@ use cordon_signing::plugin::{PluginVerdict, digest, verify_plugin};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-use crate::common::{load_trust, read_plugin};
+use crate::common::{HOST_VERSION, load_trust, read_plugin};
 use crate::embedded::EMBEDDED;
 
 /// Version of the `--json` output of `cordon verify`.
@@ -105,7 +105,7 @@ pub fn verify(args: VerifyArgs) -> Result<u8> {
     let trust = load_trust(&args.trust)?;
     let disk = read_plugin(&args.plugin)?;
     let now = cordon_signing::time::now();
-    let result = verify_plugin(&disk.as_file(None, None), Some(&trust), now);
+    let result = verify_plugin(&disk.as_file(None, None), Some(&trust), now, HOST_VERSION);
     // Shown for context even when rejected; it is not trusted then.
     let manifest = read_manifest(&disk.bytes).ok().map(|(m, _)| m);
     let report = match &result {
@@ -306,7 +306,7 @@ pub fn inspect(args: InspectArgs) -> Result<u8> {
                 pin: None,
                 expected_kind: None,
             };
-            Some(match verify_plugin(&file, Some(t), now) {
+            Some(match verify_plugin(&file, Some(t), now, HOST_VERSION) {
                 Ok(v) => TrustInfo {
                     verdict: "accepted",
                     identity: Some(v.signer.identity),
