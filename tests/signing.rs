@@ -790,3 +790,161 @@ fn plugin_needing_a_newer_host_is_refused() {
     let err = verify_plugin(&file, Some(&policy), now, "0.0.1").expect_err("older host");
     assert_eq!(err.code(), "host-too-old", "{err}");
 }
+
+/// `cordon verify` shows nothing from the manifest of a plugin it did not
+/// accept (a forged manifest must not reach the auditor's screen as if it were
+/// fact), unless `--unverified` is given, and then it is labelled as such.
+#[test]
+fn verify_shows_an_unverified_manifest_only_when_asked_and_labelled() {
+    let lab = Lab::new();
+    let trust = lab.default_trust();
+    let plugin = lab.plugin("parser-sarif", "p.wasm");
+    lab.sign(&plugin);
+    // Forge: a manifest that asks for `config`, under the old signature.
+    let bytes = std::fs::read(&plugin).expect("read");
+    let (mut forged, _) = cordon_manifest::component::read_manifest(&bytes).expect("manifest");
+    forged.name = "forged-name".into();
+    forged
+        .capabilities
+        .push(cordon_manifest::Capability::Config);
+    let edited = cordon_manifest::component::embed_manifest(&strip_manifest(&bytes), &forged)
+        .expect("embed");
+    std::fs::write(&plugin, &edited).expect("write");
+
+    let doc = lab.rejected_with(&trust, &plugin, "bad-signature");
+    assert!(doc.get("plugin").is_none(), "{doc}");
+    assert!(doc.get("unverified_manifest").is_none(), "{doc}");
+    assert!(!doc.to_string().contains("forged-name"), "{doc}");
+    assert!(
+        doc["sha256"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"))
+    );
+    let human = cordon(&["verify", "--trust", s(&trust), s(&plugin)]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        !text.contains("forged-name") && !text.contains("config"),
+        "{text}"
+    );
+    assert!(text.contains("REJECTED (bad-signature)"), "{text}");
+
+    // --unverified: shown, under its own key / heading, never as `plugin`.
+    let out = cordon(&[
+        "verify",
+        "--trust",
+        s(&trust),
+        s(&plugin),
+        "--json",
+        "--unverified",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(doc.get("plugin").is_none(), "{doc}");
+    assert_eq!(doc["unverified_manifest"]["name"], "forged-name", "{doc}");
+    assert_eq!(
+        doc["unverified_manifest"]["capabilities"],
+        serde_json::json!(["log", "config"])
+    );
+    assert_eq!(doc["reason"]["code"], "bad-signature");
+    let out = cordon(&["verify", "--trust", s(&trust), s(&plugin), "--unverified"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let heading = "UNVERIFIED manifest (signature not checked / rejected):";
+    let at = text.find(heading).unwrap_or_else(|| panic!("{text}"));
+    assert!(!text[..at].contains("forged-name"), "{text}");
+    assert!(text[at..].contains("forged-name"), "{text}");
+
+    // A signature by a key the policy does not know verifies as a signature
+    // but vouches for nothing: the same rule.
+    lab.sign(&plugin);
+    let other = Lab::new();
+    let doc = other.rejected_with(&other.default_trust(), &plugin, "unknown-key");
+    assert!(doc.get("plugin").is_none(), "{doc}");
+    assert!(doc["signer"]["fingerprint"].is_string(), "{doc}");
+
+    // Accepted: the manifest is verified; --unverified adds nothing.
+    let plugin = lab.plugin("parser-sarif", "ok.wasm");
+    lab.sign(&plugin);
+    let out = cordon(&[
+        "verify",
+        "--trust",
+        s(&trust),
+        s(&plugin),
+        "--json",
+        "--unverified",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["plugin"]["name"], "parser-sarif", "{doc}");
+    assert!(doc.get("unverified_manifest").is_none(), "{doc}");
+}
+
+/// `cordon inspect` of a plugin file: without `--trust` nothing is verified
+/// (a valid signature by some key vouches for nothing), so the manifest is
+/// shown only with `--unverified`, labelled; with a trust policy that accepts
+/// the plugin it is shown as verified; an embedded stage's always is.
+#[test]
+fn inspect_shows_a_manifest_only_when_verified() {
+    let lab = Lab::new();
+    let plugin = lab.plugin("parser-sarif", "p.wasm");
+    lab.sign(&plugin);
+    let inspect = |extra: &[&str]| -> (String, Value) {
+        let mut args = vec!["inspect", s(&plugin)];
+        args.extend_from_slice(extra);
+        let human = cordon(&args);
+        assert_eq!(
+            human.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&human.stderr)
+        );
+        args.push("--json");
+        let json = cordon(&args);
+        let doc = serde_json::from_slice(&json.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&json.stderr)));
+        (String::from_utf8_lossy(&human.stdout).into_owned(), doc)
+    };
+    let heading = "UNVERIFIED manifest (signature not checked / rejected):";
+
+    // No trust policy: digest and signature status, no manifest.
+    let (text, doc) = inspect(&[]);
+    assert!(doc.get("manifest").is_none(), "{doc}");
+    assert!(doc.get("unverified_manifest").is_none(), "{doc}");
+    assert_eq!(doc["signature"]["status"], "valid", "{doc}");
+    assert!(
+        doc["sha256"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"))
+    );
+    assert!(
+        !text.contains("parser-sarif") && !text.contains(heading),
+        "{text}"
+    );
+    assert!(text.contains("--unverified"), "{text}");
+
+    let (text, doc) = inspect(&["--unverified"]);
+    assert!(doc.get("manifest").is_none(), "{doc}");
+    assert_eq!(doc["unverified_manifest"]["name"], "parser-sarif", "{doc}");
+    let at = text.find(heading).unwrap_or_else(|| panic!("{text}"));
+    assert!(text[at..].contains("parser-sarif 0.1.0"), "{text}");
+
+    // A trust policy that does not know the key: still unverified.
+    let other = Lab::new();
+    let foreign = other.default_trust();
+    let (text, doc) = inspect(&["--trust", s(&foreign)]);
+    assert!(doc.get("manifest").is_none(), "{doc}");
+    assert_eq!(doc["trust"]["reason"]["code"], "unknown-key", "{doc}");
+    assert!(!text.contains("parser-sarif"), "{text}");
+
+    // Accepted by the trust policy: verified, shown without a label.
+    let trust = lab.default_trust();
+    let (text, doc) = inspect(&["--trust", s(&trust)]);
+    assert_eq!(doc["manifest"]["name"], "parser-sarif", "{doc}");
+    assert!(doc.get("unverified_manifest").is_none(), "{doc}");
+    assert!(text.contains("plugin:     parser-sarif 0.1.0"), "{text}");
+    assert!(!text.contains(heading), "{text}");
+
+    // Embedded: part of the binary, verified by its pin.
+    let out = cordon(&["inspect", "embedded:parser-sarif", "--json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["manifest"]["name"], "parser-sarif", "{doc}");
+}
