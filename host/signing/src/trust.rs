@@ -881,7 +881,7 @@ mod tests {
         // A fingerprint and a key line both revoke the key.
         for good in [fp.clone(), k.public_openssh.clone()] {
             let p = policy_with(&format!("[revoked]\nkeys = [\"{good}\"]")).expect(&good);
-            assert_eq!(p.revoked_keys, [fp.clone()]);
+            assert_eq!(p.revoked_keys, std::slice::from_ref(&fp));
         }
 
         let hex = "AB".repeat(32);
@@ -905,7 +905,7 @@ mod tests {
         for good in [format!("sha256:{hex}"), format!("SHA256:{hex}")] {
             let p = policy_with(&format!("[revoked]\ndigests = [\"{good}\"]")).expect(&good);
             let lower = format!("sha256:{}", hex.to_ascii_lowercase());
-            assert_eq!(p.revoked_digests, [lower.clone()]);
+            assert_eq!(p.revoked_digests, std::slice::from_ref(&lower));
             assert!(p.check_digest(&lower).is_err());
         }
     }
