@@ -8,6 +8,9 @@ use cordon_signing::TrustPolicy;
 use cordon_signing::plugin::PluginFile;
 use std::path::{Path, PathBuf};
 
+/// This cordon's version: the most a plugin's `min_host_version` may say.
+pub const HOST_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// Read a trust file (`*.toml` policy or OpenSSH `allowed_signers`). A
 /// missing, unreadable or empty file is an error: trust fails closed.
 pub fn load_trust(path: &Path) -> Result<TrustPolicy> {

@@ -42,8 +42,9 @@ enum Command {
     /// Check a plugin's signature and manifest against a trust policy
     /// (exit 0 accepted, 1 rejected, 2 error).
     Verify(verify::VerifyArgs),
-    /// Show a plugin's manifest, interface, digest, signature and the
-    /// capabilities it would get.
+    /// Show a plugin's manifest (once verified: --trust accepts it, or it is
+    /// embedded; else only with --unverified), interface, digest, signature
+    /// and the capabilities it would get.
     Inspect(verify::InspectArgs),
 }
 

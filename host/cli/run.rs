@@ -16,7 +16,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::common::{cache_key, default_cache_dir, default_cache_key_file, load_trust};
+use crate::common::{
+    HOST_VERSION, cache_key, default_cache_dir, default_cache_key_file, load_trust,
+};
 use crate::embedded::EMBEDDED;
 use cordon_runtime::cache::CacheError;
 
@@ -384,6 +386,7 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
         seed: args.seed,
     });
     let mut builder = PipelineBuilder::new(pipeline, policy_document, EMBEDDED)
+        .host_version(HOST_VERSION)
         .now(start.now)
         .log_sink(log_sink(args.verbose))
         .options(RuntimeOptions {

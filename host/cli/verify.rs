@@ -1,8 +1,18 @@
 //! `cordon verify` and `cordon inspect`: the auditor's side.
+//!
+//! Neither prints anything from a manifest that is not verified, unless asked
+//! with `--unverified`, and then under its own label (`UNVERIFIED manifest`;
+//! JSON key `unverified_manifest`, never `plugin` / `manifest`). Verified
+//! means: `verify_plugin` accepted the file against a trust policy (a valid
+//! signature by a key the policy does not accept vouches for nothing), or it
+//! is a stage embedded in this binary. Without `--trust`, `inspect` verifies
+//! nothing. Digest, signature status and the rejection reason are always
+//! shown.
 
 use anyhow::{Result, bail};
 use clap::Args;
 use cordon_manifest::component::{Interface, inspect as scan, read_manifest};
+use cordon_manifest::grant::grant;
 use cordon_manifest::plugin::PluginManifest;
 use cordon_manifest::{Capability, Pipeline, PluginRef, StageKind};
 use cordon_report::sanitize::terminal;
@@ -11,7 +21,7 @@ use cordon_signing::plugin::{PluginVerdict, digest, verify_plugin};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-use crate::common::{load_trust, read_plugin};
+use crate::common::{HOST_VERSION, load_trust, read_plugin};
 use crate::embedded::EMBEDDED;
 
 /// Version of the `--json` output of `cordon verify`.
@@ -31,6 +41,11 @@ pub struct VerifyArgs {
     /// Machine-readable output (schema `cordon.verify/v1`) on stdout.
     #[arg(long)]
     json: bool,
+    /// When the plugin is rejected, also show the manifest it claims, labelled
+    /// UNVERIFIED (JSON: `unverified_manifest`). Without this flag nothing
+    /// from the manifest of a rejected plugin is printed.
+    #[arg(long)]
+    unverified: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -75,10 +90,18 @@ struct VerifyReport {
     signature_file: String,
     verdict: &'static str,
     reason: Option<Reason>,
+    /// The verified manifest: present only when accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
     plugin: Option<PluginInfo>,
     signer: Option<SignerInfo>,
     ceiling: Option<Vec<Capability>>,
+    /// What a rejected plugin's manifest claims; only with `--unverified`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unverified_manifest: Option<PluginInfo>,
 }
+
+/// The heading under which an unverified manifest is shown.
+const UNVERIFIED_HEADING: &str = "UNVERIFIED manifest (signature not checked / rejected):";
 
 /// Who signed, as far as can be said without trusting anything: the key of
 /// a signature that verifies, and the identity the trust policy gives it.
@@ -105,9 +128,11 @@ pub fn verify(args: VerifyArgs) -> Result<u8> {
     let trust = load_trust(&args.trust)?;
     let disk = read_plugin(&args.plugin)?;
     let now = cordon_signing::time::now();
-    let result = verify_plugin(&disk.as_file(None, None), Some(&trust), now);
-    // Shown for context even when rejected; it is not trusted then.
-    let manifest = read_manifest(&disk.bytes).ok().map(|(m, _)| m);
+    let result = verify_plugin(&disk.as_file(None, None), Some(&trust), now, HOST_VERSION);
+    // Read only when asked, and only for a rejected plugin: it is not trusted.
+    let unverified = (args.unverified && result.is_err())
+        .then(|| read_manifest(&disk.bytes).ok().map(|(m, _)| m))
+        .flatten();
     let report = match &result {
         Ok(PluginVerdict {
             manifest,
@@ -127,6 +152,7 @@ pub fn verify(args: VerifyArgs) -> Result<u8> {
                 fingerprint: signer.fingerprint.clone(),
             }),
             ceiling: Some(signer.ceiling.clone()),
+            unverified_manifest: None,
         },
         Err(rejection) => VerifyReport {
             schema_version: VERIFY_SCHEMA,
@@ -138,9 +164,10 @@ pub fn verify(args: VerifyArgs) -> Result<u8> {
                 code: rejection.code(),
                 message: rejection.to_string(),
             }),
-            plugin: manifest.as_ref().map(PluginInfo::from),
+            plugin: None,
             signer: signer_of(disk.signature.as_deref(), &disk.bytes, Some(&trust)),
             ceiling: None,
+            unverified_manifest: unverified.as_ref().map(PluginInfo::from),
         },
     };
     if args.json {
@@ -157,7 +184,9 @@ pub fn verify(args: VerifyArgs) -> Result<u8> {
                     p.kind
                 )
             })
-            .unwrap_or_else(|| "unknown (no readable manifest)".into());
+            .unwrap_or_else(|| {
+                "not shown: the manifest is not verified (--unverified shows what it claims)".into()
+            });
         let signer = report
             .signer
             .as_ref()
@@ -189,6 +218,23 @@ pub fn verify(args: VerifyArgs) -> Result<u8> {
                 terminal(&r.message)
             ),
         }
+        if args.unverified && result.is_err() {
+            println!();
+            println!("{UNVERIFIED_HEADING}");
+            match &report.unverified_manifest {
+                Some(p) => {
+                    println!(
+                        "  plugin:     {} {} ({} stage)",
+                        terminal(&p.name),
+                        terminal(&p.version),
+                        p.kind
+                    );
+                    println!("  world:      {}", terminal(&p.world));
+                    println!("  requests:   {}", caps(&p.capabilities));
+                }
+                None => println!("  none readable"),
+            }
+        }
     }
     Ok(if result.is_ok() { 0 } else { 1 })
 }
@@ -199,7 +245,10 @@ pub struct InspectArgs {
     /// A plugin file, or `embedded:NAME` for a stage built into cordon.
     #[arg(value_name = "PLUGIN.wasm")]
     plugin: String,
-    /// Also evaluate the signature against this trust policy.
+    /// Also evaluate the signature against this trust policy. Without it
+    /// nothing about a plugin file is verified (a valid signature by some key
+    /// vouches for nothing until a trust policy accepts that key), so its
+    /// manifest is shown only with --unverified.
     #[arg(long, value_name = "FILE")]
     trust: Option<PathBuf>,
     /// Also show the capabilities this pipeline would grant the plugin.
@@ -208,6 +257,12 @@ pub struct InspectArgs {
     /// Machine-readable output (schema `cordon.inspect/v1`) on stdout.
     #[arg(long)]
     json: bool,
+    /// Also show the manifest of a plugin file that is not verified (no
+    /// --trust, or the trust policy rejected it), labelled UNVERIFIED (JSON:
+    /// `unverified_manifest`). An accepted plugin's or an embedded stage's
+    /// manifest is verified and always shown.
+    #[arg(long)]
+    unverified: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -216,13 +271,21 @@ struct InspectReport {
     plugin_file: String,
     sha256: String,
     size_bytes: usize,
+    /// The verified manifest (embedded, or accepted by the trust policy).
+    #[serde(skip_serializing_if = "Option::is_none")]
     manifest: Option<PluginManifest>,
+    /// Why no manifest could be read (verified stages, or with
+    /// `--unverified`).
     manifest_error: Option<String>,
     imports: Vec<String>,
     exports: Vec<String>,
     signature: SignatureInfo,
     trust: Option<TrustInfo>,
     granted: Option<Vec<Capability>>,
+    /// What an unverified plugin file's manifest claims; only with
+    /// `--unverified`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unverified_manifest: Option<PluginManifest>,
 }
 
 #[derive(Debug, Serialize)]
@@ -263,10 +326,6 @@ pub fn inspect(args: InspectArgs) -> Result<u8> {
         }
     };
     let (iface, _) = scan(&bytes).unwrap_or((Interface::default(), Vec::new()));
-    let (manifest, manifest_error) = match read_manifest(&bytes) {
-        Ok((m, _)) => (Some(m), None),
-        Err(e) => (None, Some(e.to_string())),
-    };
     let sig = match (&signature, embedded) {
         (_, true) => SignatureInfo {
             file: None,
@@ -297,6 +356,7 @@ pub fn inspect(args: InspectArgs) -> Result<u8> {
     };
     let trust = args.trust.as_deref().map(load_trust).transpose()?;
     let now = cordon_signing::time::now();
+    let mut accepted_manifest = None;
     let trust_info = match (&trust, embedded) {
         (Some(t), false) => {
             let file = cordon_signing::plugin::PluginFile {
@@ -306,13 +366,16 @@ pub fn inspect(args: InspectArgs) -> Result<u8> {
                 pin: None,
                 expected_kind: None,
             };
-            Some(match verify_plugin(&file, Some(t), now) {
-                Ok(v) => TrustInfo {
-                    verdict: "accepted",
-                    identity: Some(v.signer.identity),
-                    ceiling: Some(v.signer.ceiling),
-                    reason: None,
-                },
+            Some(match verify_plugin(&file, Some(t), now, HOST_VERSION) {
+                Ok(v) => {
+                    accepted_manifest = Some(v.manifest);
+                    TrustInfo {
+                        verdict: "accepted",
+                        identity: Some(v.signer.identity),
+                        ceiling: Some(v.signer.ceiling),
+                        reason: None,
+                    }
+                }
                 Err(r) => TrustInfo {
                     verdict: "rejected",
                     identity: None,
@@ -326,7 +389,28 @@ pub fn inspect(args: InspectArgs) -> Result<u8> {
         }
         _ => None,
     };
-    let granted = match (&args.pipeline, &manifest) {
+    // Verified: embedded in this binary, or accepted by the trust policy.
+    // Anything else is read only with --unverified, and labelled.
+    let (verified, mut manifest_error) = if embedded {
+        match read_manifest(&bytes) {
+            Ok((m, _)) => (Some(m), None),
+            Err(e) => (None, Some(e.to_string())),
+        }
+    } else {
+        (accepted_manifest, None)
+    };
+    let unverified = if verified.is_none() && !embedded && args.unverified {
+        match read_manifest(&bytes) {
+            Ok((m, _)) => Some(m),
+            Err(e) => {
+                manifest_error = Some(e.to_string());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let granted = match (&args.pipeline, &verified) {
         (Some(path), Some(m)) => Some(granted(
             path,
             &args.plugin,
@@ -334,6 +418,8 @@ pub fn inspect(args: InspectArgs) -> Result<u8> {
             trust_info.as_ref(),
             embedded,
         )?),
+        // Not verified: a pipeline would refuse it, so it would get nothing.
+        (Some(_), None) => Some(Vec::new()),
         _ => None,
     };
     let report = InspectReport {
@@ -341,18 +427,19 @@ pub fn inspect(args: InspectArgs) -> Result<u8> {
         plugin_file: args.plugin.clone(),
         sha256: digest(&bytes),
         size_bytes: bytes.len(),
-        manifest,
+        manifest: verified,
         manifest_error,
         imports: iface.imports,
         exports: iface.exports,
         signature: sig,
         trust: trust_info,
         granted,
+        unverified_manifest: unverified,
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print_inspect(&report);
+        print_inspect(&report, args.unverified);
     }
     Ok(0)
 }
@@ -387,16 +474,21 @@ fn granted(
     let Some(spec) = spec else {
         return Ok(Vec::new());
     };
-    Ok(spec
-        .capabilities
-        .iter()
-        .copied()
-        .filter(|c| m.kind.ceiling().contains(c) && m.capabilities.contains(c))
-        .filter(|c| match trust.and_then(|t| t.ceiling.as_ref()) {
-            Some(ceiling) => ceiling.contains(c),
-            None => embedded,
-        })
-        .collect())
+    // The same rule `cordon run` applies (cordon_manifest::grant). A
+    // verified third-party plugin is limited by its signer's ceiling; an
+    // embedded one by none.
+    let signer_ceiling = match (embedded, trust.and_then(|t| t.ceiling.as_deref())) {
+        (true, _) => None,
+        (false, Some(ceiling)) => Some(ceiling),
+        (false, None) => return Ok(Vec::new()),
+    };
+    Ok(grant(
+        m.kind,
+        &spec.capabilities,
+        Some(&m.capabilities),
+        signer_ceiling,
+    )
+    .granted)
 }
 
 fn caps(c: &[Capability]) -> String {
@@ -407,39 +499,53 @@ fn caps(c: &[Capability]) -> String {
     }
 }
 
-fn print_inspect(r: &InspectReport) {
-    match &r.manifest {
-        Some(m) => {
-            println!(
-                "plugin:     {} {} ({} stage)",
-                terminal(&m.name),
-                terminal(&m.version),
-                m.kind
-            );
-            println!("world:      {}", terminal(&m.world));
-            println!("requests:   {}", caps(&m.capabilities));
-            println!("min host:   {}", terminal(&m.min_host_version));
-            if let Some(l) = &m.license {
-                println!("license:    {}", terminal(l));
-            }
-            if let Some(s) = &m.source {
-                println!("source:     {}", terminal(s));
-            }
-            for h in &m.detect {
-                println!(
-                    "detects:    {} (confidence {})",
-                    terminal(&h.format),
-                    h.confidence
-                );
-            }
+/// The manifest lines of `inspect`, each prefixed with `indent`.
+fn print_manifest(m: &PluginManifest, indent: &str) {
+    println!(
+        "{indent}plugin:     {} {} ({} stage)",
+        terminal(&m.name),
+        terminal(&m.version),
+        m.kind
+    );
+    println!("{indent}world:      {}", terminal(&m.world));
+    println!("{indent}requests:   {}", caps(&m.capabilities));
+    println!("{indent}min host:   {}", terminal(&m.min_host_version));
+    if let Some(l) = &m.license {
+        println!("{indent}license:    {}", terminal(l));
+    }
+    if let Some(s) = &m.source {
+        println!("{indent}source:     {}", terminal(s));
+    }
+    for h in &m.detect {
+        println!(
+            "{indent}detects:    {} (confidence {})",
+            terminal(&h.format),
+            h.confidence
+        );
+    }
+}
+
+fn print_inspect(r: &InspectReport, unverified_asked: bool) {
+    let error = || {
+        r.manifest_error
+            .as_deref()
+            .map(terminal)
+            .unwrap_or_default()
+    };
+    match (&r.manifest, unverified_asked) {
+        (Some(m), _) => print_manifest(m, ""),
+        (None, _) if r.manifest_error.is_some() && !unverified_asked => {
+            println!("manifest:   none ({})", error())
         }
-        None => println!(
-            "manifest:   none ({})",
-            r.manifest_error
-                .as_deref()
-                .map(terminal)
-                .unwrap_or_default()
+        (None, false) => println!(
+            "manifest:   not shown: not verified ({}); --unverified shows what it claims",
+            if r.trust.is_some() {
+                "the trust policy did not accept the plugin"
+            } else {
+                "without --trust nothing is verified"
+            }
         ),
+        (None, true) => {}
     }
     println!("sha256:     {}", r.sha256);
     println!("size:       {} bytes", r.size_bytes);
@@ -498,5 +604,13 @@ fn print_inspect(r: &InspectReport) {
             "granted:    {} (pipeline grant ∩ kind ceiling ∩ manifest ∩ signer ceiling)",
             caps(g)
         );
+    }
+    if unverified_asked && r.manifest.is_none() {
+        println!();
+        println!("{UNVERIFIED_HEADING}");
+        match &r.unverified_manifest {
+            Some(m) => print_manifest(m, "  "),
+            None => println!("  none readable ({})", error()),
+        }
     }
 }

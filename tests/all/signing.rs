@@ -231,8 +231,8 @@ fn unsigned_unknown_key_and_flipped_bytes() {
             pin: None,
             expected_kind: None,
         };
-        let err =
-            verify_plugin(&file, Some(&policy), cordon_signing::time::now()).expect_err("flipped");
+        let err = verify_plugin(&file, Some(&policy), cordon_signing::time::now(), "0.1.0")
+            .expect_err("flipped");
         assert_eq!(err.code(), "bad-signature", "byte {i}: {err}");
     }
     // Through the CLI once.
@@ -691,4 +691,285 @@ fn the_example_trust_policy_parses() {
         TrustPolicy::parse(&text, "policies/trust.toml").expect("the documented example is valid");
     assert_eq!(policy.signers.len(), 1);
     assert_eq!(policy.signers[0].kinds, [StageKind::Parser]);
+}
+
+/// `namespaces="..."` in an allowed_signers line is an OpenSSH pattern list
+/// (`match_pattern_list`): a matching `!pattern` vetoes the line even when a
+/// positive pattern matches. cordon must decide exactly as `ssh-keygen -Y
+/// verify` does, on the same file and the same signature.
+#[test]
+fn allowed_signers_namespace_lists_match_ssh_keygen() {
+    if !have_ssh_keygen() {
+        return;
+    }
+    let lab = Lab::new();
+    let plugin = lab.plugin("parser-sarif", "p.wasm");
+    lab.sign(&plugin);
+    let allowed = lab.path("allowed_signers");
+    for (namespaces, accepted) in [
+        ("!cordon-plugin,*", false),
+        ("*,!cordon-plugin", false),
+        ("cordon-*", true),
+        ("cordon-plugi?", true),
+        ("other", false),
+        ("cordon-plugin", true),
+        ("other,cordon-plugin", true),
+        ("!other,cordon-plugin", true),
+        ("!cordon-*,cordon-plugin", false),
+    ] {
+        std::fs::write(
+            &allowed,
+            format!(
+                "acme@example.com namespaces=\"{namespaces}\" {}\n",
+                lab.pubkey
+            ),
+        )
+        .expect("write");
+        let ssh = Command::new("ssh-keygen")
+            .args([
+                "-Y",
+                "verify",
+                "-f",
+                s(&allowed),
+                "-I",
+                "acme@example.com",
+                "-n",
+                "cordon-plugin",
+                "-s",
+            ])
+            .arg(common::sig_path(&plugin))
+            .stdin(std::fs::File::open(&plugin).expect("open"))
+            .output()
+            .expect("ssh-keygen verify");
+        let ours = cordon(&["verify", "--trust", s(&allowed), s(&plugin)]);
+        assert_eq!(
+            (ssh.status.success(), ours.status.success()),
+            (accepted, accepted),
+            "namespaces=\"{namespaces}\": (ssh-keygen, cordon) accepted; ssh-keygen said {} / cordon said {}{}",
+            String::from_utf8_lossy(&ssh.stderr).trim(),
+            String::from_utf8_lossy(&ours.stdout).trim(),
+            String::from_utf8_lossy(&ours.stderr).trim(),
+        );
+    }
+}
+
+/// A plugin signed with `min_host_version` above this cordon's version is
+/// refused (`host-too-old`); a malformed one is `invalid-manifest`.
+#[test]
+fn plugin_needing_a_newer_host_is_refused() {
+    let lab = Lab::new();
+    let trust = lab.default_trust();
+    let plugin = lab.path("p.wasm");
+    let raw = common::component_bytes("parser-sarif");
+    let (manifest, _) = cordon_manifest::component::read_manifest(&raw).expect("manifest");
+    let stripped = strip_manifest(&raw);
+    let host = env!("CARGO_PKG_VERSION");
+    for (min_host, code) in [
+        ("9.0.0", Some("host-too-old")),
+        ("0.1.1", Some("host-too-old")),
+        ("0.2.0-alpha", Some("host-too-old")),
+        (host, None),
+        ("0.1.0-rc.1", None),
+        ("0.0.9", None),
+        ("soon", Some("invalid-manifest")),
+        ("", Some("invalid-manifest")),
+    ] {
+        let mut m = manifest.clone();
+        m.min_host_version = min_host.into();
+        let bytes = cordon_manifest::component::embed_manifest(&stripped, &m).expect("embed");
+        std::fs::write(&plugin, &bytes).expect("write");
+        lab.sign(&plugin);
+        match code {
+            Some(code) => {
+                let doc = lab.rejected_with(&trust, &plugin, code);
+                let message = doc["reason"]["message"].as_str().unwrap_or_default();
+                assert!(message.contains(&format!("{min_host:?}")), "{doc}");
+            }
+            None => {
+                let (exit, doc) = lab.verify(&trust, &plugin);
+                assert_eq!(exit, 0, "min_host_version {min_host:?}: {doc}");
+            }
+        }
+    }
+    // The host version is a parameter of the library check, not a constant:
+    // the same plugin (min_host_version 0.1.0) on an older host is refused.
+    let bytes = cordon_manifest::component::embed_manifest(&stripped, &manifest).expect("embed");
+    assert_eq!(manifest.min_host_version, "0.1.0");
+    std::fs::write(&plugin, &bytes).expect("write");
+    lab.sign(&plugin);
+    let sig = std::fs::read(common::sig_path(&plugin)).expect("sig");
+    let policy = TrustPolicy::parse(
+        &std::fs::read_to_string(&trust).expect("trust"),
+        "trust.toml",
+    )
+    .expect("policy");
+    let file = PluginFile {
+        bytes: &bytes,
+        signature: Some(&sig),
+        sig_path: "p.wasm.sig",
+        pin: None,
+        expected_kind: None,
+    };
+    let now = cordon_signing::time::now();
+    assert!(verify_plugin(&file, Some(&policy), now, "0.1.0").is_ok());
+    let err = verify_plugin(&file, Some(&policy), now, "0.0.1").expect_err("older host");
+    assert_eq!(err.code(), "host-too-old", "{err}");
+}
+
+/// `cordon verify` shows nothing from the manifest of a plugin it did not
+/// accept (a forged manifest must not reach the auditor's screen as if it were
+/// fact), unless `--unverified` is given, and then it is labelled as such.
+#[test]
+fn verify_shows_an_unverified_manifest_only_when_asked_and_labelled() {
+    let lab = Lab::new();
+    let trust = lab.default_trust();
+    let plugin = lab.plugin("parser-sarif", "p.wasm");
+    lab.sign(&plugin);
+    // Forge: a manifest that asks for `config`, under the old signature.
+    let bytes = std::fs::read(&plugin).expect("read");
+    let (mut forged, _) = cordon_manifest::component::read_manifest(&bytes).expect("manifest");
+    forged.name = "forged-name".into();
+    forged
+        .capabilities
+        .push(cordon_manifest::Capability::Config);
+    let edited = cordon_manifest::component::embed_manifest(&strip_manifest(&bytes), &forged)
+        .expect("embed");
+    std::fs::write(&plugin, &edited).expect("write");
+
+    let doc = lab.rejected_with(&trust, &plugin, "bad-signature");
+    assert!(doc.get("plugin").is_none(), "{doc}");
+    assert!(doc.get("unverified_manifest").is_none(), "{doc}");
+    assert!(!doc.to_string().contains("forged-name"), "{doc}");
+    assert!(
+        doc["sha256"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"))
+    );
+    let human = cordon(&["verify", "--trust", s(&trust), s(&plugin)]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        !text.contains("forged-name") && !text.contains("config"),
+        "{text}"
+    );
+    assert!(text.contains("REJECTED (bad-signature)"), "{text}");
+
+    // --unverified: shown, under its own key / heading, never as `plugin`.
+    let out = cordon(&[
+        "verify",
+        "--trust",
+        s(&trust),
+        s(&plugin),
+        "--json",
+        "--unverified",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(doc.get("plugin").is_none(), "{doc}");
+    assert_eq!(doc["unverified_manifest"]["name"], "forged-name", "{doc}");
+    assert_eq!(
+        doc["unverified_manifest"]["capabilities"],
+        serde_json::json!(["log", "config"])
+    );
+    assert_eq!(doc["reason"]["code"], "bad-signature");
+    let out = cordon(&["verify", "--trust", s(&trust), s(&plugin), "--unverified"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let heading = "UNVERIFIED manifest (signature not checked / rejected):";
+    let at = text.find(heading).unwrap_or_else(|| panic!("{text}"));
+    assert!(!text[..at].contains("forged-name"), "{text}");
+    assert!(text[at..].contains("forged-name"), "{text}");
+
+    // A signature by a key the policy does not know verifies as a signature
+    // but vouches for nothing: the same rule.
+    lab.sign(&plugin);
+    let other = Lab::new();
+    let doc = other.rejected_with(&other.default_trust(), &plugin, "unknown-key");
+    assert!(doc.get("plugin").is_none(), "{doc}");
+    assert!(doc["signer"]["fingerprint"].is_string(), "{doc}");
+
+    // Accepted: the manifest is verified; --unverified adds nothing.
+    let plugin = lab.plugin("parser-sarif", "ok.wasm");
+    lab.sign(&plugin);
+    let out = cordon(&[
+        "verify",
+        "--trust",
+        s(&trust),
+        s(&plugin),
+        "--json",
+        "--unverified",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["plugin"]["name"], "parser-sarif", "{doc}");
+    assert!(doc.get("unverified_manifest").is_none(), "{doc}");
+}
+
+/// `cordon inspect` of a plugin file: without `--trust` nothing is verified
+/// (a valid signature by some key vouches for nothing), so the manifest is
+/// shown only with `--unverified`, labelled; with a trust policy that accepts
+/// the plugin it is shown as verified; an embedded stage's always is.
+#[test]
+fn inspect_shows_a_manifest_only_when_verified() {
+    let lab = Lab::new();
+    let plugin = lab.plugin("parser-sarif", "p.wasm");
+    lab.sign(&plugin);
+    let inspect = |extra: &[&str]| -> (String, Value) {
+        let mut args = vec!["inspect", s(&plugin)];
+        args.extend_from_slice(extra);
+        let human = cordon(&args);
+        assert_eq!(
+            human.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&human.stderr)
+        );
+        args.push("--json");
+        let json = cordon(&args);
+        let doc = serde_json::from_slice(&json.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&json.stderr)));
+        (String::from_utf8_lossy(&human.stdout).into_owned(), doc)
+    };
+    let heading = "UNVERIFIED manifest (signature not checked / rejected):";
+
+    // No trust policy: digest and signature status, no manifest.
+    let (text, doc) = inspect(&[]);
+    assert!(doc.get("manifest").is_none(), "{doc}");
+    assert!(doc.get("unverified_manifest").is_none(), "{doc}");
+    assert_eq!(doc["signature"]["status"], "valid", "{doc}");
+    assert!(
+        doc["sha256"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"))
+    );
+    assert!(
+        !text.contains("parser-sarif") && !text.contains(heading),
+        "{text}"
+    );
+    assert!(text.contains("--unverified"), "{text}");
+
+    let (text, doc) = inspect(&["--unverified"]);
+    assert!(doc.get("manifest").is_none(), "{doc}");
+    assert_eq!(doc["unverified_manifest"]["name"], "parser-sarif", "{doc}");
+    let at = text.find(heading).unwrap_or_else(|| panic!("{text}"));
+    assert!(text[at..].contains("parser-sarif 0.1.0"), "{text}");
+
+    // A trust policy that does not know the key: still unverified.
+    let other = Lab::new();
+    let foreign = other.default_trust();
+    let (text, doc) = inspect(&["--trust", s(&foreign)]);
+    assert!(doc.get("manifest").is_none(), "{doc}");
+    assert_eq!(doc["trust"]["reason"]["code"], "unknown-key", "{doc}");
+    assert!(!text.contains("parser-sarif"), "{text}");
+
+    // Accepted by the trust policy: verified, shown without a label.
+    let trust = lab.default_trust();
+    let (text, doc) = inspect(&["--trust", s(&trust)]);
+    assert_eq!(doc["manifest"]["name"], "parser-sarif", "{doc}");
+    assert!(doc.get("unverified_manifest").is_none(), "{doc}");
+    assert!(text.contains("plugin:     parser-sarif 0.1.0"), "{text}");
+    assert!(!text.contains(heading), "{text}");
+
+    // Embedded: part of the binary, verified by its pin.
+    let out = cordon(&["inspect", "embedded:parser-sarif", "--json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["manifest"]["name"], "parser-sarif", "{doc}");
 }

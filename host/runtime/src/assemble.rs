@@ -37,7 +37,8 @@ use crate::verify::{EmbeddedPlugin, VerifiedComponent};
 /// * stage log lines are dropped;
 /// * no compile cache;
 /// * no directory protected from `fs-read` grants beyond the built-in
-///   system ones.
+///   system ones;
+/// * this crate's version as the host version for `min_host_version`.
 pub struct PipelineBuilder {
     pipeline: Pipeline,
     policy_document: String,
@@ -48,6 +49,7 @@ pub struct PipelineBuilder {
     log_sink: LogSink,
     cache: Option<(PathBuf, CacheKey)>,
     protected: Vec<PathBuf>,
+    host_version: String,
 }
 
 /// A runnable pipeline and what the operator should be told about how it
@@ -86,7 +88,15 @@ impl PipelineBuilder {
             log_sink: Arc::new(|_, _, _| {}),
             cache: None,
             protected: Vec::new(),
+            host_version: env!("CARGO_PKG_VERSION").to_string(),
         }
+    }
+
+    /// The host version plugins' `min_host_version` is checked against
+    /// (default: this crate's version, which is cordon's).
+    pub fn host_version(mut self, version: &str) -> PipelineBuilder {
+        self.host_version = version.to_string();
+        self
     }
 
     /// Verify plugin files against this trust policy.
@@ -132,7 +142,8 @@ impl PipelineBuilder {
     pub fn build(self) -> Result<Assembled, LoadError> {
         let now = self.now.unwrap_or_else(cordon_signing::time::now);
         let trust = self.trust.as_ref();
-        let verify = |spec: &StageSpec| verify_spec(spec, &self.embedded, trust, now);
+        let host_version = self.host_version.as_str();
+        let verify = |spec: &StageSpec| verify_spec(spec, &self.embedded, trust, now, host_version);
         let mut parsers = Vec::new();
         for spec in &self.pipeline.parsers {
             parsers.extend(verify(spec)?);
@@ -210,6 +221,7 @@ fn verify_spec(
     embedded: &[EmbeddedPlugin],
     trust: Option<&TrustPolicy>,
     now: i64,
+    host_version: &str,
 ) -> Result<Vec<Verified>, LoadError> {
     let verified = |component| Verified {
         component,
@@ -270,7 +282,8 @@ fn verify_spec(
                 pin: spec.sha256.as_deref(),
                 expected_kind: Some(spec.kind),
             };
-            let component = VerifiedComponent::verify_file(&shown, &file, trust, now)?;
+            let component =
+                VerifiedComponent::verify_file(&shown, &file, trust, now, host_version)?;
             Ok(vec![Verified {
                 component,
                 spec: spec.clone(),

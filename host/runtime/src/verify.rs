@@ -131,16 +131,21 @@ impl VerifiedComponent {
 
     /// Verify a third-party plugin file: digest pin, trust policy present,
     /// revocation, signature, manifest, scope, validity, rollback, capability
-    /// ceiling (see `cordon_signing::plugin`). `now` is Unix seconds.
+    /// ceiling, `min_host_version` (see `cordon_signing::plugin`). `now` is
+    /// Unix seconds; `host_version` is the running host's version (the
+    /// `cordon` package version).
     pub fn verify_file(
         stage: &str,
         file: &PluginFile<'_>,
         trust: Option<&TrustPolicy>,
         now: i64,
+        host_version: &str,
     ) -> Result<VerifiedComponent, LoadError> {
-        let verdict = verify_plugin(file, trust, now).map_err(|reason| LoadError::Rejected {
-            stage: stage.to_string(),
-            reason,
+        let verdict = verify_plugin(file, trust, now, host_version).map_err(|reason| {
+            LoadError::Rejected {
+                stage: stage.to_string(),
+                reason,
+            }
         })?;
         Ok(VerifiedComponent {
             name: verdict.manifest.name.clone(),

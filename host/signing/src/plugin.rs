@@ -13,7 +13,12 @@
 //!    component's real exports and imports, and against the stage kind the
 //!    pipeline uses it as;
 //! 6. the trust policy decides: key known and not revoked, validity window,
-//!    name and kind scope, rollback, capability ceiling.
+//!    name and kind scope, rollback, capability ceiling;
+//! 7. the (now accepted) manifest's `min_host_version` is at most the running
+//!    host's version (SemVer precedence). Last, so that a plugin from an
+//!    unknown or revoked key is reported as such, not as "upgrade cordon". A
+//!    `min_host_version` that is not a version is `invalid-manifest`, like
+//!    any other malformed manifest field.
 
 use cordon_manifest::StageKind;
 use cordon_manifest::component::{self, ComponentError, Interface};
@@ -21,7 +26,7 @@ use cordon_manifest::plugin::PluginManifest;
 use sha2::{Digest, Sha256};
 
 use crate::sshsig::{self, SignatureError};
-use crate::trust::{Accepted, Rejection, TrustPolicy};
+use crate::trust::{Accepted, Rejection, TrustPolicy, compare_versions};
 
 /// Why a plugin file was refused. All of these mean "no" (exit 1 for
 /// `cordon verify`); none of them is an I/O error.
@@ -63,6 +68,16 @@ pub enum PluginRejection {
     /// The trust policy refused it.
     #[error("{0}")]
     Trust(#[from] Rejection),
+    /// The manifest's `min_host_version` is newer than the running host.
+    #[error(
+        "the plugin needs cordon {required:?} or newer (min_host_version); this is cordon {host}"
+    )]
+    HostTooOld {
+        /// The manifest's `min_host_version`.
+        required: String,
+        /// The running host's version.
+        host: String,
+    },
 }
 
 impl PluginRejection {
@@ -91,6 +106,7 @@ impl PluginRejection {
             },
             PluginRejection::WrongKind { .. } => "wrong-kind",
             PluginRejection::Trust(r) => r.code(),
+            PluginRejection::HostTooOld { .. } => "host-too-old",
         }
     }
 }
@@ -128,11 +144,14 @@ pub fn digest(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
-/// Run every check on a plugin file. `now` is Unix seconds.
+/// Run every check on a plugin file. `now` is Unix seconds; `host_version`
+/// is the running host's version (the `cordon` package version), which the
+/// manifest's `min_host_version` may not exceed.
 pub fn verify_plugin(
     file: &PluginFile<'_>,
     trust: Option<&TrustPolicy>,
     now: i64,
+    host_version: &str,
 ) -> Result<PluginVerdict, PluginRejection> {
     let digest = digest(file.bytes);
     if let Some(pin) = file.pin
@@ -160,10 +179,60 @@ pub fn verify_plugin(
         });
     }
     let signer = trust.evaluate(&signature, &manifest, now)?;
+    check_host_version(&manifest.min_host_version, host_version)?;
     Ok(PluginVerdict {
         digest,
         manifest,
         interface,
         signer,
     })
+}
+
+/// `min_host_version` (from a manifest) against the running host's version.
+/// Not a version: `invalid-manifest`. Newer than the host (or a host version
+/// that does not parse): `host-too-old`, failing closed.
+pub fn check_host_version(
+    min_host_version: &str,
+    host_version: &str,
+) -> Result<(), PluginRejection> {
+    if compare_versions(min_host_version, min_host_version).is_none() {
+        return Err(ComponentError::InvalidManifest(format!(
+            "min_host_version {min_host_version:?} is not a version"
+        ))
+        .into());
+    }
+    match compare_versions(min_host_version, host_version) {
+        Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal) => Ok(()),
+        _ => Err(PluginRejection::HostTooOld {
+            required: min_host_version.to_string(),
+            host: host_version.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_version_check() {
+        for (min, host, code) in [
+            ("0.1.0", "0.1.0", None),
+            ("0.1.0-rc.1", "0.1.0", None),
+            ("0.0.9", "0.1.0", None),
+            ("0.1.0+build", "0.1.0", None),
+            ("0.1.1", "0.1.0", Some("host-too-old")),
+            ("0.1.0", "0.1.0-rc.1", Some("host-too-old")),
+            ("1.0.0-beta.11", "1.0.0-beta.2", Some("host-too-old")),
+            ("0.1.0", "not a version", Some("host-too-old")),
+            ("soon", "0.1.0", Some("invalid-manifest")),
+            ("", "0.1.0", Some("invalid-manifest")),
+        ] {
+            assert_eq!(
+                check_host_version(min, host).err().map(|e| e.code()),
+                code,
+                "{min} on {host}"
+            );
+        }
+    }
 }

@@ -20,15 +20,24 @@
 //!   digests = ["sha256:..."]        # plugin digests
 //!
 //!   [minimum_versions]
-//!   parser-acme-scan = "1.4.0"      # rollback protection
+//!   parser-acme-scan = "1.4.0"      # rollback protection (SemVer precedence); a name no
+//!                                   # signer's `plugins` matches is an error
 //!   ```
 //!
 //! * anything else: an OpenSSH `allowed_signers` file
 //!   (`principals [options] ssh-ed25519 KEY [comment]`, options
 //!   `namespaces=`, `valid-after=`, `valid-before=`), read as unscoped
 //!   signers: any plugin name, any stage kind, capabilities up to the stage
-//!   kind's ceiling. A line whose `namespaces` excludes `cordon-plugin` does
-//!   not count.
+//!   kind's ceiling. `namespaces=` is an OpenSSH pattern list, matched as
+//!   `ssh-keygen -Y verify` matches it ([`match_pattern_list`]: `*`, `?`, and
+//!   a matching `!pattern` vetoes the line); a line whose list does not match
+//!   `cordon-plugin` does not count. The principals are reported as the
+//!   signer's identity; cordon never matches them against anything (the key
+//!   decides), so their patterns have no effect here.
+//!
+//! Each key appears in at most one `[[signer]]` entry (a second entry would
+//! silently widen the first one's scope): a repeated key is an error naming
+//! both identities.
 //!
 //! A policy with no usable signer fails closed: it is an error, not "trust
 //! nothing silently".
@@ -41,7 +50,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::sshsig::{NAMESPACE, VerifiedSignature, ed25519_bytes, fingerprint};
-use crate::time::{format_time, parse_openssh_time, parse_trust_time};
+use crate::time::{Notation, format_time, parse_time};
 
 /// Errors reading a trust file. Every variant names the file.
 #[derive(Debug, thiserror::Error)]
@@ -240,33 +249,111 @@ pub fn glob(pattern: &str, name: &str) -> bool {
     p[pi..].iter().all(|c| *c == '*')
 }
 
-/// Compare two semantic versions (`1.2.3`, `1.2.3-rc.1`). Missing parts are
-/// 0; a pre-release sorts before its release. `None` when either is not a
-/// version.
+/// OpenSSH `match_pattern_list` (`match.c`): `list` is comma-separated
+/// patterns with `*` and `?` (case-sensitive, no whitespace trimming), each
+/// optionally negated with a leading `!`. A matching negated pattern vetoes
+/// the whole list, even when a positive one also matches; otherwise the list
+/// matches when any positive pattern does. An empty list matches nothing.
+///
+/// Used for `namespaces=` in `allowed_signers`, exactly as `ssh-keygen -Y
+/// verify` applies it.
+pub fn match_pattern_list(name: &str, list: &str) -> bool {
+    if list.is_empty() {
+        return false;
+    }
+    let mut positive = false;
+    for pattern in list.split(',') {
+        match pattern.strip_prefix('!') {
+            Some(negated) if glob(negated, name) => return false,
+            Some(_) => {}
+            None => positive |= glob(pattern, name),
+        }
+    }
+    positive
+}
+
+/// Compare two versions by SemVer 2.0 precedence (`1.2.3`, `1.2.3-rc.1`):
+/// the core numerically (missing parts are 0, a leading `v` is ignored); a
+/// pre-release sorts before its release; pre-release identifiers compare one
+/// by one, numeric ones numerically (of any length), below alphanumeric
+/// ones, which compare in ASCII order; a shorter identifier list sorts first
+/// when all before are equal; build metadata (`+...`) is ignored. So
+/// `1.0.0-alpha < 1.0.0-alpha.1 < 1.0.0-alpha.beta < 1.0.0-beta.2 <
+/// 1.0.0-beta.11 < 1.0.0-rc.1 < 1.0.0`. `None` when either is not a version
+/// (including empty identifiers, characters outside `[0-9A-Za-z-]`, and
+/// numeric pre-release identifiers with leading zeros).
 pub fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
-    fn parse(v: &str) -> Option<([u64; 3], Option<&str>)> {
-        let v = v.trim().trim_start_matches('v');
-        let v = v.split('+').next()?;
+    use std::cmp::Ordering;
+
+    fn identifier_ok(id: &str) -> bool {
+        !id.is_empty() && id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+    }
+    fn numeric(id: &str) -> bool {
+        id.bytes().all(|c| c.is_ascii_digit())
+    }
+    fn parse(v: &str) -> Option<([u64; 3], Option<Vec<&str>>)> {
+        let v = v.trim();
+        let v = v.strip_prefix('v').unwrap_or(v);
+        let (v, build) = match v.split_once('+') {
+            Some((v, b)) => (v, Some(b)),
+            None => (v, None),
+        };
+        if let Some(b) = build
+            && !b.split('.').all(identifier_ok)
+        {
+            return None;
+        }
         let (core, pre) = match v.split_once('-') {
             Some((c, p)) => (c, Some(p)),
             None => (v, None),
         };
         let mut out = [0u64; 3];
         let parts: Vec<&str> = core.split('.').collect();
-        if parts.is_empty() || parts.len() > 3 {
+        if parts.len() > 3 {
             return None;
         }
         for (i, p) in parts.iter().enumerate() {
+            if p.is_empty() || !numeric(p) {
+                return None;
+            }
             out[i] = p.parse().ok()?;
         }
+        let pre = match pre {
+            None => None,
+            Some(p) => {
+                let ids: Vec<&str> = p.split('.').collect();
+                if !ids.iter().all(|id| {
+                    identifier_ok(id) && !(numeric(id) && id.len() > 1 && id.starts_with('0'))
+                }) {
+                    return None;
+                }
+                Some(ids)
+            }
+        };
         Some((out, pre))
     }
+    fn identifier(x: &str, y: &str) -> Ordering {
+        match (numeric(x), numeric(y)) {
+            // No leading zeros: the longer number is the larger.
+            (true, true) => x.len().cmp(&y.len()).then_with(|| x.cmp(y)),
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => x.cmp(y),
+        }
+    }
     let (a, b) = (parse(a)?, parse(b)?);
-    Some(a.0.cmp(&b.0).then(match (a.1, b.1) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (Some(x), Some(y)) => x.cmp(y),
+    Some(a.0.cmp(&b.0).then_with(|| {
+        match (&a.1, &b.1) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(x), Some(y)) => x
+                .iter()
+                .zip(y.iter())
+                .map(|(p, q)| identifier(p, q))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| x.len().cmp(&y.len())),
+        }
     }))
 }
 
@@ -303,12 +390,41 @@ struct RawRevoked {
     digests: Vec<String>,
 }
 
+/// A `revoked.keys` entry as the `SHA256:...` fingerprint it revokes: either
+/// an OpenSSH SHA-256 fingerprint (`SHA256:` + unpadded base64 of exactly 32
+/// bytes, canonical, as `ssh-keygen -l` prints it) or a public key line (whose
+/// fingerprint is taken). Anything else is an error: an entry that could
+/// match no key would silently revoke nothing.
 fn revoked_key_fingerprint(entry: &str) -> Result<String, String> {
     let entry = entry.trim();
-    if entry.starts_with("SHA256:") {
-        Ok(entry.to_string())
-    } else {
-        crate::keys::parse_public(entry).map(|k| fingerprint(&k))
+    if let Some((prefix, _)) = entry.split_once(':')
+        && !prefix.contains(char::is_whitespace)
+    {
+        let not_fp = || {
+            format!(
+                "{entry:?} is not an OpenSSH SHA-256 fingerprint (`SHA256:` + 43 characters of \
+                 unpadded base64, as `ssh-keygen -lf KEY.pub` prints it) nor a public key line"
+            )
+        };
+        return match entry.parse::<ssh_key::Fingerprint>() {
+            Ok(fp @ ssh_key::Fingerprint::Sha256(_)) if fp.to_string() == entry => Ok(entry.into()),
+            _ => Err(not_fp()),
+        };
+    }
+    crate::keys::parse_public(entry)
+        .map(|k| fingerprint(&k))
+        .map_err(|e| format!("{entry:?}: {e}"))
+}
+
+/// A `revoked.digests` entry, normalised to lower case: `sha256:` + 64 hex
+/// digits (either case, prefix included).
+fn revoked_digest(entry: &str) -> Result<String, String> {
+    let lower = entry.trim().to_ascii_lowercase();
+    match lower.strip_prefix("sha256:") {
+        Some(hex) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(lower),
+        _ => Err(format!(
+            "{entry:?} is not a plugin digest (`sha256:` + 64 hex digits, as `cordon inspect` prints it)"
+        )),
     }
 }
 
@@ -382,15 +498,22 @@ impl TrustPolicy {
             }
             let time = |v: &Option<String>, name: &str| -> Result<Option<i64>, TrustError> {
                 v.as_ref()
-                    .map(|t| {
-                        parse_trust_time(t).ok_or_else(|| {
-                            at(format!(
-                                "{name} {t:?} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"
-                            ))
-                        })
-                    })
+                    .map(|t| parse_time(t, Notation::Trust).map_err(|e| at(format!("{name}: {e}"))))
                     .transpose()
             };
+            // One entry per key: two entries would silently union their
+            // scopes (the wider one wins), which no reader of the file expects.
+            let bytes = ed25519_bytes(key.key_data());
+            if let Some(first) = signers
+                .iter()
+                .find(|o: &&Signer| ed25519_bytes(o.key.key_data()) == bytes)
+            {
+                return Err(at(format!(
+                    "key {} is already the key of signer {:?}; a key may appear in one [[signer]] \
+                     entry only (merge the scopes into one entry)",
+                    first.fingerprint, first.identity
+                )));
+            }
             signers.push(Signer {
                 fingerprint: fingerprint(&key),
                 identity: s.identity.clone(),
@@ -402,24 +525,41 @@ impl TrustPolicy {
                 valid_before: time(&s.valid_before, "valid_before")?,
             });
         }
-        let mut revoked_keys = Vec::new();
-        for k in &raw.revoked.keys {
-            revoked_keys.push(
-                revoked_key_fingerprint(k).map_err(|e| invalid(format!("revoked.keys: {e}")))?,
-            );
-        }
-        for d in &raw.revoked.digests {
-            let hex = d.strip_prefix("sha256:").unwrap_or("");
-            if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(invalid(format!(
-                    "revoked.digests: {d:?} is not sha256:<64 hex digits>"
-                )));
-            }
-        }
+        let revoked_keys = raw
+            .revoked
+            .keys
+            .iter()
+            .map(|k| revoked_key_fingerprint(k).map_err(|e| invalid(format!("revoked.keys: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let revoked_digests = raw
+            .revoked
+            .digests
+            .iter()
+            .map(|d| revoked_digest(d).map_err(|e| invalid(format!("revoked.digests: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
         for (name, v) in &raw.minimum_versions {
             if compare_versions(v, v).is_none() {
                 return Err(invalid(format!(
                     "minimum_versions.{name}: {v:?} is not a version"
+                )));
+            }
+            // A name no signer may sign is a typo (or a stale entry): no
+            // plugin it could protect would ever be accepted, and the plugin
+            // meant would silently have no rollback protection. (With no
+            // signer at all, the fail-closed error below says more.)
+            if !signers.is_empty()
+                && !signers
+                    .iter()
+                    .any(|s| s.plugins.iter().any(|p| glob(p, name)))
+            {
+                return Err(invalid(format!(
+                    "minimum_versions.{name}: no signer's `plugins` pattern matches {name:?}, so this \
+                     entry protects nothing (a typo in the plugin name?); signers' patterns: {}",
+                    signers
+                        .iter()
+                        .flat_map(|s| s.plugins.iter().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
         }
@@ -427,12 +567,7 @@ impl TrustPolicy {
             file: file.to_string(),
             signers,
             revoked_keys,
-            revoked_digests: raw
-                .revoked
-                .digests
-                .iter()
-                .map(|d| d.to_ascii_lowercase())
-                .collect(),
+            revoked_digests,
             minimum_versions: raw.minimum_versions,
         })
     }
@@ -467,21 +602,19 @@ impl TrustPolicy {
                 let (name, value) = opt.split_once('=').unwrap_or((opt.as_str(), ""));
                 match name.to_ascii_lowercase().as_str() {
                     "namespaces" => {
-                        for_us = value.split(',').any(|ns| glob(ns.trim(), NAMESPACE));
+                        for_us = match_pattern_list(NAMESPACE, value);
                     }
                     "valid-after" => {
-                        valid_after = Some(parse_openssh_time(value).ok_or_else(|| {
-                            invalid(format!(
-                                "valid-after {value:?} is not YYYYMMDD[HHMM[SS]][Z]"
-                            ))
-                        })?);
+                        valid_after = Some(
+                            parse_time(value, Notation::OpenSsh)
+                                .map_err(|e| invalid(format!("valid-after: {e}")))?,
+                        );
                     }
                     "valid-before" => {
-                        valid_before = Some(parse_openssh_time(value).ok_or_else(|| {
-                            invalid(format!(
-                                "valid-before {value:?} is not YYYYMMDD[HHMM[SS]][Z]"
-                            ))
-                        })?);
+                        valid_before = Some(
+                            parse_time(value, Notation::OpenSsh)
+                                .map_err(|e| invalid(format!("valid-before: {e}")))?,
+                        );
                     }
                     "cert-authority" => {
                         return Err(invalid("cert-authority lines are not supported; list the signing keys themselves".into()));
@@ -669,12 +802,287 @@ mod tests {
     }
 
     #[test]
+    fn pattern_lists_follow_openssh() {
+        for (list, expected) in [
+            ("cordon-plugin", true),
+            ("cordon-*", true),
+            ("cordon-plugi?", true),
+            ("other,cordon-plugin", true),
+            ("!other,cordon-plugin", true),
+            ("other", false),
+            ("", false),
+            ("!cordon-plugin", false),
+            ("!cordon-plugin,*", false),
+            ("*,!cordon-plugin", false),
+            ("!cordon-*,cordon-plugin", false),
+            // No trimming, case-sensitive: as OpenSSH.
+            (" cordon-plugin", false),
+            ("Cordon-Plugin", false),
+        ] {
+            assert_eq!(
+                match_pattern_list("cordon-plugin", list),
+                expected,
+                "{list:?}"
+            );
+        }
+    }
+
+    #[test]
     fn versions() {
         use std::cmp::Ordering::*;
         assert_eq!(compare_versions("1.4.0", "1.10.0"), Some(Less));
         assert_eq!(compare_versions("2.0.0-rc.1", "2.0.0"), Some(Less));
         assert_eq!(compare_versions("1.2", "1.2.0"), Some(Equal));
         assert_eq!(compare_versions("x", "1"), None);
+    }
+
+    fn signer_toml(identity: &str, key: &str) -> String {
+        format!(
+            "[[signer]]\nidentity = \"{identity}\"\nkey = \"{key}\"\nplugins = [\"*\"]\nkinds = [\"parser\"]\n"
+        )
+    }
+
+    fn policy_with(rest: &str) -> Result<TrustPolicy, TrustError> {
+        let k = crate::keys::generate("t").expect("key");
+        TrustPolicy::parse(
+            &format!("{}\n{rest}\n", signer_toml("a@x", &k.public_openssh)),
+            "t.toml",
+        )
+    }
+
+    #[test]
+    fn revocation_entries_are_validated() {
+        let k = crate::keys::generate("revoked").expect("key");
+        let fp = k.fingerprint.clone();
+        assert_eq!(fp.len(), "SHA256:".len() + 43, "{fp}");
+        let short = crate::keys::generate("x").expect("key").fingerprint[..49].to_string();
+        // The same 32 bytes with non-zero padding bits: not canonical.
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let last = alphabet.find(&fp[fp.len() - 1..]).expect("base64");
+        let non_canonical = format!("{}{}", &fp[..fp.len() - 1], &alphabet[last + 1..last + 2]);
+        for bad in [
+            "SHA256:typo".to_string(),
+            non_canonical,
+            format!("{fp}="),
+            short,
+            format!("sha256:{}", &fp[7..]),
+            format!("MD5:{}", &fp[7..]),
+            "ssh-ed25519 AAAAnotakey".to_string(),
+            String::new(),
+        ] {
+            let err = policy_with(&format!("[revoked]\nkeys = [\"{bad}\"]"))
+                .expect_err(&format!("{bad:?} must be refused"))
+                .to_string();
+            assert!(
+                err.starts_with("t.toml: ") && err.contains(&format!("{bad:?}")),
+                "{err}"
+            );
+        }
+        // A fingerprint and a key line both revoke the key.
+        for good in [fp.clone(), k.public_openssh.clone()] {
+            let p = policy_with(&format!("[revoked]\nkeys = [\"{good}\"]")).expect(&good);
+            assert_eq!(p.revoked_keys, std::slice::from_ref(&fp));
+        }
+
+        let hex = "AB".repeat(32);
+        for bad in [
+            format!("sha256:{}", &hex[1..]),
+            format!("sha256:{hex}0"),
+            format!("sha256:{}g", &hex[1..]),
+            format!("sha512:{hex}"),
+            hex.clone(),
+            format!("SHA256:{}", &fp[7..]),
+        ] {
+            let err = policy_with(&format!("[revoked]\ndigests = [\"{bad}\"]"))
+                .expect_err(&format!("{bad:?} must be refused"))
+                .to_string();
+            assert!(
+                err.starts_with("t.toml: ") && err.contains(&format!("{bad:?}")),
+                "{err}"
+            );
+        }
+        // Case is normalised: an upper-case digest revokes the lower-case one.
+        for good in [format!("sha256:{hex}"), format!("SHA256:{hex}")] {
+            let p = policy_with(&format!("[revoked]\ndigests = [\"{good}\"]")).expect(&good);
+            let lower = format!("sha256:{}", hex.to_ascii_lowercase());
+            assert_eq!(p.revoked_digests, std::slice::from_ref(&lower));
+            assert!(p.check_digest(&lower).is_err());
+        }
+    }
+
+    #[test]
+    fn one_key_in_two_signer_entries_is_refused() {
+        let k = crate::keys::generate("k").expect("key");
+        // The same key with another comment is still the same key.
+        let renamed = format!(
+            "{} other-comment",
+            k.public_openssh.rsplit_once(' ').expect("comment").0
+        );
+        let text = format!(
+            "{}{}",
+            signer_toml("narrow@x", &k.public_openssh),
+            signer_toml("wide@x", &renamed)
+        );
+        let err = TrustPolicy::parse(&text, "t.toml")
+            .expect_err("duplicate key")
+            .to_string();
+        assert!(
+            err.starts_with("t.toml: ")
+                && err.contains("narrow@x")
+                && err.contains("wide@x")
+                && err.contains(&k.fingerprint),
+            "{err}"
+        );
+        // Two different keys are fine.
+        let other = crate::keys::generate("o").expect("key");
+        let text = format!(
+            "{}{}",
+            signer_toml("narrow@x", &k.public_openssh),
+            signer_toml("wide@x", &other.public_openssh)
+        );
+        assert_eq!(
+            TrustPolicy::parse(&text, "t.toml")
+                .expect("ok")
+                .signers
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn impossible_dates_are_errors() {
+        let k = crate::keys::generate("k").expect("key");
+        let toml = |field: &str, value: &str| {
+            let text = format!(
+                "{}{field} = \"{value}\"\n",
+                signer_toml("a@x", &k.public_openssh)
+            );
+            TrustPolicy::parse(&text, "t.toml")
+        };
+        let ssh = |option: &str, value: &str| {
+            let text = format!("a@x {option}=\"{value}\" {}\n", k.public_openssh);
+            TrustPolicy::parse(&text, "allowed_signers")
+        };
+        for bad in [
+            "2026-02-31",
+            "2026-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-01-01T25:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T10:60:00Z",
+            "2026-01-01T10:00:60Z",
+        ] {
+            for field in ["valid_after", "valid_before"] {
+                let err = toml(field, bad).expect_err(bad).to_string();
+                assert!(err.contains(bad) && err.contains(field), "{err}");
+            }
+        }
+        for bad in [
+            "20260231",
+            "20260229",
+            "20261301",
+            "202601012500",
+            "20260101106000",
+            "20260101105960",
+        ] {
+            for option in ["valid-after", "valid-before"] {
+                let err = ssh(option, bad).expect_err(bad).to_string();
+                assert!(err.contains(bad) && err.contains(option), "{err}");
+            }
+        }
+        // Real leap days are fine, in both notations.
+        for good in ["2024-02-29", "2000-02-29T23:59:59Z"] {
+            toml("valid_after", good).expect(good);
+        }
+        for good in ["20240229", "20000229235959Z"] {
+            ssh("valid-after", good).expect(good);
+        }
+    }
+
+    #[test]
+    fn minimum_versions_must_name_a_plugin_some_signer_may_sign() {
+        let k = crate::keys::generate("k").expect("key");
+        let policy = |plugins: &str, name: &str| {
+            let text = format!(
+                "[[signer]]\nidentity = \"a@x\"\nkey = \"{}\"\nplugins = [{plugins}]\nkinds = [\"parser\"]\n\
+                 [minimum_versions]\n{name} = \"1.4.0\"\n",
+                k.public_openssh
+            );
+            TrustPolicy::parse(&text, "t.toml")
+        };
+        // A typo: rollback protection for parser-acme-scan would vanish.
+        let err = policy("\"parser-acme-*\"", "parsr-acme-scan")
+            .expect_err("typo")
+            .to_string();
+        assert!(
+            err.starts_with("t.toml: ") && err.contains("minimum_versions.parsr-acme-scan"),
+            "{err}"
+        );
+        for (plugins, name) in [
+            ("\"parser-acme-*\"", "parser-acme-scan"),
+            ("\"parser-acme-scan\"", "parser-acme-scan"),
+            ("\"other\", \"parser-?cme-scan\"", "parser-acme-scan"),
+            ("\"*\"", "anything"),
+        ] {
+            let p = policy(plugins, name).expect(name);
+            assert_eq!(p.minimum_versions.len(), 1);
+        }
+    }
+
+    #[test]
+    fn versions_follow_semver_precedence() {
+        use std::cmp::Ordering::*;
+        // The chain from SemVer 2.0.0, section 11, each strictly below the next.
+        let chain = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+            "1.0.1-0",
+            "1.0.1",
+        ];
+        for (i, a) in chain.iter().enumerate() {
+            for (j, b) in chain.iter().enumerate() {
+                assert_eq!(compare_versions(a, b), Some(i.cmp(&j)), "{a} vs {b}");
+            }
+        }
+        // Numeric identifiers compare numerically (beyond u64 too), below
+        // alphanumeric ones; build metadata is ignored.
+        for (a, b, o) in [
+            ("1.0.0-2", "1.0.0-10", Less),
+            (
+                "1.0.0-99999999999999999999999",
+                "1.0.0-100000000000000000000000",
+                Less,
+            ),
+            ("1.0.0-999", "1.0.0-a", Less),
+            ("1.0.0-a-b", "1.0.0-a", Greater),
+            ("1.0.0-rc.1+build.5", "1.0.0-rc.1+other", Equal),
+            ("1.0.0+build", "1.0.0", Equal),
+            ("1.0.0-rc.1", "1.0.0+anything", Less),
+        ] {
+            assert_eq!(compare_versions(a, b), Some(o), "{a} vs {b}");
+        }
+        // Not versions: empty identifiers, bad characters, leading zeros in a
+        // numeric identifier (SemVer forbids them).
+        for bad in [
+            "1.0.0-",
+            "1.0.0-a..b",
+            "1.0.0-a_b",
+            "1.0.0-01",
+            "1.0.0+",
+            "1..0",
+        ] {
+            assert_eq!(compare_versions(bad, "1.0.0"), None, "{bad}");
+        }
     }
 
     #[test]
