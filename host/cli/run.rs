@@ -218,10 +218,10 @@ impl RunStart {
                 })?;
                 (text.clone(), days * 86_400)
             }
-            None => (
-                cordon_runtime::pipeline::today_utc(),
-                cordon_signing::time::now(),
-            ),
+            None => {
+                let now = cordon_signing::time::now();
+                (cordon_signing::time::format_date(now), now)
+            }
         };
         let run_id = if args.deterministic {
             let mut h = Sha256::new();
@@ -244,15 +244,12 @@ impl RunStart {
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` that names a real day.
 fn parse_date(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if text.len() != 10 {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<u32>().ok();
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let days = cordon_signing::time::days_from_civil(i64::from(y), m, d);
-    // A date that does not round-trip (2026-02-31) is not a day.
-    (cordon_runtime::pipeline::civil_date(days) == text).then_some(days)
+    cordon_signing::time::parse_time(text, cordon_signing::time::Notation::Trust)
+        .ok()
+        .map(|secs| secs.div_euclid(86_400))
 }
 
 fn log_sink(verbose: bool) -> LogSink {

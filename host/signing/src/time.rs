@@ -187,6 +187,18 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// The UTC date (`YYYY-MM-DD`) of seconds since the epoch.
+pub fn format_date(secs: i64) -> String {
+    let mut t = format_time(secs);
+    t.truncate(10);
+    t
+}
+
+/// Today's UTC date, `YYYY-MM-DD`.
+pub fn today() -> String {
+    format_date(now())
+}
+
 /// Format seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn format_time(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
@@ -211,6 +223,14 @@ pub fn format_time(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(format_date(0), "1970-01-01");
+        assert_eq!(format_date(11_016 * 86_400 + 86_399), "2000-02-29");
+        assert_eq!(format_date(20_779 * 86_400), "2026-11-22");
+        assert_eq!(today().len(), 10);
+    }
 
     fn trust(s: &str) -> Result<i64, TimeError> {
         parse_time(s, Notation::Trust)
