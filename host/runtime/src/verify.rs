@@ -162,8 +162,10 @@ impl VerifiedComponent {
     }
 
     /// Verify caller-supplied bytes against a digest the caller pinned
-    /// (`sha256:<hex>`). For embedders and tests that hold the component
-    /// themselves; the CLI never uses this for plugin files.
+    /// (`sha256:<hex>`). For tests and benchmarks that hold the component
+    /// themselves: only with the `caller-pin` feature, which the `cordon`
+    /// binary does not enable.
+    #[cfg(any(test, feature = "caller-pin"))]
     pub fn verify_pinned(
         name: &str,
         kind: StageKind,
