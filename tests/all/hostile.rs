@@ -212,6 +212,61 @@ fn output_floods_are_errors_not_truncation() {
     assert_host_intact();
 }
 
+#[test]
+fn list_floods_inside_a_finding_are_errors() {
+    use cordon_runtime::validate::{MAX_LIST_ITEMS, MAX_LOCATIONS};
+    // Each list of one finding has its own cap: one entry over it fails the
+    // call with an invalid-output error naming the record and the list.
+    for (field, max) in [
+        ("locations", MAX_LOCATIONS),
+        ("cwes", MAX_LIST_ITEMS),
+        ("tags", MAX_LIST_ITEMS),
+        ("vulnerability_ids", MAX_LIST_ITEMS),
+        ("fixed_versions", MAX_LIST_ITEMS),
+    ] {
+        let at_cap = probe(&format!("list:{field}:{max}")).expect("at the cap");
+        assert_eq!(at_cap, format!("{field}:{max}"));
+        let err = probe(&format!("list:{field}:{}", max + 1)).expect_err("over the cap");
+        let CallError::InvalidOutput { stage, detail } = &err else {
+            panic!("{field}: expected invalid-output, got {err:?}");
+        };
+        assert_eq!(stage, "hostile");
+        assert!(
+            detail.starts_with("record 0: `")
+                && detail.contains(&format!(
+                    "{field}` has {} entries, more than {max}",
+                    max + 1
+                )),
+            "{detail}"
+        );
+    }
+    // The audit's attack: a flood of empty locations in one finding (half a
+    // million fit in the test stage's 64 MiB; the audit's 3 million needed
+    // the default 512 MiB). So many entries already exceed what a call may
+    // transfer to the host: refused while wasmtime lifts them, before the
+    // host holds them.
+    let err = probe("list:locations:500000").expect_err("500 000 locations");
+    assert!(
+        matches!(&err, CallError::Limit { limit: LimitKind::StringBytes { max }, .. } if *max == 1 << 20),
+        "{err:?}"
+    );
+    // Under the per-finding caps, many findings with many entries are a
+    // flood of the call's budget like any other (the per-entry charge of
+    // validation is unit-tested in validate::tests; here the transfer bound
+    // stops it first).
+    let err = probe_flood("spread:1000:100").expect_err("over the call's budget");
+    assert!(
+        matches!(&err, CallError::Limit { limit: LimitKind::StringBytes { max }, .. } if *max == 1 << 20),
+        "{err:?}"
+    );
+    assert_eq!(probe_flood("spread:100:60").expect("under the budget"), 100);
+    assert_host_intact();
+}
+
+fn probe_flood(cmd: &str) -> Result<usize, CallError> {
+    hostile().parse(cmd.as_bytes()).map(|f| f.len())
+}
+
 /// A directory tree for the `fs-read` tests: a file to read, links planted
 /// to lead out of it, and a secret beside it. Removed on drop.
 struct Granted {

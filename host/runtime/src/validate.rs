@@ -18,6 +18,16 @@ pub const MAX_TITLE_BYTES: usize = 4096;
 pub const MAX_FINGERPRINT_BYTES: usize = 128;
 /// Longest stage error message kept.
 pub const MAX_MESSAGE_BYTES: usize = 2048;
+/// Most locations one finding may carry (GitHub code scanning's own limit
+/// per result).
+pub const MAX_LOCATIONS: usize = 1000;
+/// Most entries in each other list of one finding (`cwes`, `tags`,
+/// `vulnerability_ids`, `component.fixed_versions`).
+pub const MAX_LIST_ITEMS: usize = 256;
+/// What each list entry (a location, a CWE, a tag, an id, a fixed version)
+/// counts toward a call's `max_string_bytes`, on top of its strings, so a
+/// flood of empty entries is paid for like a flood of bytes.
+pub const LIST_ITEM_BYTES: u64 = 16;
 
 /// Cap a guest-provided message and replace control characters, so it can be
 /// embedded in errors safely. Output writers sanitise again for their medium.
@@ -59,9 +69,9 @@ impl Checker<'_> {
         Ok(())
     }
 
-    /// Account for a string; check its length against `max` (0 = no own cap).
-    fn string(&mut self, s: &str, field: &str, at: usize, max: usize) -> Result<(), CallError> {
-        self.string_bytes = self.string_bytes.saturating_add(s.len() as u64);
+    /// Charge `bytes` to the call's string budget.
+    fn charge(&mut self, bytes: u64) -> Result<(), CallError> {
+        self.string_bytes = self.string_bytes.saturating_add(bytes);
         if self.string_bytes > self.limits.max_string_bytes {
             return Err(CallError::Limit {
                 stage: self.stage.to_string(),
@@ -70,6 +80,24 @@ impl Checker<'_> {
                 },
             });
         }
+        Ok(())
+    }
+
+    /// Check a list's length against its per-finding cap and charge
+    /// [`LIST_ITEM_BYTES`] per entry. Runs before the entries' own strings
+    /// are looked at, so a long list costs one comparison.
+    fn list(&mut self, len: usize, field: &str, at: usize, max: usize) -> Result<(), CallError> {
+        if len > max {
+            return Err(self.invalid(format!(
+                "record {at}: `{field}` has {len} entries, more than {max}"
+            )));
+        }
+        self.charge((len as u64).saturating_mul(LIST_ITEM_BYTES))
+    }
+
+    /// Account for a string; check its length against `max` (0 = no own cap).
+    fn string(&mut self, s: &str, field: &str, at: usize, max: usize) -> Result<(), CallError> {
+        self.charge(s.len() as u64)?;
         if max > 0 && s.len() > max {
             return Err(self.invalid(format!(
                 "record {at}: `{field}` is {} bytes, more than {max}",
@@ -159,6 +187,15 @@ pub fn findings(
         c.string(&f.title, "title", i, MAX_TITLE_BYTES)?;
         c.string(&f.message, "message", i, 0)?;
         c.opt(&f.tool_severity, "tool_severity", i, MAX_ID_BYTES)?;
+        c.list(f.locations.len(), "locations", i, MAX_LOCATIONS)?;
+        c.list(f.cwes.len(), "cwes", i, MAX_LIST_ITEMS)?;
+        c.list(f.tags.len(), "tags", i, MAX_LIST_ITEMS)?;
+        c.list(
+            f.vulnerability_ids.len(),
+            "vulnerability_ids",
+            i,
+            MAX_LIST_ITEMS,
+        )?;
         for l in &f.locations {
             c.string(&l.path, "locations.path", i, 0)?;
             c.line(l.start_line, "locations.start_line", i)?;
@@ -170,6 +207,12 @@ pub fn findings(
             c.string(&comp.name, "component.name", i, MAX_ID_BYTES)?;
             c.opt(&comp.version, "component.version", i, MAX_ID_BYTES)?;
             c.opt(&comp.purl, "component.purl", i, 0)?;
+            c.list(
+                comp.fixed_versions.len(),
+                "component.fixed_versions",
+                i,
+                MAX_LIST_ITEMS,
+            )?;
             for v in &comp.fixed_versions {
                 c.string(v, "component.fixed_versions", i, MAX_ID_BYTES)?;
             }
@@ -498,6 +541,52 @@ mod tests {
             findings("s", vec![guest("")], &l, None).expect("valid")[0].input,
             0
         );
+    }
+
+    #[test]
+    fn list_entries_are_capped_per_finding_and_charged_to_the_budget() {
+        let empty = wit::Location {
+            path: String::new(),
+            start_line: None,
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        };
+        let with = |n: usize| {
+            let mut f = guest("");
+            f.locations = vec![empty.clone(); n];
+            f
+        };
+        let l = limits(1000, 1 << 20);
+        // Per finding: one over the cap is invalid output.
+        assert!(findings("s", vec![with(MAX_LOCATIONS)], &l, None).is_ok());
+        let err = findings("s", vec![with(MAX_LOCATIONS + 1)], &l, None).expect_err("cap");
+        assert!(
+            matches!(&err, CallError::InvalidOutput { detail, .. } if detail == "record 0: `locations` has 1001 entries, more than 1000"),
+            "{err:?}"
+        );
+        // Per call: 100 x 1000 empty locations cost 1.6 MB of a 1 MiB
+        // budget though they hold no string bytes at all; 100 x 600 fit.
+        let err = findings("s", vec![with(1000); 100], &l, None).expect_err("budget");
+        assert!(matches!(
+            err,
+            CallError::Limit {
+                limit: LimitKind::StringBytes { max: 1048576 },
+                ..
+            }
+        ));
+        assert_eq!(
+            findings("s", vec![with(600); 100], &l, None)
+                .expect("within the budget")
+                .len(),
+            100
+        );
+        let mut f = guest("");
+        f.cwes = vec![79; MAX_LIST_ITEMS + 1];
+        assert!(matches!(
+            findings("s", vec![f], &l, None),
+            Err(CallError::InvalidOutput { .. })
+        ));
     }
 
     #[test]

@@ -131,7 +131,8 @@ fn security_tests_exist(root: &Path) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// `cap NAME = N` lines of the WIT's doc comments, as `MAX_NAME` → N.
+/// `cap name = N` lines of the WIT's doc comments, as `NAME` → N
+/// (`max-id-bytes` → `MAX_ID_BYTES`).
 pub fn wit_caps(wit: &str) -> BTreeMap<String, u64> {
     let mut caps = BTreeMap::new();
     for line in wit.lines() {
@@ -155,20 +156,24 @@ pub fn wit_caps(wit: &str) -> BTreeMap<String, u64> {
     caps
 }
 
-/// `pub const MAX_…: usize = N;` lines of a Rust file (`_` separators
-/// allowed; `<<` shifts evaluated).
+/// `pub const NAME: usize|u64|u32 = N;` lines of a Rust file (`_`
+/// separators allowed; `<<` shifts evaluated). Non-numeric constants are
+/// not caps and are skipped.
 pub fn rust_caps(source: &str) -> BTreeMap<String, u64> {
     let mut caps = BTreeMap::new();
     for line in source.lines() {
-        let Some(rest) = line.trim().strip_prefix("pub const MAX_") else {
+        let Some(rest) = line.trim().strip_prefix("pub const ") else {
             continue;
         };
         let Some((name, value)) = rest.split_once(':') else {
             continue;
         };
-        let Some((_, expr)) = value.split_once('=') else {
+        let Some((ty, expr)) = value.split_once('=') else {
             continue;
         };
+        if !matches!(ty.trim(), "usize" | "u64" | "u32") {
+            continue;
+        }
         let expr = expr.trim().trim_end_matches(';').replace('_', "");
         let parsed = match expr.split_once("<<") {
             Some((a, b)) => a
@@ -180,7 +185,7 @@ pub fn rust_caps(source: &str) -> BTreeMap<String, u64> {
             None => expr.trim().parse().ok(),
         };
         if let Some(v) = parsed {
-            caps.insert(format!("MAX_{}", name.trim()), v);
+            caps.insert(name.trim().to_string(), v);
         }
     }
     caps
@@ -195,9 +200,7 @@ fn caps_agree(root: &Path) -> Result<Vec<String>, String> {
         match wit.get(name) {
             None => problems.push(format!(
                 "host cap {name} = {v} is not documented in wit/stage.wit (`cap {} = {v}`)",
-                name.trim_start_matches("MAX_")
-                    .to_ascii_lowercase()
-                    .replace('_', "-")
+                name.to_ascii_lowercase().replace('_', "-")
             )),
             Some(w) if w != v => problems.push(format!(
                 "cap {name}: wit/stage.wit says {w}, host/runtime/src/validate.rs {v}"
@@ -299,10 +302,14 @@ mod tests {
                 ("MAX_TITLE_BYTES".into(), 4096)
             ])
         );
-        let rs = "pub const MAX_ID_BYTES: usize = 1_024;\npub const MAX_X: u64 = 64 << 10;\nconst MAX_Y: usize = 1;";
+        let rs = "pub const MAX_ID_BYTES: usize = 1_024;\npub const MAX_X: u64 = 64 << 10;\nconst MAX_Y: usize = 1;\npub const V: &str = \"0.1.0\";\npub const ITEM_BYTES: u64 = 16;";
         assert_eq!(
             rust_caps(rs),
-            BTreeMap::from([("MAX_ID_BYTES".into(), 1024), ("MAX_X".into(), 65536)])
+            BTreeMap::from([
+                ("ITEM_BYTES".into(), 16),
+                ("MAX_ID_BYTES".into(), 1024),
+                ("MAX_X".into(), 65536)
+            ])
         );
         assert_eq!(wit_version("package cordon:stage@0.1.0;\n"), Some("0.1.0"));
     }

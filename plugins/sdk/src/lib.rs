@@ -108,6 +108,13 @@ pub const MAX_ID_BYTES: usize = 1024;
 /// The host's cap on a finding's title, in bytes.
 pub const MAX_TITLE_BYTES: usize = 4096;
 
+/// The host's cap on the locations of one finding.
+pub const MAX_LOCATIONS: usize = 1000;
+
+/// The host's cap on each other list of one finding (`cwes`, `tags`,
+/// `vulnerability_ids`, `component.fixed_versions`).
+pub const MAX_LIST_ITEMS: usize = 256;
+
 /// `s`, cut to at most `max` bytes on a character boundary (ending in `…`
 /// when cut).
 pub fn clip(s: &str, max: usize) -> String {
@@ -124,8 +131,10 @@ pub fn clip(s: &str, max: usize) -> String {
 }
 
 /// Bring parser output within the host's per-record caps: clip every
-/// capped field ([`MAX_ID_BYTES`], [`MAX_TITLE_BYTES`]) and drop zero line
-/// or column numbers (positions are 1-based). [`register_parser!`] applies
+/// capped field ([`MAX_ID_BYTES`], [`MAX_TITLE_BYTES`]), keep the first
+/// [`MAX_LOCATIONS`] locations and the first [`MAX_LIST_ITEMS`] entries of
+/// every other list, and drop zero line or column numbers (positions are
+/// 1-based). [`register_parser!`] applies
 /// it to everything a parser returns, so that one runaway value in a
 /// hostile report costs that value, not every finding of the report.
 pub fn fit_to_contract(findings: &mut [Finding]) {
@@ -140,6 +149,13 @@ pub fn fit_to_contract(findings: &mut [Finding]) {
         }
     }
     for f in findings {
+        f.locations.truncate(MAX_LOCATIONS);
+        f.cwes.truncate(MAX_LIST_ITEMS);
+        f.tags.truncate(MAX_LIST_ITEMS);
+        f.vulnerability_ids.truncate(MAX_LIST_ITEMS);
+        if let Some(c) = &mut f.component {
+            c.fixed_versions.truncate(MAX_LIST_ITEMS);
+        }
         id(&mut f.tool);
         f.tool_version.iter_mut().for_each(id);
         id(&mut f.rule_id);
@@ -304,6 +320,8 @@ macro_rules! register_parser {
 }
 
 /// Register a [`Normalizer`] implementation as this component's export.
+/// The findings `normalize` returns go through [`fit_to_contract`] (a merge
+/// can grow a finding's lists past the host's caps).
 #[macro_export]
 macro_rules! register_normalizer {
     ($t:ty) => {
@@ -314,7 +332,9 @@ macro_rules! register_normalizer {
                 fn normalize(
                     findings: ::std::vec::Vec<$crate::Finding>,
                 ) -> ::std::result::Result<$crate::Normalized, $crate::StageError> {
-                    <$t as $crate::Normalizer>::normalize(findings)
+                    let mut normalized = <$t as $crate::Normalizer>::normalize(findings)?;
+                    $crate::fit_to_contract(&mut normalized.findings);
+                    Ok(normalized)
                 }
             }
             $crate::bindings::normalizer::__export_normalizer!(__CordonNormalizerExport with_types_in $crate::bindings::normalizer);
@@ -433,6 +453,44 @@ mod tests {
         assert_eq!(
             (l.start_line, l.start_column, l.end_line),
             (None, Some(3), None)
+        );
+    }
+
+    #[test]
+    fn fit_to_contract_keeps_the_first_entries_of_long_lists() {
+        let mut f = finding();
+        let loc = |n: u32| Location {
+            path: format!("f{n}"),
+            start_line: Some(n + 1),
+            start_column: None,
+            end_line: None,
+            end_column: None,
+        };
+        f.locations = (0..MAX_LOCATIONS as u32 + 5).map(loc).collect();
+        f.cwes = (0..1000).collect();
+        f.tags = vec!["t".into(); MAX_LIST_ITEMS + 1];
+        f.vulnerability_ids = vec!["CVE-1".into(); MAX_LIST_ITEMS];
+        f.component = Some(Component {
+            name: "c".into(),
+            version: None,
+            purl: None,
+            fixed_versions: vec!["1".into(); 300],
+        });
+        let mut v = vec![f];
+        fit_to_contract(&mut v);
+        let f = &v[0];
+        assert_eq!(f.locations.len(), MAX_LOCATIONS);
+        assert_eq!(
+            f.locations[MAX_LOCATIONS - 1],
+            loc(MAX_LOCATIONS as u32 - 1)
+        );
+        assert_eq!(f.cwes.len(), MAX_LIST_ITEMS);
+        assert_eq!(f.cwes[MAX_LIST_ITEMS - 1], MAX_LIST_ITEMS as u32 - 1);
+        assert_eq!(f.tags.len(), MAX_LIST_ITEMS);
+        assert_eq!(f.vulnerability_ids.len(), MAX_LIST_ITEMS);
+        assert_eq!(
+            f.component.as_ref().map(|c| c.fixed_versions.len()),
+            Some(MAX_LIST_ITEMS)
         );
     }
 }

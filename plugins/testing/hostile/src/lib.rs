@@ -24,10 +24,15 @@
 //! | `log:N`               | logs N messages of 1 KiB                             |
 //! | `clock`               | reads the wall clock and the monotonic clock         |
 //! | `random`              | draws random numbers (std's hasher keys + getrandom) |
+//! | `list:FIELD:N`        | one finding whose list FIELD has N empty entries     |
+//! | `spread:F:N`          | F findings with N empty locations each               |
+//!
+//! Unlike an SDK parser, it hands its output to the host as it is, without
+//! `fit_to_contract`: an attacker does not clip its own floods.
 
 #![allow(missing_docs)]
 
-use cordon_sdk::{Finding, FindingKind, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 
 pub struct Hostile;
 
@@ -71,6 +76,41 @@ fn recurse_shadow(depth: u64, pad: &mut [u8; 256]) -> u64 {
 
 fn count(arg: &str) -> usize {
     arg.parse().unwrap_or(0)
+}
+
+fn empty_location() -> Location {
+    Location {
+        path: String::new(),
+        start_line: None,
+        start_column: None,
+        end_line: None,
+        end_column: None,
+    }
+}
+
+/// One finding whose list `field` has `n` empty entries.
+fn list_flood(field: &str, n: usize) -> Result<Finding, StageError> {
+    let mut f = finding(format!("{field}:{n}"));
+    match field {
+        "locations" => f.locations = vec![empty_location(); n],
+        "cwes" => f.cwes = vec![0; n],
+        "tags" => f.tags = vec![String::new(); n],
+        "vulnerability_ids" => f.vulnerability_ids = vec![String::new(); n],
+        "fixed_versions" => {
+            f.component = Some(Component {
+                name: "c".into(),
+                version: None,
+                purl: None,
+                fixed_versions: vec![String::new(); n],
+            })
+        }
+        other => {
+            return Err(StageError::UnsupportedFormat(format!(
+                "unknown list {other:?}"
+            )));
+        }
+    }
+    Ok(f)
 }
 
 impl Parser for Hostile {
@@ -138,6 +178,15 @@ impl Parser for Hostile {
             "recurse-shadow" => format!("{}", recurse_shadow(0, &mut [0u8; 256])),
             "panic" => panic!("hostile stage panicked on purpose"),
             "findings" => return Ok((0..count(arg)).map(|i| finding(i.to_string())).collect()),
+            "list" => {
+                let (field, n) = arg.split_once(':').unwrap_or((arg, "0"));
+                return Ok(vec![list_flood(field, count(n))?]);
+            }
+            "spread" => {
+                let (f, n) = arg.split_once(':').unwrap_or((arg, "0"));
+                let one = list_flood("locations", count(n))?;
+                return Ok(vec![one; count(f)]);
+            }
             "bigstring" => "x".repeat(count(arg)),
             "log" => {
                 let line = "y".repeat(1024);
@@ -156,4 +205,18 @@ impl Parser for Hostile {
     }
 }
 
-cordon_sdk::register_parser!(Hostile);
+// The export, written out instead of `cordon_sdk::register_parser!`, so
+// nothing between `parse` and the host clips what it returns.
+#[cfg(target_arch = "wasm32")]
+const _: () = {
+    struct Export;
+    impl cordon_sdk::bindings::parser::Guest for Export {
+        fn detect(head: Vec<u8>) -> Option<cordon_sdk::Detection> {
+            <Hostile as Parser>::detect(&head)
+        }
+        fn parse(report: Vec<u8>) -> Result<Vec<Finding>, StageError> {
+            <Hostile as Parser>::parse(&report)
+        }
+    }
+    cordon_sdk::bindings::parser::__export_parser!(Export with_types_in cordon_sdk::bindings::parser);
+};
