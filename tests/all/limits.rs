@@ -6,7 +6,11 @@
 use crate::common;
 
 use cordon_manifest::{Capability, Limits, StageKind};
-use cordon_runtime::{CallError, LimitKind, LoadedStage};
+use cordon_runtime::compile::CompileBounds;
+use cordon_runtime::{
+    CallError, LimitKind, LoadError, LoadedStage, Runtime, RuntimeOptions, VerifiedComponent,
+};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The parser world's exported types and functions around a core module.
@@ -199,4 +203,139 @@ fn memory_declared_larger_than_the_budget_fails_at_instantiation() {
         ),
         "{err:?}"
     );
+}
+
+/// A runtime with `bounds` as its compile bounds (log lines dropped).
+fn runtime_with(bounds: CompileBounds) -> Runtime {
+    Runtime::with_options(
+        Arc::new(|_, _, _| {}),
+        RuntimeOptions {
+            compile: bounds,
+            ..RuntimeOptions::default()
+        },
+    )
+    .expect("runtime starts")
+}
+
+/// Verify (caller pin) and load `bytes` on `rt`.
+fn load_on(rt: &Runtime, name: &str, bytes: Vec<u8>) -> Result<LoadedStage, LoadError> {
+    let pin = cordon_runtime::verify::sha256_digest(&bytes);
+    let verified = VerifiedComponent::verify_pinned(name, StageKind::Parser, bytes, &pin)?;
+    rt.load(
+        verified,
+        &common::spec(StageKind::Parser, &[Capability::Log], limits(16 << 20)),
+    )
+}
+
+/// A parser component whose `parse` has a body of `n` `(drop (i32.const 0))`
+/// pairs: 3 bytes each.
+fn big_function(n: usize) -> Vec<u8> {
+    let body = "(drop (i32.const 0))\n".repeat(n);
+    wat::parse_str(parser_component(&core("", &body))).expect("valid WAT")
+}
+
+/// A parser component with `n` extra (uncalled) functions.
+fn many_functions(n: usize) -> Vec<u8> {
+    let decls = "(func (result i32) (i32.const 1))\n".repeat(n);
+    wat::parse_str(parser_component(&core(&decls, ""))).expect("valid WAT")
+}
+
+fn refused_by_bounds(err: LoadError, want: &str) {
+    assert_eq!(err.kind(), "compile-limit", "{err}");
+    match &err {
+        LoadError::CompileLimit { detail, .. } => {
+            assert!(detail.contains(want), "{detail}");
+        }
+        other => panic!("expected CompileLimit, got {other:?}"),
+    }
+}
+
+#[test]
+fn compile_bounds_refuse_a_huge_function_before_compiling() {
+    let tight = CompileBounds {
+        max_function_bytes: 64 << 10,
+        ..CompileBounds::default()
+    };
+    let bytes = big_function(30_000); // a 90 KB body
+    let err = load_on(&runtime_with(tight), "huge-function", bytes.clone())
+        .err()
+        .expect("over the bound");
+    refused_by_bounds(err, "bytes in its largest function body, more than 65536");
+    // The same component under the default bounds compiles and runs: the
+    // bound, not the component, refused it.
+    let ok = load_on(
+        &runtime_with(CompileBounds::default()),
+        "huge-function",
+        bytes,
+    )
+    .expect("within the default bounds");
+    assert_eq!(ok.parse(b"x").expect("runs").len(), 0);
+}
+
+#[test]
+fn compile_bounds_refuse_too_many_functions_and_bytes() {
+    let rt = runtime_with(CompileBounds {
+        max_functions: 1000,
+        max_component_bytes: 64 << 10,
+        ..CompileBounds::default()
+    });
+    // 3 functions of the core module + 2000.
+    let err = load_on(&rt, "many-functions", many_functions(2000))
+        .err()
+        .expect("over the function bound");
+    refused_by_bounds(err, "2003 function bodies, more than 1000");
+    let err = load_on(&rt, "big-component", big_function(30_000))
+        .err()
+        .expect("over the size bound");
+    refused_by_bounds(err, "bytes, more than 65536");
+    // Within every bound: loads.
+    load_on(&rt, "small", many_functions(10)).expect("within the bounds");
+}
+
+#[test]
+fn compile_bounds_deadline_abandons_a_slow_compilation() {
+    // A real plugin takes far longer than 1 ms to compile.
+    let rt = runtime_with(CompileBounds {
+        timeout: Duration::from_millis(1),
+        ..CompileBounds::default()
+    });
+    let start = std::time::Instant::now();
+    let err = load_on(&rt, "hostile", common::component_bytes("hostile"))
+        .err()
+        .expect("past the deadline");
+    refused_by_bounds(err, "longer than the 1 ms compile deadline");
+    // The host returns at the deadline, not when the compiler finishes.
+    assert!(
+        start.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn compile_bounds_leave_every_first_party_stage_tenfold_headroom() {
+    let b = CompileBounds::default();
+    for p in common::embedded_plugins() {
+        let size = cordon_manifest::component::code_size(p.bytes).expect("a component");
+        println!(
+            "{:<28} {:>8} bytes {:>2} modules {:>6} functions, largest body {:>7} bytes",
+            p.name, size.bytes, size.modules, size.functions, size.largest_function
+        );
+        assert!(
+            size.bytes * 10 <= b.max_component_bytes,
+            "{}: {size:?}",
+            p.name
+        );
+        assert!(size.modules * 10 <= b.max_modules, "{}: {size:?}", p.name);
+        assert!(
+            size.functions * 10 <= b.max_functions,
+            "{}: {size:?}",
+            p.name
+        );
+        assert!(
+            size.largest_function * 10 <= b.max_function_bytes,
+            "{}: {size:?}",
+            p.name
+        );
+    }
 }

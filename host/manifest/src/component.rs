@@ -37,6 +37,44 @@ pub enum ComponentError {
     Mismatch(String),
 }
 
+/// How much code a component hands the compiler, counted over every core
+/// module it contains (nested components included), without validating or
+/// compiling anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CodeSize {
+    /// Bytes of the whole component.
+    pub bytes: u64,
+    /// Core modules, at any depth.
+    pub modules: u64,
+    /// Function bodies, over all core modules.
+    pub functions: u64,
+    /// Bytes of the largest function body.
+    pub largest_function: u64,
+}
+
+/// Count what compiling `bytes` would have to compile. Cheap (one pass over
+/// the binary structure); it runs before the compiler so a component can be
+/// refused on its size instead of after minutes of compilation.
+pub fn code_size(bytes: &[u8]) -> Result<CodeSize, ComponentError> {
+    let mut size = CodeSize {
+        bytes: bytes.len() as u64,
+        ..CodeSize::default()
+    };
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload.map_err(|e| ComponentError::NotAComponent(e.to_string()))? {
+            Payload::ModuleSection { .. } => size.modules += 1,
+            Payload::CodeSectionStart { count, .. } => {
+                size.functions = size.functions.saturating_add(u64::from(count));
+            }
+            Payload::CodeSectionEntry(body) => {
+                size.largest_function = size.largest_function.max(body.range().len() as u64);
+            }
+            _ => {}
+        }
+    }
+    Ok(size)
+}
+
 /// A component's top-level custom sections: (name, contents).
 pub type CustomSections = Vec<(String, Vec<u8>)>;
 

@@ -12,6 +12,7 @@ use wasmtime::{Config, Engine, OptLevel};
 use crate::bindings::{config, log, normalizer, parser, policy};
 use crate::cache::{CacheError, CacheKey, CompileCache};
 use crate::capability::StageState;
+use crate::compile::CompileBounds;
 use crate::error::LoadError;
 use crate::stage::{LoadedStage, StagePre};
 use crate::verify::VerifiedComponent;
@@ -73,6 +74,8 @@ pub struct RuntimeOptions {
     /// Always `true` in cordon; `false` exists only so benchmarks can
     /// measure what the limiter costs.
     pub memory_limiter: bool,
+    /// What compiling one component may cost.
+    pub compile: CompileBounds,
 }
 
 impl Default for RuntimeOptions {
@@ -80,6 +83,7 @@ impl Default for RuntimeOptions {
         RuntimeOptions {
             deterministic: None,
             memory_limiter: true,
+            compile: CompileBounds::default(),
         }
     }
 }
@@ -176,14 +180,8 @@ impl Runtime {
         {
             return Ok(c);
         }
-        // The one call site of Component::new (clippy.toml): its argument is
-        // the bytes of a VerifiedComponent.
-        #[allow(clippy::disallowed_methods)]
-        let compiled =
-            Component::new(&self.engine, component.bytes()).map_err(|e| LoadError::Compile {
-                stage: component.name().to_string(),
-                detail: format!("{e:#}"),
-            })?;
+        self.options.compile.check(component)?;
+        let compiled = self.options.compile.compile(&self.engine, component)?;
         if let Some(cache) = &self.cache {
             cache.store(component.sha256(), &compiled);
         }

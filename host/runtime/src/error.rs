@@ -59,6 +59,16 @@ pub enum LoadError {
         /// Compiler message.
         detail: String,
     },
+    /// The component is over a compile bound (size, functions, the largest
+    /// function) or its compilation ran past the compile deadline
+    /// ([`crate::compile::CompileBounds`]).
+    #[error("stage {stage}: refused by the compile bounds: {detail}")]
+    CompileLimit {
+        /// Stage name.
+        stage: String,
+        /// Which bound, and by how much.
+        detail: String,
+    },
     /// The component imports something the host does not provide to it.
     #[error("stage {stage}: import not provided: {detail}")]
     UnknownImport {
@@ -314,6 +324,7 @@ impl LoadError {
             LoadError::Rejected { reason, .. } => reason.code(),
             LoadError::Manifest { .. } => "invalid-manifest",
             LoadError::Compile { .. } => "invalid-component",
+            LoadError::CompileLimit { .. } => "compile-limit",
             LoadError::UnknownImport { .. } => "unknown-import",
             LoadError::WrongWorld { .. } => "wrong-world",
             LoadError::Engine(_) => "engine",

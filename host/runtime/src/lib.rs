@@ -13,6 +13,8 @@
 //!   [`verify::VerifiedComponent`], and only the verifiers construct one.
 //! * [`engine`]: one [`Runtime`] (one wasmtime `Engine`) per process, an epoch
 //!   ticker for deadlines, the deny-by-default linker.
+//! * [`compile`]: bounds on what compiling a component may cost, checked
+//!   before the compiler runs, and the compile deadline.
 //! * [`capability`]: per-call store state: the empty WASI context, grants,
 //!   the memory budget.
 //! * [`stage`]: a loaded stage and its calls.
@@ -28,6 +30,7 @@ mod assemble;
 mod bindings;
 pub mod cache;
 pub mod capability;
+pub mod compile;
 pub mod contract;
 pub mod engine;
 pub mod error;
@@ -36,11 +39,13 @@ pub mod stage;
 pub mod validate;
 pub mod verify;
 
-pub use assemble::{Assembled, PipelineBuilder, signature_path};
+pub use assemble::{Assembled, PipelineBuilder};
 /// The WIT records as the host receives them from a guest, before
 /// [`validate`] checks them. Public so the validators can be tested and
 /// fuzzed from outside this crate (`host/fuzzing`).
 pub use bindings::wit as guest;
+/// `PLUGIN.wasm.sig` next to `PLUGIN.wasm`.
+pub use cordon_signing::plugin::signature_path;
 pub use engine::{Determinism, LogLevel, LogSink, Runtime, RuntimeOptions};
 pub use error::{CallError, LimitKind, LoadError, StageFailure};
 pub use pipeline::{Input, InputBytes, Mode, ParserSlot, PipelineRunner, RunOptions};

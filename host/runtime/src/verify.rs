@@ -226,6 +226,11 @@ impl VerifiedComponent {
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.bytes
     }
+
+    /// The bytes, shared (for the compile thread).
+    pub(crate) fn shared_bytes(&self) -> Arc<[u8]> {
+        self.bytes.clone()
+    }
 }
 
 #[cfg(test)]
