@@ -2,10 +2,9 @@
 //! and turning a pipeline's stage specs into verified components.
 
 use anyhow::{Context, Result};
-use cordon_manifest::StageKind;
 use cordon_runtime::cache::{CacheError, CacheKey};
 use cordon_signing::TrustPolicy;
-use cordon_signing::plugin::PluginFile;
+use cordon_signing::plugin::PluginOnDisk;
 use std::path::{Path, PathBuf};
 
 /// This cordon's version: the most a plugin's `min_host_version` may say.
@@ -14,57 +13,17 @@ pub const HOST_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Read a trust file (`*.toml` policy or OpenSSH `allowed_signers`). A
 /// missing, unreadable or empty file is an error: trust fails closed.
 pub fn load_trust(path: &Path) -> Result<TrustPolicy> {
-    let text = std::fs::read_to_string(path)
+    let text = cordon_manifest::file::read_config(path)
         .with_context(|| format!("reading trust file {}", path.display()))?;
     Ok(TrustPolicy::parse(&text, &path.display().to_string())?)
 }
 
-/// `PLUGIN.wasm.sig` next to `PLUGIN.wasm`.
-pub fn sig_path(plugin: &Path) -> PathBuf {
-    let mut s = plugin.as_os_str().to_owned();
-    s.push(".sig");
-    PathBuf::from(s)
-}
-
-/// A plugin file and its detached signature, read from disk.
-pub struct PluginOnDisk {
-    /// The component bytes.
-    pub bytes: Vec<u8>,
-    /// The signature bytes, if `PLUGIN.wasm.sig` exists.
-    pub signature: Option<Vec<u8>>,
-    /// Where the signature was looked for.
-    pub sig_path: String,
-}
+pub use cordon_signing::plugin::signature_path as sig_path;
 
 /// Read a plugin file and its signature (absent signature is not an error
 /// here; verification reports it).
 pub fn read_plugin(path: &Path) -> Result<PluginOnDisk> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("reading plugin {}", path.display()))?;
-    let sig = sig_path(path);
-    let signature = match std::fs::read(&sig) {
-        Ok(s) => Some(s),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e).with_context(|| format!("reading signature {}", sig.display())),
-    };
-    Ok(PluginOnDisk {
-        bytes,
-        signature,
-        sig_path: sig.display().to_string(),
-    })
-}
-
-impl PluginOnDisk {
-    /// The view the verifier takes.
-    pub fn as_file<'a>(&'a self, pin: Option<&'a str>, kind: Option<StageKind>) -> PluginFile<'a> {
-        PluginFile {
-            bytes: &self.bytes,
-            signature: self.signature.as_deref(),
-            sig_path: &self.sig_path,
-            pin,
-            expected_kind: kind,
-        }
-    }
+    Ok(PluginOnDisk::read(path)?)
 }
 
 /// The default compile cache directory: `$CORDON_CACHE_DIR`, else

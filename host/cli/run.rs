@@ -12,7 +12,6 @@ use cordon_runtime::{
 };
 use sha2::{Digest, Sha256};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -134,70 +133,19 @@ pub struct RunArgs {
     verbose: bool,
 }
 
-/// Read one report. Only regular files are read: a FIFO, socket or device
-/// named as a report would block the run or never end. The type is checked
-/// before opening (a FIFO is never opened), the open itself cannot block
-/// (`O_NONBLOCK`), and the opened file must be the one that was checked (a
-/// swap between the check and the open is refused).
+/// Read one report: a regular file of at most `max_bytes`
+/// ([`cordon_manifest::file::read_regular`]: a FIFO or device is never
+/// opened, a swap between check and open is refused).
 fn read_report(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
-    let before = fs::metadata(path).map_err(|e| format!("cannot open: {e}"))?;
-    if !before.is_file() {
-        return Err(format!("not a regular file ({})", file_type(&before)));
-    }
-    let mut opts = fs::OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NONBLOCK | libc::O_NOCTTY);
-    let file = opts.open(path).map_err(|e| format!("cannot open: {e}"))?;
-    let meta = file.metadata().map_err(|e| format!("cannot stat: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!("not a regular file ({})", file_type(&meta)));
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if (meta.dev(), meta.ino()) != (before.dev(), before.ino()) {
-            return Err("the file was replaced while it was being opened".into());
-        }
-    }
-    if meta.len() > max_bytes {
-        return Err(format!(
+    use cordon_manifest::file::{ReadError, read_regular};
+    read_regular(path, max_bytes).map_err(|e| match e {
+        ReadError::TooLarge { size, max } => format!(
             "report is {} MiB, more than the --max-input-mib limit of {} MiB",
-            meta.len() >> 20,
-            max_bytes >> 20
-        ));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // `take` guards against a file that grows while it is read.
-    file.take(max_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > max_bytes {
-        return Err("report grew past the size limit while being read".into());
-    }
-    Ok(bytes)
-}
-
-fn file_type(meta: &fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
-    }
-    if meta.is_dir() {
-        "a directory"
-    } else {
-        "not a file"
-    }
+            size >> 20,
+            max >> 20
+        ),
+        other => other.to_string(),
+    })
 }
 
 /// The date the gate judges by, and the run's id: fixed before anything
@@ -343,7 +291,7 @@ fn failed_report(args: &RunArgs, start: &RunStart, err: &anyhow::Error) -> RunRe
 fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
     let (pipeline, embedded_default) = match &args.pipeline {
         Some(path) => {
-            let text = fs::read_to_string(path)
+            let text = cordon_manifest::file::read_config(path)
                 .with_context(|| format!("reading pipeline file {}", path.display()))?;
             let base = path.parent().unwrap_or(Path::new("."));
             (
@@ -361,14 +309,14 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
         ),
     };
     let policy_document = match (&args.policy, embedded_default) {
-        (Some(path), _) => fs::read_to_string(path)
+        (Some(path), _) => cordon_manifest::file::read_config(path)
             .with_context(|| format!("reading policy file {}", path.display()))?,
         (None, true) => DEFAULT_RULES.to_string(),
         (None, false) => {
             let Some(rules) = &pipeline.policy.rules else {
                 bail!("the pipeline's policy stage has no rules document");
             };
-            fs::read_to_string(rules)
+            cordon_manifest::file::read_config(rules)
                 .with_context(|| format!("reading policy rules {}", rules.display()))?
         }
     };

@@ -9,7 +9,7 @@
 //! nothing. Digest, signature status and the rejection reason are always
 //! shown.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 use cordon_manifest::component::{Interface, inspect as scan, read_manifest};
 use cordon_manifest::grant::grant;
@@ -454,7 +454,8 @@ fn granted(
     trust: Option<&TrustInfo>,
     embedded: bool,
 ) -> Result<Vec<Capability>> {
-    let text = std::fs::read_to_string(pipeline)?;
+    let text = cordon_manifest::file::read_config(pipeline)
+        .with_context(|| format!("reading pipeline file {}", pipeline.display()))?;
     let p = Pipeline::parse(
         &text,
         &pipeline.display().to_string(),

@@ -468,7 +468,7 @@ fn configuration_errors_name_the_file() {
     );
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("evil.wasm: No such file or directory"),
+        r.stderr.contains("evil.wasm: cannot open: No such file or directory"),
         "{}",
         r.stderr
     );
@@ -804,6 +804,134 @@ fn planted_symlinks_in_the_output_directory_redirect_nothing() {
 /// A FIFO (or device) named as a report is refused without being opened for
 /// a blocking read; the other reports are still processed.
 #[cfg(unix)]
+/// Run cordon with `args`; fail the test if it has not exited within 60 s
+/// (a FIFO it waits on). Returns the exit code and stderr.
+fn cordon_within_a_minute(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .args(args)
+        .env_remove("CORDON_ENV")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("cordon hung on {args:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("output");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn fifos_and_devices_as_pipeline_trust_policy_or_plugin_files_are_refused() {
+    // Every file cordon reads goes through one reader: a FIFO is never
+    // opened, a device never read (`/dev/zero` would never end).
+    let dir = tmp();
+    let fifo = dir.path().join("plugin.wasm");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let report = fixture("sarif/webapp.sarif");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = dir.path().join("out");
+    let pipeline = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &pipeline,
+        format!(
+            "name = \"fifo\"\n[[parsers]]\nplugin = \"{}\"\n\n[normalizer]\nplugin = \"embedded:normalizer-default\"\n\n[policy]\nplugin = \"embedded:policy-threshold\"\nrules = \"{}\"\n",
+            fifo.display(),
+            root.join("policies/rules/default.toml").display()
+        ),
+    )
+    .expect("write pipeline");
+    let trust = root.join("policies/trust.toml");
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let cases: Vec<(&str, Vec<std::ffi::OsString>, &str)> = vec![
+        (
+            "pipeline file",
+            vec![
+                os("run"),
+                os("--no-cache"),
+                os("--pipeline"),
+                fifo.clone().into(),
+                report.clone().into(),
+                os("--out"),
+                out.clone().into(),
+            ],
+            "a FIFO",
+        ),
+        (
+            "trust file",
+            vec![
+                os("run"),
+                os("--no-cache"),
+                os("--trust"),
+                os("/dev/zero"),
+                report.clone().into(),
+                os("--out"),
+                out.clone().into(),
+            ],
+            "a device",
+        ),
+        (
+            "policy file",
+            vec![
+                os("run"),
+                os("--no-cache"),
+                os("--policy"),
+                fifo.clone().into(),
+                report.clone().into(),
+                os("--out"),
+                out.clone().into(),
+            ],
+            "a FIFO",
+        ),
+        (
+            "plugin file in a pipeline",
+            vec![
+                os("run"),
+                os("--no-cache"),
+                os("--trust"),
+                trust.clone().into(),
+                os("--pipeline"),
+                pipeline.clone().into(),
+                report.clone().into(),
+                os("--out"),
+                out.clone().into(),
+            ],
+            "a FIFO",
+        ),
+        (
+            "plugin file to verify",
+            vec![
+                os("verify"),
+                os("--trust"),
+                trust.clone().into(),
+                fifo.clone().into(),
+            ],
+            "a FIFO",
+        ),
+    ];
+    for (what, args, kind) in cases {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let (code, stderr) = cordon_within_a_minute(&args);
+        assert_eq!(code, Some(2), "{what}: {stderr}");
+        assert!(
+            stderr.contains(&format!("not a regular file ({kind})")),
+            "{what}: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn a_fifo_given_as_a_report_is_refused_not_waited_on() {
     let dir = tmp();

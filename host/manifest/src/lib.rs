@@ -25,6 +25,7 @@
 //! ```
 
 pub mod component;
+pub mod file;
 pub mod grant;
 pub mod plugin;
 

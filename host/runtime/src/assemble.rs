@@ -18,8 +18,8 @@
 
 use cordon_manifest::{Pipeline, PluginRef, StageKind, StageSpec};
 use cordon_signing::TrustPolicy;
-use cordon_signing::plugin::PluginFile;
-use std::path::{Path, PathBuf};
+use cordon_signing::plugin::PluginOnDisk;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::cache::CacheKey;
@@ -207,13 +207,6 @@ impl PipelineBuilder {
     }
 }
 
-/// `PLUGIN.wasm.sig` next to `PLUGIN.wasm`.
-pub fn signature_path(plugin: &Path) -> PathBuf {
-    let mut s = plugin.as_os_str().to_owned();
-    s.push(".sig");
-    PathBuf::from(s)
-}
-
 /// Verify the component(s) a stage spec names. `embedded:*` (parsers only)
 /// expands to every embedded parser, in name order.
 fn verify_spec(
@@ -257,31 +250,11 @@ fn verify_spec(
         }
         PluginRef::File(path) => {
             let shown = path.display().to_string();
-            let unreadable = |detail: String| LoadError::Unreadable {
+            let disk = PluginOnDisk::read(path).map_err(|e| LoadError::Unreadable {
                 stage: shown.clone(),
-                detail,
-            };
-            let bytes = std::fs::read(path)
-                .map_err(|e| unreadable(format!("reading plugin {shown}: {e}")))?;
-            let sig = signature_path(path);
-            let signature = match std::fs::read(&sig) {
-                Ok(s) => Some(s),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => {
-                    return Err(unreadable(format!(
-                        "reading signature {}: {e}",
-                        sig.display()
-                    )));
-                }
-            };
-            let sig_path = sig.display().to_string();
-            let file = PluginFile {
-                bytes: &bytes,
-                signature: signature.as_deref(),
-                sig_path: &sig_path,
-                pin: spec.sha256.as_deref(),
-                expected_kind: Some(spec.kind),
-            };
+                detail: e.to_string(),
+            })?;
+            let file = disk.as_file(spec.sha256.as_deref(), Some(spec.kind));
             let component =
                 VerifiedComponent::verify_file(&shown, &file, trust, now, host_version)?;
             Ok(vec![Verified {

@@ -22,8 +22,10 @@
 
 use cordon_manifest::StageKind;
 use cordon_manifest::component::{self, ComponentError, Interface};
+use cordon_manifest::file::{ReadError, read_regular};
 use cordon_manifest::plugin::PluginManifest;
 use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
 
 use crate::sshsig::{self, SignatureError};
 use crate::trust::{Accepted, Rejection, TrustPolicy, compare_versions};
@@ -124,6 +126,83 @@ pub struct PluginFile<'a> {
     pub pin: Option<&'a str>,
     /// The stage kind the pipeline uses it as.
     pub expected_kind: Option<StageKind>,
+}
+
+/// Largest plugin file read; a bigger one is refused before it is read.
+pub const MAX_PLUGIN_FILE_BYTES: u64 = 64 << 20;
+
+/// Largest signature file read (an SSHSIG of an ed25519 key is under 1 KiB).
+pub const MAX_SIGNATURE_FILE_BYTES: u64 = 64 << 10;
+
+/// `PLUGIN.wasm.sig` next to `PLUGIN.wasm`.
+pub fn signature_path(plugin: &Path) -> PathBuf {
+    let mut s = plugin.as_os_str().to_owned();
+    s.push(".sig");
+    PathBuf::from(s)
+}
+
+/// A plugin file or its signature could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("reading {what} {path}: {error}")]
+pub struct PluginReadError {
+    /// `plugin` or `signature`.
+    pub what: &'static str,
+    /// The file.
+    pub path: String,
+    /// Why.
+    pub error: ReadError,
+}
+
+/// A plugin file and its detached signature, read from disk (regular files
+/// only, each under its size limit).
+#[derive(Debug, Clone)]
+pub struct PluginOnDisk {
+    /// The component bytes.
+    pub bytes: Vec<u8>,
+    /// The signature bytes, if `PLUGIN.wasm.sig` exists.
+    pub signature: Option<Vec<u8>>,
+    /// Where the signature was looked for.
+    pub sig_path: String,
+}
+
+impl PluginOnDisk {
+    /// Read a plugin file and its signature. An absent signature is not an
+    /// error here; verification reports it.
+    pub fn read(path: &Path) -> Result<PluginOnDisk, PluginReadError> {
+        let bytes = read_regular(path, MAX_PLUGIN_FILE_BYTES).map_err(|error| PluginReadError {
+            what: "plugin",
+            path: path.display().to_string(),
+            error,
+        })?;
+        let sig = signature_path(path);
+        let signature = match read_regular(&sig, MAX_SIGNATURE_FILE_BYTES) {
+            Ok(s) => Some(s),
+            Err(ReadError::Open(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => {
+                return Err(PluginReadError {
+                    what: "signature",
+                    path: sig.display().to_string(),
+                    error,
+                });
+            }
+        };
+        Ok(PluginOnDisk {
+            bytes,
+            signature,
+            sig_path: sig.display().to_string(),
+        })
+    }
+
+    /// The view the verifier takes, with the pipeline's pin and stage kind.
+    pub fn as_file<'a>(&'a self, pin: Option<&'a str>, kind: Option<StageKind>) -> PluginFile<'a> {
+        PluginFile {
+            bytes: &self.bytes,
+            signature: self.signature.as_deref(),
+            sig_path: &self.sig_path,
+            pin,
+            expected_kind: kind,
+        }
+    }
 }
 
 /// An accepted plugin.
