@@ -468,7 +468,8 @@ fn configuration_errors_name_the_file() {
     );
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("evil.wasm: cannot open: No such file or directory"),
+        r.stderr
+            .contains("evil.wasm: cannot open: No such file or directory"),
         "{}",
         r.stderr
     );

@@ -240,6 +240,14 @@ fn many_functions(n: usize) -> Vec<u8> {
     wat::parse_str(parser_component(&core(&decls, ""))).expect("valid WAT")
 }
 
+/// The error of a load that must fail.
+fn refused(r: Result<LoadedStage, LoadError>, why: &str) -> LoadError {
+    match r {
+        Ok(_) => panic!("loaded, but expected a refusal: {why}"),
+        Err(e) => e,
+    }
+}
+
 fn refused_by_bounds(err: LoadError, want: &str) {
     assert_eq!(err.kind(), "compile-limit", "{err}");
     match &err {
@@ -257,9 +265,10 @@ fn compile_bounds_refuse_a_huge_function_before_compiling() {
         ..CompileBounds::default()
     };
     let bytes = big_function(30_000); // a 90 KB body
-    let err = load_on(&runtime_with(tight), "huge-function", bytes.clone())
-        .err()
-        .expect("over the bound");
+    let err = refused(
+        load_on(&runtime_with(tight), "huge-function", bytes.clone()),
+        "over the bound",
+    );
     refused_by_bounds(err, "bytes in its largest function body, more than 65536");
     // The same component under the default bounds compiles and runs: the
     // bound, not the component, refused it.
@@ -280,13 +289,15 @@ fn compile_bounds_refuse_too_many_functions_and_bytes() {
         ..CompileBounds::default()
     });
     // 3 functions of the core module + 2000.
-    let err = load_on(&rt, "many-functions", many_functions(2000))
-        .err()
-        .expect("over the function bound");
+    let err = refused(
+        load_on(&rt, "many-functions", many_functions(2000)),
+        "over the function bound",
+    );
     refused_by_bounds(err, "2003 function bodies, more than 1000");
-    let err = load_on(&rt, "big-component", big_function(30_000))
-        .err()
-        .expect("over the size bound");
+    let err = refused(
+        load_on(&rt, "big-component", big_function(30_000)),
+        "over the size bound",
+    );
     refused_by_bounds(err, "bytes, more than 65536");
     // Within every bound: loads.
     load_on(&rt, "small", many_functions(10)).expect("within the bounds");
@@ -300,9 +311,10 @@ fn compile_bounds_deadline_abandons_a_slow_compilation() {
         ..CompileBounds::default()
     });
     let start = std::time::Instant::now();
-    let err = load_on(&rt, "hostile", common::component_bytes("hostile"))
-        .err()
-        .expect("past the deadline");
+    let err = refused(
+        load_on(&rt, "hostile", common::component_bytes("hostile")),
+        "past the deadline",
+    );
     refused_by_bounds(err, "longer than the 1 ms compile deadline");
     // The host returns at the deadline, not when the compiler finishes.
     assert!(

@@ -11,9 +11,13 @@
 //!    and with fuel (deterministic mode);
 //! 3. whole `cordon run` processes: the embedded default pipeline without
 //!    and with the compile cache, and three signed third-party stages cold
-//!    vs warm.
+//!    vs warm;
+//! 4. compiling at the compile bounds' edge (`compile_bounds`); alone with
+//!    `cargo run --release -p cordon-bench -- compile-bounds`.
 
 #![allow(missing_docs)]
+
+mod compile_bounds;
 
 use cordon_manifest::plugin::{best_match, detect_head};
 use cordon_manifest::{Capability, Limits, PluginRef, StageKind, StageSpec};
@@ -171,6 +175,10 @@ fn load(rt: &Runtime, v: VerifiedComponent) -> LoadedStage {
 }
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("compile-bounds") {
+        compile_bounds::run();
+        return;
+    }
     let natives = native_parsers();
     let parsers: Vec<(&'static str, VerifiedComponent)> =
         natives.iter().map(|(n, _)| (*n, verified(n))).collect();
@@ -263,6 +271,7 @@ fn main() {
     }
 
     whole_process();
+    compile_bounds::run();
 }
 
 fn cordon() -> PathBuf {
