@@ -1,6 +1,7 @@
 //! Unit tests with small inline govulncheck documents.
 
 use super::*;
+use corpus_support::kit::{EMPTY_INPUTS, assert_empty_input_malformed, malformed, unsupported};
 use serde_json::{Value, json};
 
 fn ok(text: &str) -> Vec<Finding> {
@@ -9,20 +10,6 @@ fn ok(text: &str) -> Vec<Finding> {
 
 fn ok_value(v: Value) -> Vec<Finding> {
     ok(&v.to_string())
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
 }
 
 fn config() -> Value {
@@ -78,10 +65,7 @@ fn stream(messages: &[Value]) -> String {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]

@@ -1,24 +1,14 @@
 //! Unit tests with small inline Snyk documents.
 
 use super::*;
+use corpus_support::kit::{
+    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parses,
+    unsupported,
+};
 use serde_json::json;
 
 fn ok(v: Value) -> Vec<Finding> {
-    parse(v.to_string().as_bytes()).expect("parses")
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
+    parses(parse, v)
 }
 
 fn vuln() -> Value {
@@ -59,18 +49,13 @@ fn project(vulns: Value) -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
 fn syntax_error_has_line_and_column() {
     let m = malformed(parse(b"{\n\"vulnerabilities\": [,]\n}").expect_err("rejected"));
-    assert_eq!(m.position.line, Some(2));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 2);
 }
 
 #[test]
@@ -95,10 +80,7 @@ fn wrong_types_are_malformed_with_position() {
     assert!(m.message.contains("missing field `id`"), "{}", m.message);
     let mut v = vuln();
     v["from"] = json!("a > b");
-    assert!(matches!(
-        parse(project(json!([v])).to_string().as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    malformed(parse(project(json!([v])).to_string().as_bytes()));
     let m = malformed(parse(b"{\"vulnerabilities\": {}}").expect_err("no"));
     assert!(m.message.contains("a sequence"), "{}", m.message);
     let m = malformed(parse(b"[[\"vulnerabilities\"]]").expect_err("no"));
@@ -138,10 +120,7 @@ fn other_documents_are_unsupported() {
     assert!(m.contains("IaC"), "{m}");
     // An npm audit report has an object, not an array, of vulnerabilities.
     let npm = json!({"auditReportVersion": 2, "vulnerabilities": {}});
-    assert!(matches!(
-        parse(npm.to_string().as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    malformed(parse(npm.to_string().as_bytes()));
 }
 
 #[test]
