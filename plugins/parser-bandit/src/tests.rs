@@ -2,7 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    assert_empty_input_malformed, assert_invalid_json_at, malformed, parse_doc, parses, unsupported,
+    DEEP, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
+    nested_objects, parse_doc, parses, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -106,19 +107,18 @@ fn other_documents_are_unsupported() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    let doc = format!(r#"{{"results":{}}}"#, nest(10_000));
+    let doc = format!(r#"{{"results":{}}}"#, nested_arrays(DEEP));
     malformed(parse(doc.as_bytes()));
     let doc = format!(
         r#"{{"results":[{{"test_id":"B1","filename":{}}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     malformed(parse(doc.as_bytes()));
-    assert!(parse(nest(10_000).as_bytes()).is_err());
-    let objects = format!("{}1{}", r#"{"results":"#.repeat(10_000), "}".repeat(10_000));
+    assert!(parse(nested_arrays(DEEP).as_bytes()).is_err());
+    let objects = nested_objects("results", DEEP, "1");
     assert!(parse(objects.as_bytes()).is_err());
     // In the ignored metrics: skipped without recursion.
-    let doc = format!(r#"{{"metrics":{},"results":[]}}"#, nest(10_000));
+    let doc = format!(r#"{{"metrics":{},"results":[]}}"#, nested_arrays(DEEP));
     assert_eq!(parse(doc.as_bytes()).map(|f| f.len()).ok(), Some(0));
 }
 

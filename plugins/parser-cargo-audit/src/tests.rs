@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parse_doc,
-    parses, unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, parse_doc, parses, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -104,14 +104,16 @@ fn other_documents_are_unsupported() {
 
 #[test]
 fn deep_nesting_is_an_error_never_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    unsupported(parse(nest(10_000).as_bytes()).expect_err("rejected"));
-    malformed(parse("[".repeat(10_000).as_bytes()).expect_err("rejected"));
-    let read = format!(r#"{{"vulnerabilities": {{"list": {}}}}}"#, nest(10_000));
+    unsupported(parse(nested_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    let read = format!(
+        r#"{{"vulnerabilities": {{"list": {}}}}}"#,
+        nested_arrays(DEEP)
+    );
     malformed(parse(read.as_bytes()).expect_err("rejected"));
     let ignored = format!(
         r#"{{"vulnerabilities": {{"list": []}}, "warnings": {}}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     assert_eq!(parse(ignored.as_bytes()).map(|f| f.len()).ok(), Some(0));
 }

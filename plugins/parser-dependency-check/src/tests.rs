@@ -1,7 +1,9 @@
 //! Unit tests with small inline Dependency-Check reports.
 
 use super::*;
-use corpus_support::kit::{EMPTY_INPUTS, assert_empty_input_malformed, malformed, unsupported};
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, malformed, nested_arrays, unsupported,
+};
 use serde_json::{Value, json};
 
 const XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -100,17 +102,13 @@ fn xml_dtd_is_refused() {
 fn deep_nesting_is_an_error_not_a_panic() {
     let xml = format!(
         "<analysis>{}{}</analysis>",
-        "<a>".repeat(10_000),
-        "</a>".repeat(10_000)
+        "<a>".repeat(DEEP),
+        "</a>".repeat(DEEP)
     );
     let m = malformed(parse(xml.as_bytes()).expect_err("too deep"));
     assert!(m.message.contains("nested more than"), "{}", m.message);
     assert_eq!(m.position.line, Some(1));
-    let json = format!(
-        "{{\"dependencies\": {}{}}}",
-        "[".repeat(10_000),
-        "]".repeat(10_000)
-    );
+    let json = format!("{{\"dependencies\": {}}}", nested_arrays(DEEP));
     let m = malformed(parse(json.as_bytes()).expect_err("too deep"));
     assert!(m.message.contains("nested more than"), "{}", m.message);
 }

@@ -2,7 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    assert_empty_input_malformed, assert_invalid_json_at, malformed, parse_doc, parses, unsupported,
+    DEEP, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
+    nested_objects, parse_doc, parses, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -125,24 +126,22 @@ fn other_documents_are_unsupported() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    malformed(parse(nest(10_000).as_bytes()));
-    let doc = format!(r#"[{{"rule":{}}}]"#, nest(10_000));
+    malformed(parse(nested_arrays(DEEP).as_bytes()));
+    let doc = format!(r#"[{{"rule":{}}}]"#, nested_arrays(DEEP));
     malformed(parse(doc.as_bytes()));
-    malformed(parse("[".repeat(10_000).as_bytes()));
-    let objects = format!(
-        "[{{\"rule\":{}1{}}}]",
-        r#"{"id":"#.repeat(10_000),
-        "}".repeat(10_000)
-    );
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()));
+    let objects = format!(r#"[{{"rule":{}}}]"#, nested_objects("id", DEEP, "1"));
     malformed(parse(objects.as_bytes()));
     // Unknown keys nested deep inside a known object are skipped.
-    let objects = format!("[{}1{}]", r#"{"rule":"#.repeat(10_000), "}".repeat(10_000));
+    let objects = format!("[{}]", nested_objects("rule", DEEP, "1"));
     assert_eq!(parse(objects.as_bytes()).map(|f| f.len()).ok(), Some(1));
-    let objects = format!("{}1{}", r#"{"message":"#.repeat(10_000), "}".repeat(10_000));
+    let objects = nested_objects("message", DEEP, "1");
     assert!(parse(objects.as_bytes()).is_err());
     // In an ignored field: skipped without recursion.
-    let doc = format!(r#"[{{"rule":{{"id":"a"}},"extra":{}}}]"#, nest(10_000));
+    let doc = format!(
+        r#"[{{"rule":{{"id":"a"}},"extra":{}}}]"#,
+        nested_arrays(DEEP)
+    );
     assert_eq!(parse(doc.as_bytes()).map(|f| f.len()).ok(), Some(1));
 }
 

@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parses,
-    unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, nested_objects, parses, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -126,21 +126,14 @@ fn wrong_types_are_malformed_with_position() {
 fn deep_nesting_is_an_error_not_a_panic() {
     // Where a leak is expected: a type error (serde_json also stops at 128
     // levels).
-    let mut deep = vec![b'['; 10_000];
-    deep.extend(vec![b']'; 10_000]);
-    malformed(parse(&deep));
-    let mut unclosed = vec![b'['; 10_000];
-    unclosed.extend(b"{");
-    malformed(parse(&unclosed));
+    malformed(parse(nested_arrays(DEEP).as_bytes()));
+    let unclosed = unclosed_arrays(DEEP) + "{";
+    malformed(parse(unclosed.as_bytes()));
     // A deep object is skipped without recursion and is not a report.
-    let mut deep = b"{\"a\":".repeat(10_000);
-    deep.extend(b"1");
-    deep.extend(vec![b'}'; 10_000]);
-    unsupported(parse(&deep));
+    unsupported(parse(nested_objects("a", DEEP, "1").as_bytes()));
     // Deep values in unknown fields are skipped the same way.
     let mut inside = b"[{\"rule\": \"r\", \"extra\": ".to_vec();
-    inside.extend(b"[".repeat(10_000));
-    inside.extend(b"]".repeat(10_000));
+    inside.extend(nested_arrays(DEEP).bytes());
     inside.extend(b"}]");
     assert_eq!(parse(&inside).expect("parses").len(), 1);
     // ...and cut short, they are malformed.

@@ -2,7 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    assert_empty_input_malformed, assert_invalid_json_at, malformed, parse_doc, parses, unsupported,
+    DEEP, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
+    parse_doc, parses, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -98,18 +99,17 @@ fn other_documents_are_unsupported() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    let doc = format!(r#"{{"Issues":{}}}"#, nest(10_000));
+    let doc = format!(r#"{{"Issues":{}}}"#, nested_arrays(DEEP));
     malformed(parse(doc.as_bytes()));
     let doc = format!(
         r#"{{"Issues":[{{"rule_id":"G1","file":"a","line":{}}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     malformed(parse(doc.as_bytes()));
-    assert!(parse(nest(10_000).as_bytes()).is_err());
-    assert!(parse("{\"Issues\":".repeat(10_000).as_bytes()).is_err());
+    assert!(parse(nested_arrays(DEEP).as_bytes()).is_err());
+    assert!(parse("{\"Issues\":".repeat(DEEP).as_bytes()).is_err());
     // In the ignored Stats: skipped without recursion.
-    let doc = format!(r#"{{"Stats":{},"Issues":[]}}"#, nest(10_000));
+    let doc = format!(r#"{{"Stats":{},"Issues":[]}}"#, nested_arrays(DEEP));
     assert_eq!(parse(doc.as_bytes()).map(|f| f.len()).ok(), Some(0));
 }
 

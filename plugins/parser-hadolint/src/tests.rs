@@ -2,7 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    assert_empty_input_malformed, assert_invalid_json_at, malformed, parse_doc, parses, unsupported,
+    DEEP, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
+    nested_objects, parse_doc, parses, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -91,15 +92,17 @@ fn other_documents_are_unsupported() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    malformed(parse(nest(10_000).as_bytes()));
-    let doc = format!(r#"[{{"code":"DL1","file":{}}}]"#, nest(10_000));
+    malformed(parse(nested_arrays(DEEP).as_bytes()));
+    let doc = format!(r#"[{{"code":"DL1","file":{}}}]"#, nested_arrays(DEEP));
     malformed(parse(doc.as_bytes()));
-    malformed(parse("[".repeat(10_000).as_bytes()));
-    let objects = format!("[{}1{}]", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()));
+    let objects = format!("[{}]", nested_objects("a", DEEP, "1"));
     assert!(parse(objects.as_bytes()).is_err());
     // In an unknown field: skipped without recursion.
-    let doc = format!(r#"[{{"code":"DL1","file":"D","extra":{}}}]"#, nest(10_000));
+    let doc = format!(
+        r#"[{{"code":"DL1","file":"D","extra":{}}}]"#,
+        nested_arrays(DEEP)
+    );
     assert_eq!(parse(doc.as_bytes()).map(|f| f.len()).ok(), Some(1));
 }
 

@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parses,
-    unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, nested_objects, parses, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -120,18 +120,10 @@ fn wrong_types_are_malformed_with_position() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let mut deep = b"{\"queries\": ".to_vec();
-    deep.extend(vec![b'['; 10_000]);
-    deep.extend(vec![b']'; 10_000]);
-    deep.extend(b"}");
-    malformed(parse(&deep));
-    let mut deep = b"{\"a\":".repeat(10_000);
-    deep.extend(b"1");
-    deep.extend(vec![b'}'; 10_000]);
-    unsupported(parse(&deep));
-    let mut deep = vec![b'['; 10_000];
-    deep.extend(vec![b']'; 10_000]);
-    unsupported(parse(&deep));
+    let deep = format!("{{\"queries\": {}}}", nested_arrays(DEEP));
+    malformed(parse(deep.as_bytes()));
+    unsupported(parse(nested_objects("a", DEEP, "1").as_bytes()));
+    unsupported(parse(nested_arrays(DEEP).as_bytes()));
 }
 
 #[test]

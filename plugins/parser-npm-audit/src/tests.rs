@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parses,
-    unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, nested_objects, parses, unclosed_arrays, unsupported,
 };
 use serde_json::json;
 
@@ -85,9 +85,9 @@ fn wrong_types_are_malformed_with_position() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let deep_array = "[".repeat(10_000);
+    let deep_array = unclosed_arrays(DEEP);
     malformed(parse(deep_array.as_bytes()));
-    let inner = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let inner = nested_arrays(DEEP);
     let doc = format!(r#"{{"advisories": {{"1": {{"module_name": "a", "x": {inner}}}}}}}"#);
     malformed(parse(doc.as_bytes()));
     let m = malformed(parse(doc.as_bytes()).expect_err("too deep"));
@@ -100,7 +100,7 @@ fn deep_nesting_is_an_error_not_a_panic() {
         "]".repeat(126)
     );
     assert!(parse(ok_depth.as_bytes()).expect("parses").is_empty());
-    let objects = format!("{}{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
+    let objects = nested_objects("a", DEEP, "");
     malformed(parse(objects.as_bytes()));
 }
 

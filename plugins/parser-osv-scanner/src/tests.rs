@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parse_doc,
-    parses, unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, parse_doc, parses, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -118,16 +118,18 @@ fn other_documents_are_unsupported() {
 
 #[test]
 fn deep_nesting_is_an_error_never_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    unsupported(parse(nest(10_000).as_bytes()).expect_err("rejected"));
-    malformed(parse("[".repeat(10_000).as_bytes()).expect_err("rejected"));
-    let read = format!(r#"{{"results": [{{"packages": {}}}]}}"#, nest(10_000));
+    unsupported(parse(nested_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    let read = format!(
+        r#"{{"results": [{{"packages": {}}}]}}"#,
+        nested_arrays(DEEP)
+    );
     malformed(parse(read.as_bytes()).expect_err("rejected"));
     // Inside a free-form object: skipped, or the recursion limit; never a
     // stack overflow.
     let free = format!(
         r#"{{"results": [{{"packages": [{{"vulnerabilities": [{{"id": "X", "database_specific": {{"severity": {}}}}}]}}]}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     let _ = parse(free.as_bytes());
 }

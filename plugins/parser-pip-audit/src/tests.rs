@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parse_doc,
-    parses, unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, parse_doc, parses, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -73,12 +73,17 @@ fn other_documents_are_unsupported() {
 
 #[test]
 fn deep_nesting_is_an_error_never_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    malformed(parse(nest(10_000).as_bytes()).expect_err("rejected"));
-    malformed(parse("[".repeat(10_000).as_bytes()).expect_err("rejected"));
-    let read = format!(r#"{{"dependencies": [{{"vulns": {}}}]}}"#, nest(10_000));
+    malformed(parse(nested_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    let read = format!(
+        r#"{{"dependencies": [{{"vulns": {}}}]}}"#,
+        nested_arrays(DEEP)
+    );
     malformed(parse(read.as_bytes()).expect_err("rejected"));
-    let ignored = format!(r#"{{"dependencies": [], "fixes": {}}}"#, nest(10_000));
+    let ignored = format!(
+        r#"{{"dependencies": [], "fixes": {}}}"#,
+        nested_arrays(DEEP)
+    );
     assert_eq!(parse(ignored.as_bytes()).map(|f| f.len()).ok(), Some(0));
 }
 

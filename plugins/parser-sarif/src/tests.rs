@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parse_doc,
-    parses, unsupported,
+    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
+    parse_doc, parses, unsupported,
 };
 use serde_json::json;
 
@@ -736,15 +736,14 @@ fn never_panics_on_odd_shapes() {
     // Deep nesting in an ignored property is skipped without recursion; in a
     // property that is read it hits serde_json's recursion limit: an error,
     // not a stack overflow.
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     let ignored = format!(
         r#"{{"version":"2.1.0","runs":[{{"properties":{}}}]}}"#,
-        nest(100_000)
+        nested_arrays(100_000)
     );
     assert_eq!(parse(ignored.as_bytes()).map(|f| f.len()).ok(), Some(0));
     let read = format!(
         r#"{{"version":"2.1.0","runs":[{{"results":[{{"properties":{{"tags":{}}}}}]}}]}}"#,
-        nest(100_000)
+        nested_arrays(100_000)
     );
     let m = malformed(parse(read.as_bytes()).expect_err("rejected"));
     assert!(m.message.contains("recursion limit"), "{}", m.message);

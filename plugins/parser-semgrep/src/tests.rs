@@ -3,8 +3,8 @@
 use super::*;
 use cordon_sdk::{FindingKind, Location, Severity};
 use corpus_support::kit::{
-    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parse_doc,
-    parses, unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, nested_objects, parse_doc, parses, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -174,26 +174,25 @@ fn error_documents_are_unsupported() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     // In a field that is read: a type error.
     let read = format!(
         r#"{{"results":[{{"check_id":"a","path":"b","start":{}}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     malformed(parse(read.as_bytes()));
-    let read = format!(r#"{{"results":{}}}"#, nest(10_000));
+    let read = format!(r#"{{"results":{}}}"#, nested_arrays(DEEP));
     malformed(parse(read.as_bytes()));
-    let objects = format!("{}{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
+    let objects = nested_objects("a", DEEP, "");
     assert!(parse(objects.as_bytes()).is_err());
     // At the top level.
-    assert!(parse(nest(10_000).as_bytes()).is_err());
+    assert!(parse(nested_arrays(DEEP).as_bytes()).is_err());
     // Unbalanced.
-    malformed(parse("[".repeat(10_000).as_bytes()));
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()));
     // In free-form metadata: skipped without recursion.
     let meta = format!(
         r#"{{"results":[{{"check_id":"a","path":"b","start":{{"line":1}},"extra":{{"metadata":{{"cwe":[{}],"x":{}}}}}}}]}}"#,
-        nest(10_000),
-        nest(10_000)
+        nested_arrays(DEEP),
+        nested_arrays(DEEP)
     );
     assert_eq!(parse(meta.as_bytes()).map(|f| f.len()).ok(), Some(1));
 }

@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parses,
-    unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, nested_objects, parses, unclosed_arrays, unsupported,
 };
 use serde_json::json;
 
@@ -90,13 +90,12 @@ fn wrong_types_are_malformed_with_position() {
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
     for doc in [
-        "[".repeat(10_000),
+        unclosed_arrays(DEEP),
         format!(
-            "{{\"vulnerabilities\": [], \"x\": {}{}}}",
-            "[".repeat(10_000),
-            "]".repeat(10_000)
+            "{{\"vulnerabilities\": [], \"x\": {}}}",
+            nested_arrays(DEEP)
         ),
-        format!("{}{}", "{\"a\":".repeat(10_000), "}".repeat(10_000)),
+        nested_objects("a", DEEP, ""),
     ] {
         let m = malformed(parse(doc.as_bytes()).expect_err("too deep"));
         assert!(m.message.contains("nested more than"), "{}", m.message);

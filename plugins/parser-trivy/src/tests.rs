@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, parse_doc,
-    parses, unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, nested_objects, parse_doc, parses, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -104,9 +104,8 @@ fn legacy_null_and_empty_reports_have_no_findings() {
 
 #[test]
 fn deep_nesting_is_an_error_or_skipped_never_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     // At the top level and in a property that is read: an error.
-    let m = malformed(parse(nest(10_000).as_bytes()).expect_err("rejected"));
+    let m = malformed(parse(nested_arrays(DEEP).as_bytes()).expect_err("rejected"));
     assert!(
         m.message.contains("expected a JSON object"),
         "{}",
@@ -114,15 +113,15 @@ fn deep_nesting_is_an_error_or_skipped_never_a_panic() {
     );
     let read = format!(
         r#"{{"SchemaVersion": 2, "Results": [{{"Target": "t", "Vulnerabilities": [{{"CweIDs": {}}}]}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     malformed(parse(read.as_bytes()).expect_err("rejected"));
-    let objects = format!("{}{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
+    let objects = nested_objects("a", DEEP, "");
     malformed(parse(objects.as_bytes()).expect_err("rejected"));
     // In a property that is ignored: skipped.
     let ignored = format!(
         r#"{{"SchemaVersion": 2, "Metadata": {}, "Results": []}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     assert_eq!(parse(ignored.as_bytes()).map(|f| f.len()).ok(), Some(0));
 }

@@ -1,7 +1,10 @@
 //! Unit tests with small inline TruffleHog and trufflehog3 documents.
 
 use super::*;
-use corpus_support::kit::{EMPTY_INPUTS, assert_empty_input_malformed, malformed, unsupported};
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, malformed, nested_arrays, nested_objects,
+    unclosed_arrays, unsupported,
+};
 use serde_json::{Value, json};
 
 fn ndjson(records: &[Value]) -> Vec<u8> {
@@ -162,22 +165,17 @@ fn wrong_types_are_malformed_with_position() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let mut deep = vec![b'['; 10_000];
-    deep.extend(vec![b']'; 10_000]);
-    malformed(parse(&deep));
+    malformed(parse(nested_arrays(DEEP).as_bytes()));
     // Nested unknown keys are skipped without recursion: one record.
-    let mut deep = b"{\"SourceMetadata\":".repeat(10_000);
-    deep.extend(b"{}");
-    deep.extend(vec![b'}'; 10_000]);
-    assert_eq!(parse(&deep).expect("parses").len(), 1);
+    let deep = nested_objects("SourceMetadata", DEEP, "{}");
+    assert_eq!(parse(deep.as_bytes()).expect("parses").len(), 1);
     // Where a string is expected: a type error.
     let mut deep = b"{\"DetectorName\":".to_vec();
-    deep.extend(vec![b'['; 10_000]);
+    deep.extend(unclosed_arrays(DEEP).bytes());
     malformed(parse(&deep));
     // Unknown fields are skipped without recursion.
     let mut inside = b"{\"DetectorName\": \"X\", \"ExtraData\": ".to_vec();
-    inside.extend(b"[".repeat(10_000));
-    inside.extend(b"]".repeat(10_000));
+    inside.extend(nested_arrays(DEEP).bytes());
     inside.extend(b"}\n");
     assert_eq!(parse(&inside).expect("parses").len(), 1);
     inside.truncate(12_000);
