@@ -14,6 +14,7 @@
 //!   test the parser crates use (they differ in which facts they check and how
 //!   they read DefectDojo's values, so they are kept apart rather than merged):
 //!   [`sca`], [`iac`], [`sast`] and [`advisory`];
+//! * the secret scanners' redaction check ([`secrets`]);
 //! * helpers for the crates' unit tests ([`kit`]): rejection assertions and
 //!   builders of small documents.
 //!
@@ -29,6 +30,7 @@ pub mod iac;
 pub mod kit;
 pub mod sast;
 pub mod sca;
+pub mod secrets;
 
 /// The parse function of a parser crate.
 pub type ParseFn = fn(&[u8]) -> Result<Vec<Finding>, StageError>;
