@@ -77,6 +77,32 @@ pub fn parses(parse: ParseFn, doc: impl Display) -> Vec<Finding> {
     parse_doc(parse, doc).expect("parses")
 }
 
+/// Assert that `parse` rejects the text of each of `docs` as malformed.
+///
+/// # Panics
+/// When a document is accepted or rejected otherwise (naming it).
+pub fn assert_each_malformed<D: Display>(parse: ParseFn, docs: impl IntoIterator<Item = D>) {
+    for doc in docs {
+        let text = doc.to_string();
+        assert!(
+            matches!(parse(text.as_bytes()), Err(StageError::MalformedInput(_))),
+            "{text}"
+        );
+    }
+}
+
+/// Assert that `parse` rejects each prefix `text[..cut]` as malformed input
+/// that `ends too early`.
+///
+/// # Panics
+/// When a prefix is accepted or rejected otherwise (naming the cut).
+pub fn assert_cuts_end_too_early(parse: ParseFn, text: &str, cuts: &[usize]) {
+    for &cut in cuts {
+        let m = malformed(parse(&text.as_bytes()[..cut]));
+        assert!(m.message.contains("ends too early"), "{cut}: {}", m.message);
+    }
+}
+
 /// Inputs with nothing but whitespace and byte-order marks.
 pub const EMPTY_INPUTS: [&[u8]; 4] = [b"", b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"];
 
@@ -135,6 +161,17 @@ mod tests {
         }
     }
 
+    fn truncated(input: &[u8]) -> Result<Vec<Finding>, StageError> {
+        Err(StageError::MalformedInput(Malformed {
+            message: format!("input ends too early after {} bytes", input.len()),
+            position: cordon_sdk::InputPosition {
+                line: Some(1),
+                column: None,
+                pointer: None,
+            },
+        }))
+    }
+
     #[test]
     fn rejections_are_told_apart() {
         assert_eq!(malformed(reject(b"")).message, "empty input");
@@ -146,6 +183,8 @@ mod tests {
         assert_empty_input_malformed(reject, &EMPTY_INPUTS);
         assert!(parses(reject, "[]").is_empty());
         assert!(parse_doc(reject, 42).is_err());
+        assert_each_malformed(reject, ["", " "]);
+        assert_cuts_end_too_early(truncated, "[1, 2]", &[1, 3]);
     }
 
     #[test]
