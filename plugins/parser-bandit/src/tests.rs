@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
-    nested_objects, parse_doc, parses, unsupported,
+    DEEP, assert_cuts_end_too_early, assert_each_malformed, assert_empty_input_malformed,
+    assert_invalid_json_at, malformed, nested_arrays, nested_objects, parse_doc, parses,
+    unsupported,
 };
 use serde_json::{Value, json};
 
@@ -52,10 +53,7 @@ fn syntax_errors_and_truncation() {
     );
     assert_invalid_json_at(&m, 3);
     let text = report(json!([item("B101", "a.py", 2, "LOW")])).to_string();
-    for cut in [1, 20, text.len() - 1] {
-        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &text, &[1, 20, text.len() - 1]);
 }
 
 #[test]
@@ -68,23 +66,18 @@ fn wrong_types_are_malformed() {
         "{}",
         m.message
     );
-    for doc in [
-        json!({"results": [{"test_id": "B1"}]}),
-        json!({"results": [{"test_id": "B1", "filename": "a", "line_number": "x", "line_range": {}}]}),
-        json!({"results": [{"test_id": "B1", "filename": "a", "line_number": true}]}),
-        json!({"results": [{"test_id": "B1", "filename": "a", "col_offset": "4"}]}),
-        json!({"results": [{"test_id": "B1", "filename": "a", "issue_cwe": 78}]}),
-        json!({"results": "none"}),
-        json!({"results": [[1, 2]]}),
-    ] {
-        assert!(
-            matches!(
-                parse_doc(parse, doc.clone()),
-                Err(StageError::MalformedInput(_))
-            ),
-            "{doc}"
-        );
-    }
+    assert_each_malformed(
+        parse,
+        [
+            json!({"results": [{"test_id": "B1"}]}),
+            json!({"results": [{"test_id": "B1", "filename": "a", "line_number": "x", "line_range": {}}]}),
+            json!({"results": [{"test_id": "B1", "filename": "a", "line_number": true}]}),
+            json!({"results": [{"test_id": "B1", "filename": "a", "col_offset": "4"}]}),
+            json!({"results": [{"test_id": "B1", "filename": "a", "issue_cwe": 78}]}),
+            json!({"results": "none"}),
+            json!({"results": [[1, 2]]}),
+        ],
+    );
 }
 
 #[test]

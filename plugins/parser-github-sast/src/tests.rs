@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
-    nested_objects, parse_doc, parses, unclosed_arrays, unsupported,
+    DEEP, assert_cuts_end_too_early, assert_each_malformed, assert_empty_input_malformed,
+    assert_invalid_json_at, malformed, nested_arrays, nested_objects, parse_doc, parses,
+    unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -63,10 +64,7 @@ fn syntax_errors_and_truncation() {
         malformed(parse(b"[\n {\"number\": 1,\n  \"rule\": {\"id\": }}]").expect_err("rejected"));
     assert_invalid_json_at(&m, 3);
     let text = json!([alert(1, "py/path-injection", Some("high"), "a.py", 3)]).to_string();
-    for cut in [1, 30, text.len() - 1] {
-        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &text, &[1, 30, text.len() - 1]);
 }
 
 #[test]
@@ -79,22 +77,17 @@ fn wrong_types_are_malformed() {
         "{}",
         m.message
     );
-    for doc in [
-        json!([{"rule": "py/x"}]),
-        json!([{"rule": {"id": "a"}, "most_recent_instance": {"location": {"start_line": true}}}]),
-        json!([{"rule": {"id": "a"}, "most_recent_instance": {"location": {"path": 5}}}]),
-        json!([{"rule": {"id": "a"}, "most_recent_instance": {"message": "text"}}]),
-        json!([{"rule": {"id": "a", "description": ["x"]}}]),
-        json!([{"rule": {"id": "a"}}, [1]]),
-    ] {
-        assert!(
-            matches!(
-                parse_doc(parse, doc.clone()),
-                Err(StageError::MalformedInput(_))
-            ),
-            "{doc}"
-        );
-    }
+    assert_each_malformed(
+        parse,
+        [
+            json!([{"rule": "py/x"}]),
+            json!([{"rule": {"id": "a"}, "most_recent_instance": {"location": {"start_line": true}}}]),
+            json!([{"rule": {"id": "a"}, "most_recent_instance": {"location": {"path": 5}}}]),
+            json!([{"rule": {"id": "a"}, "most_recent_instance": {"message": "text"}}]),
+            json!([{"rule": {"id": "a", "description": ["x"]}}]),
+            json!([{"rule": {"id": "a"}}, [1]]),
+        ],
+    );
 }
 
 #[test]

@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
-    parse_doc, parses, unsupported,
+    DEEP, assert_cuts_end_too_early, assert_each_malformed, assert_empty_input_malformed,
+    assert_invalid_json_at, malformed, nested_arrays, parse_doc, parses, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -49,10 +49,7 @@ fn syntax_errors_and_truncation() {
         malformed(parse(b"{\n\"Issues\": [\n  {\"rule_id\": \"G104\",]}").expect_err("rejected"));
     assert_invalid_json_at(&m, 3);
     let text = report(json!([issue("G201", "a.go", json!("36-39"), "MEDIUM")])).to_string();
-    for cut in [1, 15, text.len() - 1] {
-        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &text, &[1, 15, text.len() - 1]);
 }
 
 #[test]
@@ -65,24 +62,19 @@ fn wrong_types_are_malformed() {
         "{}",
         m.message
     );
-    for doc in [
-        json!({"Issues": [{"rule_id": "G1"}]}),
-        json!({"Issues": [{"rule_id": "G1", "file": "a", "line": true}]}),
-        json!({"Issues": [{"rule_id": "G1", "file": "a", "line": [1]}]}),
-        json!({"Issues": [{"rule_id": "G1", "file": "a", "column": {}}]}),
-        json!({"Issues": [{"rule_id": "G1", "file": "a", "cwe": "79"}]}),
-        json!({"Issues": [{"rule_id": "G1", "file": "a", "nosec": "yes"}]}),
-        json!({"Issues": {"rule_id": "G1"}}),
-        json!({"Issues": [], "Golang errors": []}),
-    ] {
-        assert!(
-            matches!(
-                parse_doc(parse, doc.clone()),
-                Err(StageError::MalformedInput(_))
-            ),
-            "{doc}"
-        );
-    }
+    assert_each_malformed(
+        parse,
+        [
+            json!({"Issues": [{"rule_id": "G1"}]}),
+            json!({"Issues": [{"rule_id": "G1", "file": "a", "line": true}]}),
+            json!({"Issues": [{"rule_id": "G1", "file": "a", "line": [1]}]}),
+            json!({"Issues": [{"rule_id": "G1", "file": "a", "column": {}}]}),
+            json!({"Issues": [{"rule_id": "G1", "file": "a", "cwe": "79"}]}),
+            json!({"Issues": [{"rule_id": "G1", "file": "a", "nosec": "yes"}]}),
+            json!({"Issues": {"rule_id": "G1"}}),
+            json!({"Issues": [], "Golang errors": []}),
+        ],
+    );
 }
 
 #[test]

@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
-    nested_objects, parse_doc, parses, unclosed_arrays, unsupported,
+    DEEP, assert_cuts_end_too_early, assert_each_malformed, assert_empty_input_malformed,
+    assert_invalid_json_at, malformed, nested_arrays, nested_objects, parse_doc, parses,
+    unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -36,10 +37,7 @@ fn syntax_errors_and_truncation() {
     );
     assert_invalid_json_at(&m, 3);
     let text = json!([item("DL3008", 9, "warning")]).to_string();
-    for cut in [1, 12, text.len() - 1] {
-        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &text, &[1, 12, text.len() - 1]);
 }
 
 #[test]
@@ -52,23 +50,18 @@ fn wrong_types_are_malformed() {
         "{}",
         m.message
     );
-    for doc in [
-        json!([{"code": "DL3008"}]),
-        json!([{"code": "DL3008", "file": "D", "line": true}]),
-        json!([{"code": "DL3008", "file": "D", "column": [1]}]),
-        json!([{"code": "DL3008", "file": "D", "level": 2}]),
-        json!([{"code": "DL3008", "file": "D"}, 5]),
-        json!([[1]]),
-        json!(["DL3008"]),
-    ] {
-        assert!(
-            matches!(
-                parse_doc(parse, doc.clone()),
-                Err(StageError::MalformedInput(_))
-            ),
-            "{doc}"
-        );
-    }
+    assert_each_malformed(
+        parse,
+        [
+            json!([{"code": "DL3008"}]),
+            json!([{"code": "DL3008", "file": "D", "line": true}]),
+            json!([{"code": "DL3008", "file": "D", "column": [1]}]),
+            json!([{"code": "DL3008", "file": "D", "level": 2}]),
+            json!([{"code": "DL3008", "file": "D"}, 5]),
+            json!([[1]]),
+            json!(["DL3008"]),
+        ],
+    );
 }
 
 #[test]

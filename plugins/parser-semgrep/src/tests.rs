@@ -3,8 +3,9 @@
 use super::*;
 use cordon_sdk::{FindingKind, Location, Severity};
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
-    nested_arrays, nested_objects, parse_doc, parses, unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_cuts_end_too_early, assert_each_malformed,
+    assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays, nested_objects,
+    parse_doc, parses, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -52,10 +53,7 @@ fn truncated_input_is_malformed() {
     )])));
     assert_eq!(full.len(), 1);
     let text = cli(json!([result("r", "a.py", 3, json!({"message": "m"}))])).to_string();
-    for cut in [1, 10, text.len() / 2, text.len() - 1] {
-        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{cut}: {}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &text, &[1, 10, text.len() / 2, text.len() - 1]);
 }
 
 #[test]
@@ -76,23 +74,18 @@ fn wrong_types_are_malformed_with_position() {
     assert!(m.message.contains("missing field `start`"), "{}", m.message);
     // A line that is not a number, `results` that is not a list, a result
     // that is an array (serde would read it by position).
-    for doc in [
-        json!({"results": [{"check_id": "a", "path": "b", "start": {"line": true}}]}),
-        json!({"results": {"check_id": "a"}}),
-        json!({"results": [["a", "b", {"line": 1}]]}),
-        json!({"results": [result("a", "b", 1, json!({"severity": 3}))]}),
-        json!({"findings": [{"rule_name": "r", "location": {"line": [1]}}]}),
-        json!({"vulns": [{"advisory": "x"}]}),
-        json!({"vulns": [], "hasMore": "yes"}),
-    ] {
-        assert!(
-            matches!(
-                parse_doc(parse, doc.clone()),
-                Err(StageError::MalformedInput(_))
-            ),
-            "{doc}"
-        );
-    }
+    assert_each_malformed(
+        parse,
+        [
+            json!({"results": [{"check_id": "a", "path": "b", "start": {"line": true}}]}),
+            json!({"results": {"check_id": "a"}}),
+            json!({"results": [["a", "b", {"line": 1}]]}),
+            json!({"results": [result("a", "b", 1, json!({"severity": 3}))]}),
+            json!({"findings": [{"rule_name": "r", "location": {"line": [1]}}]}),
+            json!({"vulns": [{"advisory": "x"}]}),
+            json!({"vulns": [], "hasMore": "yes"}),
+        ],
+    );
 }
 
 #[test]

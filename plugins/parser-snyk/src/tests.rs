@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
-    nested_arrays, nested_objects, parses, unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_cuts_end_too_early, assert_empty_input_malformed,
+    assert_invalid_json_at, malformed, nested_arrays, nested_objects, parses, unclosed_arrays,
+    unsupported,
 };
 use serde_json::json;
 
@@ -61,10 +62,7 @@ fn syntax_error_has_line_and_column() {
 #[test]
 fn truncated_input_is_malformed() {
     let full = project(json!([vuln()])).to_string();
-    for cut in [1, 10, full.len() / 2, full.len() - 1] {
-        let m = malformed(parse(&full.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{cut}: {}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &full, &[1, 10, full.len() / 2, full.len() - 1]);
 }
 
 #[test]
