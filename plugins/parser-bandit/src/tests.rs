@@ -1,28 +1,15 @@
 //! Unit tests with small inline Bandit documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, assert_cuts_end_too_early, assert_each_malformed, assert_empty_input_malformed,
+    assert_invalid_json_at, malformed, nested_arrays, nested_objects, parse_doc, parses,
+    unsupported,
+};
 use serde_json::{Value, json};
 
-fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
-    parse(v.to_string().as_bytes())
-}
-
 fn ok(v: Value) -> Vec<Finding> {
-    parse_value(v).expect("parses")
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
+    parses(parse, v)
 }
 
 fn item(test_id: &str, file: &str, line: u32, sev: &str) -> Value {
@@ -56,10 +43,7 @@ fn report(results: Value) -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b" \r\n", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF\t"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &[b"", b" \r\n", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF\t"]);
 }
 
 #[test]
@@ -67,14 +51,9 @@ fn syntax_errors_and_truncation() {
     let m = malformed(
         parse(b"{\n\"results\": [\n  {\"test_id\": \"B101\" \"x\"}]}").expect_err("rejected"),
     );
-    assert_eq!(m.position.line, Some(3));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 3);
     let text = report(json!([item("B101", "a.py", 2, "LOW")])).to_string();
-    for cut in [1, 20, text.len() - 1] {
-        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &text, &[1, 20, text.len() - 1]);
 }
 
 #[test]
@@ -87,61 +66,52 @@ fn wrong_types_are_malformed() {
         "{}",
         m.message
     );
-    for doc in [
-        json!({"results": [{"test_id": "B1"}]}),
-        json!({"results": [{"test_id": "B1", "filename": "a", "line_number": "x", "line_range": {}}]}),
-        json!({"results": [{"test_id": "B1", "filename": "a", "line_number": true}]}),
-        json!({"results": [{"test_id": "B1", "filename": "a", "col_offset": "4"}]}),
-        json!({"results": [{"test_id": "B1", "filename": "a", "issue_cwe": 78}]}),
-        json!({"results": "none"}),
-        json!({"results": [[1, 2]]}),
-    ] {
-        assert!(
-            matches!(parse_value(doc.clone()), Err(StageError::MalformedInput(_))),
-            "{doc}"
-        );
-    }
+    assert_each_malformed(
+        parse,
+        [
+            json!({"results": [{"test_id": "B1"}]}),
+            json!({"results": [{"test_id": "B1", "filename": "a", "line_number": "x", "line_range": {}}]}),
+            json!({"results": [{"test_id": "B1", "filename": "a", "line_number": true}]}),
+            json!({"results": [{"test_id": "B1", "filename": "a", "col_offset": "4"}]}),
+            json!({"results": [{"test_id": "B1", "filename": "a", "issue_cwe": 78}]}),
+            json!({"results": "none"}),
+            json!({"results": [[1, 2]]}),
+        ],
+    );
 }
 
 #[test]
 fn other_documents_are_unsupported() {
     assert!(unsupported(parse(b"[]").expect_err("rejected")).contains("must be an object"));
-    assert!(matches!(parse(b"[1,"), Err(StageError::MalformedInput(_))));
+    malformed(parse(b"[1,"));
     assert!(
-        unsupported(parse_value(json!({"errors": []})).expect_err("rejected"))
+        unsupported(parse_doc(parse, json!({"errors": []})).expect_err("rejected"))
             .contains("no `results`")
     );
     assert!(
-        unsupported(parse_value(json!({"results": null})).expect_err("rejected"))
+        unsupported(parse_doc(parse, json!({"results": null})).expect_err("rejected"))
             .contains("no `results`")
     );
     // A Semgrep report.
     let semgrep =
         json!({"results": [{"check_id": "a", "path": "b", "start": {"line": 1}}], "errors": []});
-    assert!(unsupported(parse_value(semgrep).expect_err("rejected")).contains("another tool"));
+    assert!(unsupported(parse_doc(parse, semgrep).expect_err("rejected")).contains("another tool"));
 }
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    let doc = format!(r#"{{"results":{}}}"#, nest(10_000));
-    assert!(matches!(
-        parse(doc.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    let doc = format!(r#"{{"results":{}}}"#, nested_arrays(DEEP));
+    malformed(parse(doc.as_bytes()));
     let doc = format!(
         r#"{{"results":[{{"test_id":"B1","filename":{}}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
-    assert!(matches!(
-        parse(doc.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    assert!(parse(nest(10_000).as_bytes()).is_err());
-    let objects = format!("{}1{}", r#"{"results":"#.repeat(10_000), "}".repeat(10_000));
+    malformed(parse(doc.as_bytes()));
+    assert!(parse(nested_arrays(DEEP).as_bytes()).is_err());
+    let objects = nested_objects("results", DEEP, "1");
     assert!(parse(objects.as_bytes()).is_err());
     // In the ignored metrics: skipped without recursion.
-    let doc = format!(r#"{{"metrics":{},"results":[]}}"#, nest(10_000));
+    let doc = format!(r#"{{"metrics":{},"results":[]}}"#, nested_arrays(DEEP));
     assert_eq!(parse(doc.as_bytes()).map(|f| f.len()).ok(), Some(0));
 }
 

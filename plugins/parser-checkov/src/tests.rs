@@ -1,24 +1,14 @@
 //! Unit tests with small inline Checkov documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, nested_objects, parses, unclosed_arrays, unsupported,
+};
 use serde_json::{Value, json};
 
 fn ok(v: Value) -> Vec<Finding> {
-    parse(v.to_string().as_bytes()).expect("parses")
-}
-
-fn malformed(r: Result<Vec<Finding>, StageError>) -> cordon_sdk::Malformed {
-    match r {
-        Err(StageError::MalformedInput(m)) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(r: Result<Vec<Finding>, StageError>) -> String {
-    match r {
-        Err(StageError::UnsupportedFormat(m)) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
+    parses(parse, v)
 }
 
 fn check(id: &str, resource: &str, range: Value, severity: Value) -> Value {
@@ -62,10 +52,7 @@ fn report(check_type: &str, failed: Vec<Value>) -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
@@ -73,9 +60,7 @@ fn syntax_errors_and_truncation() {
     let m = malformed(parse(
         b"{\n  \"check_type\": \"terraform\",\n  \"results\": {,}\n}",
     ));
-    assert_eq!(m.position.line, Some(3));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 3);
     let mut bytes = serde_json::to_vec_pretty(&report(
         "terraform",
         vec![check("CKV_AWS_19", "r", json!([1, 2]), json!(null))],
@@ -115,21 +100,13 @@ fn wrong_types_are_malformed_with_position() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let mut deep = vec![b'['; 10_000];
-    deep.extend(vec![b']'; 10_000]);
-    assert!(matches!(parse(&deep), Err(StageError::MalformedInput(_))));
-    let mut deep = b"{\"a\":".repeat(10_000);
-    deep.extend(b"1");
-    deep.extend(vec![b'}'; 10_000]);
-    assert!(matches!(
-        parse(&deep),
-        Err(StageError::UnsupportedFormat(_))
-    ));
+    malformed(parse(nested_arrays(DEEP).as_bytes()));
+    unsupported(parse(nested_objects("a", DEEP, "1").as_bytes()));
     let mut deep =
         b"{\"check_type\": \"t\", \"results\": {\"failed_checks\": [{\"file_line_range\": "
             .to_vec();
-    deep.extend(vec![b'['; 10_000]);
-    assert!(matches!(parse(&deep), Err(StageError::MalformedInput(_))));
+    deep.extend(unclosed_arrays(DEEP).bytes());
+    malformed(parse(&deep));
 }
 
 #[test]

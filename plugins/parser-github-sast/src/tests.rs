@@ -1,28 +1,15 @@
 //! Unit tests with small inline code scanning alert lists.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, assert_cuts_end_too_early, assert_each_malformed, assert_empty_input_malformed,
+    assert_invalid_json_at, malformed, nested_arrays, nested_objects, parse_doc, parses,
+    unclosed_arrays, unsupported,
+};
 use serde_json::{Value, json};
 
-fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
-    parse(v.to_string().as_bytes())
-}
-
 fn ok(v: Value) -> Vec<Finding> {
-    parse_value(v).expect("parses")
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
+    parses(parse, v)
 }
 
 fn alert(number: u64, rule_id: &str, level: Option<&str>, path: &str, line: u32) -> Value {
@@ -68,24 +55,16 @@ fn alert(number: u64, rule_id: &str, level: Option<&str>, path: &str, line: u32)
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"\t", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF\n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &[b"", b"\t", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF\n"]);
 }
 
 #[test]
 fn syntax_errors_and_truncation() {
     let m =
         malformed(parse(b"[\n {\"number\": 1,\n  \"rule\": {\"id\": }}]").expect_err("rejected"));
-    assert_eq!(m.position.line, Some(3));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 3);
     let text = json!([alert(1, "py/path-injection", Some("high"), "a.py", 3)]).to_string();
-    for cut in [1, 30, text.len() - 1] {
-        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &text, &[1, 30, text.len() - 1]);
 }
 
 #[test]
@@ -98,85 +77,64 @@ fn wrong_types_are_malformed() {
         "{}",
         m.message
     );
-    for doc in [
-        json!([{"rule": "py/x"}]),
-        json!([{"rule": {"id": "a"}, "most_recent_instance": {"location": {"start_line": true}}}]),
-        json!([{"rule": {"id": "a"}, "most_recent_instance": {"location": {"path": 5}}}]),
-        json!([{"rule": {"id": "a"}, "most_recent_instance": {"message": "text"}}]),
-        json!([{"rule": {"id": "a", "description": ["x"]}}]),
-        json!([{"rule": {"id": "a"}}, [1]]),
-    ] {
-        assert!(
-            matches!(parse_value(doc.clone()), Err(StageError::MalformedInput(_))),
-            "{doc}"
-        );
-    }
+    assert_each_malformed(
+        parse,
+        [
+            json!([{"rule": "py/x"}]),
+            json!([{"rule": {"id": "a"}, "most_recent_instance": {"location": {"start_line": true}}}]),
+            json!([{"rule": {"id": "a"}, "most_recent_instance": {"location": {"path": 5}}}]),
+            json!([{"rule": {"id": "a"}, "most_recent_instance": {"message": "text"}}]),
+            json!([{"rule": {"id": "a", "description": ["x"]}}]),
+            json!([{"rule": {"id": "a"}}, [1]]),
+        ],
+    );
 }
 
 #[test]
 fn other_documents_are_unsupported() {
     let m = unsupported(
-        parse_value(json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}))
+        parse_doc(parse, json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}))
             .expect_err("rejected"),
     );
     assert!(
         m.contains("GitHub API error") && m.contains("Not Found"),
         "{m}"
     );
-    let m = unsupported(parse_value(json!({"not": "a list"})).expect_err("rejected"));
+    let m = unsupported(parse_doc(parse, json!({"not": "a list"})).expect_err("rejected"));
     assert!(m.contains("must be an array"), "{m}");
-    let m = unsupported(parse_value(json!({"message": "x".repeat(5000)})).expect_err("rejected"));
+    let m =
+        unsupported(parse_doc(parse, json!({"message": "x".repeat(5000)})).expect_err("rejected"));
     assert!(m.len() < 400);
-    assert!(matches!(
-        parse(b"{\"message\": "),
-        Err(StageError::MalformedInput(_))
-    ));
-    assert!(matches!(
-        parse(b"42"),
-        Err(StageError::UnsupportedFormat(_))
-    ));
+    malformed(parse(b"{\"message\": "));
+    unsupported(parse(b"42"));
     for doc in [
         json!([{"line": 9, "code": "DL3008", "file": "Dockerfile", "level": "warning"}]),
         json!([{"Description": "AWS", "File": "a", "RuleID": "aws"}]),
         json!([{"name": "adal", "version": "1.2.2", "vulns": []}]),
     ] {
-        let m = unsupported(parse_value(doc).expect_err("rejected"));
+        let m = unsupported(parse_doc(parse, doc).expect_err("rejected"));
         assert!(m.contains("another tool"), "{m}");
     }
 }
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    assert!(matches!(
-        parse(nest(10_000).as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    let doc = format!(r#"[{{"rule":{}}}]"#, nest(10_000));
-    assert!(matches!(
-        parse(doc.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    assert!(matches!(
-        parse("[".repeat(10_000).as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    let objects = format!(
-        "[{{\"rule\":{}1{}}}]",
-        r#"{"id":"#.repeat(10_000),
-        "}".repeat(10_000)
-    );
-    assert!(matches!(
-        parse(objects.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    malformed(parse(nested_arrays(DEEP).as_bytes()));
+    let doc = format!(r#"[{{"rule":{}}}]"#, nested_arrays(DEEP));
+    malformed(parse(doc.as_bytes()));
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()));
+    let objects = format!(r#"[{{"rule":{}}}]"#, nested_objects("id", DEEP, "1"));
+    malformed(parse(objects.as_bytes()));
     // Unknown keys nested deep inside a known object are skipped.
-    let objects = format!("[{}1{}]", r#"{"rule":"#.repeat(10_000), "}".repeat(10_000));
+    let objects = format!("[{}]", nested_objects("rule", DEEP, "1"));
     assert_eq!(parse(objects.as_bytes()).map(|f| f.len()).ok(), Some(1));
-    let objects = format!("{}1{}", r#"{"message":"#.repeat(10_000), "}".repeat(10_000));
+    let objects = nested_objects("message", DEEP, "1");
     assert!(parse(objects.as_bytes()).is_err());
     // In an ignored field: skipped without recursion.
-    let doc = format!(r#"[{{"rule":{{"id":"a"}},"extra":{}}}]"#, nest(10_000));
+    let doc = format!(
+        r#"[{{"rule":{{"id":"a"}},"extra":{}}}]"#,
+        nested_arrays(DEEP)
+    );
     assert_eq!(parse(doc.as_bytes()).map(|f| f.len()).ok(), Some(1));
 }
 

@@ -1,24 +1,14 @@
 //! Unit tests with small inline Gitleaks documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, nested_objects, parses, unclosed_arrays, unsupported,
+};
 use serde_json::{Value, json};
 
 fn ok(v: Value) -> Vec<Finding> {
-    parse(v.to_string().as_bytes()).expect("parses")
-}
-
-fn malformed(r: Result<Vec<Finding>, StageError>) -> cordon_sdk::Malformed {
-    match r {
-        Err(StageError::MalformedInput(m)) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(r: Result<Vec<Finding>, StageError>) -> String {
-    match r {
-        Err(StageError::UnsupportedFormat(m)) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
+    parses(parse, v)
 }
 
 fn v8_leak() -> Value {
@@ -69,18 +59,13 @@ fn v7_leak() -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
 fn syntax_error_has_line_and_column() {
     let m = malformed(parse(b"[\n  {\"rule\": \"x\",}\n]"));
-    assert_eq!(m.position.line, Some(2));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 2);
     assert!(!m.message.contains(" at line "), "{}", m.message);
     // An object with a syntax error is malformed, not unsupported.
     let m = malformed(parse(b"{\"a\": }"));
@@ -141,32 +126,19 @@ fn wrong_types_are_malformed_with_position() {
 fn deep_nesting_is_an_error_not_a_panic() {
     // Where a leak is expected: a type error (serde_json also stops at 128
     // levels).
-    let mut deep = vec![b'['; 10_000];
-    deep.extend(vec![b']'; 10_000]);
-    assert!(matches!(parse(&deep), Err(StageError::MalformedInput(_))));
-    let mut unclosed = vec![b'['; 10_000];
-    unclosed.extend(b"{");
-    assert!(matches!(
-        parse(&unclosed),
-        Err(StageError::MalformedInput(_))
-    ));
+    malformed(parse(nested_arrays(DEEP).as_bytes()));
+    let unclosed = unclosed_arrays(DEEP) + "{";
+    malformed(parse(unclosed.as_bytes()));
     // A deep object is skipped without recursion and is not a report.
-    let mut deep = b"{\"a\":".repeat(10_000);
-    deep.extend(b"1");
-    deep.extend(vec![b'}'; 10_000]);
-    assert!(matches!(
-        parse(&deep),
-        Err(StageError::UnsupportedFormat(_))
-    ));
+    unsupported(parse(nested_objects("a", DEEP, "1").as_bytes()));
     // Deep values in unknown fields are skipped the same way.
     let mut inside = b"[{\"rule\": \"r\", \"extra\": ".to_vec();
-    inside.extend(b"[".repeat(10_000));
-    inside.extend(b"]".repeat(10_000));
+    inside.extend(nested_arrays(DEEP).bytes());
     inside.extend(b"}]");
     assert_eq!(parse(&inside).expect("parses").len(), 1);
     // ...and cut short, they are malformed.
     inside.truncate(15_000);
-    assert!(matches!(parse(&inside), Err(StageError::MalformedInput(_))));
+    malformed(parse(&inside));
 }
 
 #[test]

@@ -1,28 +1,14 @@
 //! Unit tests with small inline gosec documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, assert_cuts_end_too_early, assert_each_malformed, assert_empty_input_malformed,
+    assert_invalid_json_at, malformed, nested_arrays, parse_doc, parses, unsupported,
+};
 use serde_json::{Value, json};
 
-fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
-    parse(v.to_string().as_bytes())
-}
-
 fn ok(v: Value) -> Vec<Finding> {
-    parse_value(v).expect("parses")
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
+    parses(parse, v)
 }
 
 fn issue(rule: &str, file: &str, line: Value, sev: &str) -> Value {
@@ -54,24 +40,16 @@ fn report(issues: Value) -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"\n\n", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF "] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &[b"", b"\n\n", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF "]);
 }
 
 #[test]
 fn syntax_errors_and_truncation() {
     let m =
         malformed(parse(b"{\n\"Issues\": [\n  {\"rule_id\": \"G104\",]}").expect_err("rejected"));
-    assert_eq!(m.position.line, Some(3));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 3);
     let text = report(json!([issue("G201", "a.go", json!("36-39"), "MEDIUM")])).to_string();
-    for cut in [1, 15, text.len() - 1] {
-        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &text, &[1, 15, text.len() - 1]);
 }
 
 #[test]
@@ -84,55 +62,46 @@ fn wrong_types_are_malformed() {
         "{}",
         m.message
     );
-    for doc in [
-        json!({"Issues": [{"rule_id": "G1"}]}),
-        json!({"Issues": [{"rule_id": "G1", "file": "a", "line": true}]}),
-        json!({"Issues": [{"rule_id": "G1", "file": "a", "line": [1]}]}),
-        json!({"Issues": [{"rule_id": "G1", "file": "a", "column": {}}]}),
-        json!({"Issues": [{"rule_id": "G1", "file": "a", "cwe": "79"}]}),
-        json!({"Issues": [{"rule_id": "G1", "file": "a", "nosec": "yes"}]}),
-        json!({"Issues": {"rule_id": "G1"}}),
-        json!({"Issues": [], "Golang errors": []}),
-    ] {
-        assert!(
-            matches!(parse_value(doc.clone()), Err(StageError::MalformedInput(_))),
-            "{doc}"
-        );
-    }
+    assert_each_malformed(
+        parse,
+        [
+            json!({"Issues": [{"rule_id": "G1"}]}),
+            json!({"Issues": [{"rule_id": "G1", "file": "a", "line": true}]}),
+            json!({"Issues": [{"rule_id": "G1", "file": "a", "line": [1]}]}),
+            json!({"Issues": [{"rule_id": "G1", "file": "a", "column": {}}]}),
+            json!({"Issues": [{"rule_id": "G1", "file": "a", "cwe": "79"}]}),
+            json!({"Issues": [{"rule_id": "G1", "file": "a", "nosec": "yes"}]}),
+            json!({"Issues": {"rule_id": "G1"}}),
+            json!({"Issues": [], "Golang errors": []}),
+        ],
+    );
 }
 
 #[test]
 fn other_documents_are_unsupported() {
     assert!(unsupported(parse(b"[]").expect_err("rejected")).contains("must be an object"));
-    assert!(matches!(parse(b"[{]"), Err(StageError::MalformedInput(_))));
+    malformed(parse(b"[{]"));
     assert!(
-        unsupported(parse_value(json!({"Stats": {}})).expect_err("rejected"))
+        unsupported(parse_doc(parse, json!({"Stats": {}})).expect_err("rejected"))
             .contains("no `Issues`")
     );
     let other = json!({"Issues": [{"id": 1, "title": "x", "path": "y"}]});
-    assert!(unsupported(parse_value(other).expect_err("rejected")).contains("another tool"));
+    assert!(unsupported(parse_doc(parse, other).expect_err("rejected")).contains("another tool"));
 }
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    let doc = format!(r#"{{"Issues":{}}}"#, nest(10_000));
-    assert!(matches!(
-        parse(doc.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    let doc = format!(r#"{{"Issues":{}}}"#, nested_arrays(DEEP));
+    malformed(parse(doc.as_bytes()));
     let doc = format!(
         r#"{{"Issues":[{{"rule_id":"G1","file":"a","line":{}}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
-    assert!(matches!(
-        parse(doc.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    assert!(parse(nest(10_000).as_bytes()).is_err());
-    assert!(parse("{\"Issues\":".repeat(10_000).as_bytes()).is_err());
+    malformed(parse(doc.as_bytes()));
+    assert!(parse(nested_arrays(DEEP).as_bytes()).is_err());
+    assert!(parse("{\"Issues\":".repeat(DEEP).as_bytes()).is_err());
     // In the ignored Stats: skipped without recursion.
-    let doc = format!(r#"{{"Stats":{},"Issues":[]}}"#, nest(10_000));
+    let doc = format!(r#"{{"Stats":{},"Issues":[]}}"#, nested_arrays(DEEP));
     assert_eq!(parse(doc.as_bytes()).map(|f| f.len()).ok(), Some(0));
 }
 
@@ -266,9 +235,9 @@ fn empty_and_golang_errors() {
         "Stats": {}
     }));
     assert_eq!(f.len(), 1);
-    assert!(matches!(
-        parse_value(json!({"Issues": null, "Stats": {}, "GosecVersion": null})),
-        Err(StageError::UnsupportedFormat(_))
+    unsupported(parse_doc(
+        parse,
+        json!({"Issues": null, "Stats": {}, "GosecVersion": null}),
     ));
 }
 

@@ -1,6 +1,10 @@
 //! Unit tests with small inline govulncheck documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, malformed, nested_arrays, unclosed_arrays,
+    unsupported,
+};
 use serde_json::{Value, json};
 
 fn ok(text: &str) -> Vec<Finding> {
@@ -9,20 +13,6 @@ fn ok(text: &str) -> Vec<Finding> {
 
 fn ok_value(v: Value) -> Vec<Finding> {
     ok(&v.to_string())
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
 }
 
 fn config() -> Value {
@@ -78,10 +68,7 @@ fn stream(messages: &[Value]) -> String {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
@@ -161,13 +148,12 @@ fn other_documents_are_unsupported() {
 
 #[test]
 fn deep_nesting_is_an_error_never_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    malformed(parse(nest(10_000).as_bytes()).expect_err("rejected"));
-    malformed(parse("[".repeat(10_000).as_bytes()).expect_err("rejected"));
-    malformed(parse("{\"a\":".repeat(10_000).as_bytes()).expect_err("rejected"));
-    let read = format!(r#"{{"finding": {{"trace": {}}}}}"#, nest(10_000));
+    malformed(parse(nested_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    malformed(parse("{\"a\":".repeat(DEEP).as_bytes()).expect_err("rejected"));
+    let read = format!(r#"{{"finding": {{"trace": {}}}}}"#, nested_arrays(DEEP));
     malformed(parse(read.as_bytes()).expect_err("rejected"));
-    let ignored = format!(r#"{{"config": {{}}, "extra": {}}}"#, nest(10_000));
+    let ignored = format!(r#"{{"config": {{}}, "extra": {}}}"#, nested_arrays(DEEP));
     assert_eq!(parse(ignored.as_bytes()).map(|f| f.len()).ok(), Some(0));
 }
 

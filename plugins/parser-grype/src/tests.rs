@@ -1,33 +1,19 @@
 //! Unit tests with small inline Grype documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, parse_doc, parses, unclosed_arrays, unsupported,
+};
 use serde_json::{Value, json};
 
-fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
-    parse(v.to_string().as_bytes())
-}
-
 fn ok(v: Value) -> Vec<Finding> {
-    parse_value(v).expect("parses")
+    parses(parse, v)
 }
 
 fn report(matches: Value) -> Value {
     json!({"matches": matches, "source": {"type": "image", "target": {"userInput": "app:1"}},
            "descriptor": {"name": "grype", "version": "0.87.0"}})
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
 }
 
 /// A typical current match.
@@ -66,18 +52,13 @@ fn a_match() -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
 fn syntax_errors_and_truncation_have_positions() {
     let m = malformed(parse(b"{\n\"matches\": [\n{,}]}").expect_err("rejected"));
-    assert_eq!(m.position.line, Some(3));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 3);
     let m = malformed(parse(b"{\"matches\": [{\"artifact\": {").expect_err("rejected"));
     assert!(m.message.contains("ends too early"), "{}", m.message);
     let m = malformed(parse(b"[1, ").expect_err("rejected"));
@@ -103,32 +84,31 @@ fn wrong_types_are_malformed() {
         json!({"matches": [], "descriptor": ["grype"]}),
     ];
     for doc in bad {
-        malformed(parse_value(doc.clone()).expect_err(&doc.to_string()));
+        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
     }
 }
 
 #[test]
 fn other_documents_are_unsupported() {
-    let m = unsupported(parse_value(json!({"results": []})).expect_err("x"));
+    let m = unsupported(parse_doc(parse, json!({"results": []})).expect_err("x"));
     assert!(m.contains("no 'matches'"), "{m}");
     for doc in [json!([]), json!(null), json!("x"), json!(1)] {
-        unsupported(parse_value(doc).expect_err("x"));
+        unsupported(parse_doc(parse, doc).expect_err("x"));
     }
 }
 
 #[test]
 fn deep_nesting_is_an_error_never_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     // Well-formed, but not a Grype report.
-    unsupported(parse(nest(10_000).as_bytes()).expect_err("rejected"));
-    let unclosed = "[".repeat(10_000);
+    unsupported(parse(nested_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    let unclosed = unclosed_arrays(DEEP);
     malformed(parse(unclosed.as_bytes()).expect_err("rejected"));
     let read = format!(
         r#"{{"matches": [{{"artifact": {{"locations": {}}}}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     malformed(parse(read.as_bytes()).expect_err("rejected"));
-    let ignored = format!(r#"{{"matches": [], "source": {}}}"#, nest(10_000));
+    let ignored = format!(r#"{{"matches": [], "source": {}}}"#, nested_arrays(DEEP));
     assert_eq!(parse(ignored.as_bytes()).map(|f| f.len()).ok(), Some(0));
 }
 

@@ -1,28 +1,15 @@
 //! Unit tests with small inline Hadolint documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, assert_cuts_end_too_early, assert_each_malformed, assert_empty_input_malformed,
+    assert_invalid_json_at, malformed, nested_arrays, nested_objects, parse_doc, parses,
+    unclosed_arrays, unsupported,
+};
 use serde_json::{Value, json};
 
-fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
-    parse(v.to_string().as_bytes())
-}
-
 fn ok(v: Value) -> Vec<Finding> {
-    parse_value(v).expect("parses")
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
+    parses(parse, v)
 }
 
 fn item(code: &str, line: u32, level: &str) -> Value {
@@ -40,10 +27,7 @@ fn item(code: &str, line: u32, level: &str) -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"   ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF\r\n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &[b"", b"   ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF\r\n"]);
 }
 
 #[test]
@@ -51,14 +35,9 @@ fn syntax_errors_and_truncation() {
     let m = malformed(
         parse(b"[\n  {\"code\": \"DL3008\",\n   \"line\": 9,,}\n]").expect_err("rejected"),
     );
-    assert_eq!(m.position.line, Some(3));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 3);
     let text = json!([item("DL3008", 9, "warning")]).to_string();
-    for cut in [1, 12, text.len() - 1] {
-        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &text, &[1, 12, text.len() - 1]);
 }
 
 #[test]
@@ -71,34 +50,26 @@ fn wrong_types_are_malformed() {
         "{}",
         m.message
     );
-    for doc in [
-        json!([{"code": "DL3008"}]),
-        json!([{"code": "DL3008", "file": "D", "line": true}]),
-        json!([{"code": "DL3008", "file": "D", "column": [1]}]),
-        json!([{"code": "DL3008", "file": "D", "level": 2}]),
-        json!([{"code": "DL3008", "file": "D"}, 5]),
-        json!([[1]]),
-        json!(["DL3008"]),
-    ] {
-        assert!(
-            matches!(parse_value(doc.clone()), Err(StageError::MalformedInput(_))),
-            "{doc}"
-        );
-    }
+    assert_each_malformed(
+        parse,
+        [
+            json!([{"code": "DL3008"}]),
+            json!([{"code": "DL3008", "file": "D", "line": true}]),
+            json!([{"code": "DL3008", "file": "D", "column": [1]}]),
+            json!([{"code": "DL3008", "file": "D", "level": 2}]),
+            json!([{"code": "DL3008", "file": "D"}, 5]),
+            json!([[1]]),
+            json!(["DL3008"]),
+        ],
+    );
 }
 
 #[test]
 fn other_documents_are_unsupported() {
-    let m = unsupported(parse_value(json!({"results": []})).expect_err("rejected"));
+    let m = unsupported(parse_doc(parse, json!({"results": []})).expect_err("rejected"));
     assert!(m.contains("must be an array"), "{m}");
-    assert!(matches!(
-        parse(b"{\"a\": "),
-        Err(StageError::MalformedInput(_))
-    ));
-    assert!(matches!(
-        parse(b"null"),
-        Err(StageError::UnsupportedFormat(_))
-    ));
+    malformed(parse(b"{\"a\": "));
+    unsupported(parse(b"null"));
     // gitleaks, trufflehog3, pip-audit, Hadolint's Code Climate output.
     for doc in [
         json!([{"Description": "AWS", "StartLine": 2, "File": "a", "RuleID": "aws"}]),
@@ -107,31 +78,24 @@ fn other_documents_are_unsupported() {
         json!([{"type": "issue", "check_name": "DL3008", "description": "Pin versions",
                 "fingerprint": "x", "location": {"path": "Dockerfile", "lines": {"begin": 9}}}]),
     ] {
-        let m = unsupported(parse_value(doc).expect_err("rejected"));
+        let m = unsupported(parse_doc(parse, doc).expect_err("rejected"));
         assert!(m.contains("another tool"), "{m}");
     }
 }
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    assert!(matches!(
-        parse(nest(10_000).as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    let doc = format!(r#"[{{"code":"DL1","file":{}}}]"#, nest(10_000));
-    assert!(matches!(
-        parse(doc.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    assert!(matches!(
-        parse("[".repeat(10_000).as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    let objects = format!("[{}1{}]", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
+    malformed(parse(nested_arrays(DEEP).as_bytes()));
+    let doc = format!(r#"[{{"code":"DL1","file":{}}}]"#, nested_arrays(DEEP));
+    malformed(parse(doc.as_bytes()));
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()));
+    let objects = format!("[{}]", nested_objects("a", DEEP, "1"));
     assert!(parse(objects.as_bytes()).is_err());
     // In an unknown field: skipped without recursion.
-    let doc = format!(r#"[{{"code":"DL1","file":"D","extra":{}}}]"#, nest(10_000));
+    let doc = format!(
+        r#"[{{"code":"DL1","file":"D","extra":{}}}]"#,
+        nested_arrays(DEEP)
+    );
     assert_eq!(parse(doc.as_bytes()).map(|f| f.len()).ok(), Some(1));
 }
 

@@ -1,24 +1,15 @@
 //! Unit tests with small inline npm audit documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_cuts_end_too_early, assert_empty_input_malformed,
+    assert_invalid_json_at, malformed, nested_arrays, nested_objects, parses, unclosed_arrays,
+    unsupported,
+};
 use serde_json::json;
 
 fn ok(v: Value) -> Vec<Finding> {
-    parse(v.to_string().as_bytes()).expect("parses")
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
+    parses(parse, v)
 }
 
 fn v6_advisory() -> Value {
@@ -45,28 +36,20 @@ fn v6_advisory() -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
 fn syntax_error_has_line_and_column() {
     let m = malformed(parse(b"{\n  \"advisories\": {,}\n}").expect_err("rejected"));
-    assert_eq!(m.position.line, Some(2));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 2);
     assert!(!m.message.contains(" at line "), "{}", m.message);
 }
 
 #[test]
 fn truncated_input_is_malformed() {
     let full = json!({"advisories": {"146": v6_advisory()}}).to_string();
-    for cut in [1, 10, full.len() / 2, full.len() - 1] {
-        let m = malformed(parse(&full.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{cut}: {}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &full, &[1, 10, full.len() / 2, full.len() - 1]);
 }
 
 #[test]
@@ -88,20 +71,11 @@ fn wrong_types_are_malformed_with_position() {
     assert!(m.message.contains("a JSON object"), "{}", m.message);
     // npm 7: `via` entries must be strings or objects, `nodes` strings.
     let doc = json!({"auditReportVersion": 2, "vulnerabilities": {"a": {"via": [5]}}});
-    assert!(matches!(
-        parse(doc.to_string().as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    malformed(parse(doc.to_string().as_bytes()));
     let doc = json!({"auditReportVersion": 2, "vulnerabilities": {"a": {"nodes": "x"}}});
-    assert!(matches!(
-        parse(doc.to_string().as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    malformed(parse(doc.to_string().as_bytes()));
     let doc = json!({"auditReportVersion": 2, "vulnerabilities": []});
-    assert!(matches!(
-        parse(doc.to_string().as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    malformed(parse(doc.to_string().as_bytes()));
     // Version 2 must come with its vulnerabilities.
     let m = malformed(parse(br#"{"auditReportVersion": 2}"#).expect_err("no"));
     assert_eq!(m.position.pointer.as_deref(), Some("/vulnerabilities"));
@@ -109,17 +83,11 @@ fn wrong_types_are_malformed_with_position() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let deep_array = "[".repeat(10_000);
-    assert!(matches!(
-        parse(deep_array.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    let inner = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_array = unclosed_arrays(DEEP);
+    malformed(parse(deep_array.as_bytes()));
+    let inner = nested_arrays(DEEP);
     let doc = format!(r#"{{"advisories": {{"1": {{"module_name": "a", "x": {inner}}}}}}}"#);
-    assert!(matches!(
-        parse(doc.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    malformed(parse(doc.as_bytes()));
     let m = malformed(parse(doc.as_bytes()).expect_err("too deep"));
     assert!(m.message.contains("nested more than"), "{}", m.message);
     assert_eq!(m.position.line, Some(1));
@@ -130,11 +98,8 @@ fn deep_nesting_is_an_error_not_a_panic() {
         "]".repeat(126)
     );
     assert!(parse(ok_depth.as_bytes()).expect("parses").is_empty());
-    let objects = format!("{}{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
-    assert!(matches!(
-        parse(objects.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    let objects = nested_objects("a", DEEP, "");
+    malformed(parse(objects.as_bytes()));
 }
 
 #[test]

@@ -1,14 +1,14 @@
 //! Unit tests with small inline OSV-Scanner documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, parse_doc, parses, unclosed_arrays, unsupported,
+};
 use serde_json::{Value, json};
 
-fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
-    parse(v.to_string().as_bytes())
-}
-
 fn ok(v: Value) -> Vec<Finding> {
-    parse_value(v).expect("parses")
+    parses(parse, v)
 }
 
 /// Output with one lockfile source and the given packages.
@@ -20,20 +20,6 @@ fn output(packages: Value) -> Value {
 fn package(name: &str, version: &str, vulns: Value, groups: Value) -> Value {
     json!({"package": {"name": name, "version": version, "ecosystem": "PyPI"},
            "vulnerabilities": vulns, "groups": groups})
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
 }
 
 fn ghsa() -> Value {
@@ -69,18 +55,13 @@ fn pysec() -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
 fn syntax_errors_and_truncation_have_positions() {
     let m = malformed(parse(b"{\n\"results\": [\n{\"source\" {}}]}").expect_err("rejected"));
-    assert_eq!(m.position.line, Some(3));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 3);
     let m = malformed(parse(b"{\"results\": [{\"packages\": [").expect_err("rejected"));
     assert!(m.message.contains("ends too early"), "{}", m.message);
     malformed(parse(b"[1,").expect_err("rejected"));
@@ -107,7 +88,7 @@ fn wrong_types_are_malformed() {
         json!({"results": [{"source": "lockfile"}]}),
     ];
     for doc in bad {
-        malformed(parse_value(doc.clone()).expect_err(&doc.to_string()));
+        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
     }
 }
 
@@ -128,25 +109,27 @@ fn free_form_fields_are_lenient() {
 
 #[test]
 fn other_documents_are_unsupported() {
-    let m = unsupported(parse_value(json!({"matches": []})).expect_err("x"));
+    let m = unsupported(parse_doc(parse, json!({"matches": []})).expect_err("x"));
     assert!(m.contains("no 'results'"), "{m}");
     for doc in [json!([]), json!(null), json!("x"), json!(1.5)] {
-        unsupported(parse_value(doc).expect_err("x"));
+        unsupported(parse_doc(parse, doc).expect_err("x"));
     }
 }
 
 #[test]
 fn deep_nesting_is_an_error_never_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    unsupported(parse(nest(10_000).as_bytes()).expect_err("rejected"));
-    malformed(parse("[".repeat(10_000).as_bytes()).expect_err("rejected"));
-    let read = format!(r#"{{"results": [{{"packages": {}}}]}}"#, nest(10_000));
+    unsupported(parse(nested_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()).expect_err("rejected"));
+    let read = format!(
+        r#"{{"results": [{{"packages": {}}}]}}"#,
+        nested_arrays(DEEP)
+    );
     malformed(parse(read.as_bytes()).expect_err("rejected"));
     // Inside a free-form object: skipped, or the recursion limit; never a
     // stack overflow.
     let free = format!(
         r#"{{"results": [{{"packages": [{{"vulnerabilities": [{{"id": "X", "database_specific": {{"severity": {}}}}}]}}]}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     let _ = parse(free.as_bytes());
 }

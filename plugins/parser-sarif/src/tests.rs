@@ -1,14 +1,14 @@
 //! Unit tests with small inline SARIF documents.
 
 use super::*;
+use corpus_support::kit::{
+    EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
+    parse_doc, parses, unsupported,
+};
 use serde_json::json;
 
-fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
-    parse(v.to_string().as_bytes())
-}
-
 fn ok(v: Value) -> Vec<Finding> {
-    parse_value(v).expect("parses")
+    parses(parse, v)
 }
 
 /// A log with one run of `tool` and the given `driver` extras and results.
@@ -17,13 +17,6 @@ fn log(driver: Value, results: Value) -> Value {
         "version": "2.1.0",
         "runs": [{ "tool": { "driver": driver }, "results": results }]
     })
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
 }
 
 // ---- detect ---------------------------------------------------------------
@@ -95,19 +88,14 @@ fn detect_rejects_other_json() {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
 fn syntax_error_has_line_and_column() {
     let input = b"{\n  \"version\": \"2.1.0\",\n  \"runs\": [,]\n}";
     let m = malformed(parse(input).expect_err("rejected"));
-    assert_eq!(m.position.line, Some(3));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 3);
     assert!(!m.message.contains(" at line "), "{}", m.message);
 }
 
@@ -145,23 +133,23 @@ fn wrong_type_is_malformed_with_position() {
     );
     let input =
         b"{\"version\": \"2.1.0\", \"runs\": [{\"results\": [{\"locations\": [[\"x\"]]}]}]}";
-    assert!(matches!(parse(input), Err(StageError::MalformedInput(_))));
+    malformed(parse(input));
 }
 
 #[test]
 fn missing_version_or_runs() {
-    let m = malformed(parse_value(json!({"runs": []})).expect_err("rejected"));
+    let m = malformed(parse_doc(parse, json!({"runs": []})).expect_err("rejected"));
     assert_eq!(
         m.message,
         "not a SARIF log: missing required property 'version'"
     );
-    let m = malformed(parse_value(json!({"version": "2.1.0"})).expect_err("rejected"));
+    let m = malformed(parse_doc(parse, json!({"version": "2.1.0"})).expect_err("rejected"));
     assert_eq!(
         m.message,
         "not a SARIF log: missing required property 'runs'"
     );
     assert_eq!(m.position.pointer.as_deref(), Some("/runs"));
-    let m = malformed(parse_value(json!({"version": 2.1, "runs": []})).expect_err("rejected"));
+    let m = malformed(parse_doc(parse, json!({"version": 2.1, "runs": []})).expect_err("rejected"));
     assert!(m.message.contains("must be a string"), "{}", m.message);
 }
 
@@ -173,7 +161,7 @@ fn other_versions_are_unsupported() {
         "version": "1.0.0",
         "runs": [{"tool": {"name": "x"}, "results": [{"ruleId": 1, "locations": "odd"}]}]
     });
-    match parse_value(v1) {
+    match parse_doc(parse, v1) {
         Err(StageError::UnsupportedFormat(msg)) => {
             assert_eq!(
                 msg,
@@ -182,11 +170,8 @@ fn other_versions_are_unsupported() {
         }
         other => panic!("expected unsupported-format, got {other:?}"),
     }
-    assert!(matches!(
-        parse_value(json!({"version": "2.2", "runs": []})),
-        Err(StageError::UnsupportedFormat(_))
-    ));
-    match parse_value(json!({"version": "9".repeat(10_000), "runs": []})) {
+    unsupported(parse_doc(parse, json!({"version": "2.2", "runs": []})));
+    match parse_doc(parse, json!({"version": "9".repeat(10_000), "runs": []})) {
         Err(StageError::UnsupportedFormat(msg)) => assert!(msg.len() < 200, "{msg}"),
         other => panic!("expected unsupported-format, got {other:?}"),
     }
@@ -201,7 +186,7 @@ fn stack_without_frames_is_rejected() {
             {"ruleId": "b", "message": {"text": "bad"}, "stacks": [{"frames": []}, {}]}
         ]),
     );
-    let m = malformed(parse_value(doc).expect_err("rejected"));
+    let m = malformed(parse_doc(parse, doc).expect_err("rejected"));
     assert_eq!(
         m.position.pointer.as_deref(),
         Some("/runs/0/results/1/stacks/1")
@@ -212,10 +197,7 @@ fn stack_without_frames_is_rejected() {
         json!({"name": "t"}),
         json!([{"stacks": [{"frames": null}]}]),
     );
-    assert!(matches!(
-        parse_value(doc),
-        Err(StageError::MalformedInput(_))
-    ));
+    malformed(parse_doc(parse, doc));
 }
 
 // ---- counting -----------------------------------------------------------------
@@ -754,15 +736,14 @@ fn never_panics_on_odd_shapes() {
     // Deep nesting in an ignored property is skipped without recursion; in a
     // property that is read it hits serde_json's recursion limit: an error,
     // not a stack overflow.
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     let ignored = format!(
         r#"{{"version":"2.1.0","runs":[{{"properties":{}}}]}}"#,
-        nest(100_000)
+        nested_arrays(100_000)
     );
     assert_eq!(parse(ignored.as_bytes()).map(|f| f.len()).ok(), Some(0));
     let read = format!(
         r#"{{"version":"2.1.0","runs":[{{"results":[{{"properties":{{"tags":{}}}}}]}}]}}"#,
-        nest(100_000)
+        nested_arrays(100_000)
     );
     let m = malformed(parse(read.as_bytes()).expect_err("rejected"));
     assert!(m.message.contains("recursion limit"), "{}", m.message);

@@ -2,28 +2,15 @@
 
 use super::*;
 use cordon_sdk::{FindingKind, Location, Severity};
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_cuts_end_too_early, assert_each_malformed,
+    assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays, nested_objects,
+    parse_doc, parses, unclosed_arrays, unsupported,
+};
 use serde_json::{Value, json};
 
-fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
-    parse(v.to_string().as_bytes())
-}
-
 fn ok(v: Value) -> Vec<Finding> {
-    parse_value(v).expect("parses")
-}
-
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
+    parses(parse, v)
 }
 
 /// A CLI result with the given extra fields.
@@ -45,19 +32,14 @@ fn cli(results: Value) -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
 fn syntax_error_has_line_and_column() {
     let input = b"{\n  \"results\": [\n    {\"check_id\": \"a\",,}\n  ]\n}";
     let m = malformed(parse(input).expect_err("rejected"));
-    assert_eq!(m.position.line, Some(3));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 3);
     assert!(!m.message.contains(" at line "), "{}", m.message);
 }
 
@@ -71,10 +53,7 @@ fn truncated_input_is_malformed() {
     )])));
     assert_eq!(full.len(), 1);
     let text = cli(json!([result("r", "a.py", 3, json!({"message": "m"}))])).to_string();
-    for cut in [1, 10, text.len() / 2, text.len() - 1] {
-        let m = malformed(parse(&text.as_bytes()[..cut]).expect_err("rejected"));
-        assert!(m.message.contains("ends too early"), "{cut}: {}", m.message);
-    }
+    assert_cuts_end_too_early(parse, &text, &[1, 10, text.len() / 2, text.len() - 1]);
 }
 
 #[test]
@@ -89,25 +68,24 @@ fn wrong_types_are_malformed_with_position() {
     );
     // Required fields.
     let m = malformed(
-        parse_value(json!({"results": [{"check_id": "a", "path": "b"}]})).expect_err("rejected"),
+        parse_doc(parse, json!({"results": [{"check_id": "a", "path": "b"}]}))
+            .expect_err("rejected"),
     );
     assert!(m.message.contains("missing field `start`"), "{}", m.message);
     // A line that is not a number, `results` that is not a list, a result
     // that is an array (serde would read it by position).
-    for doc in [
-        json!({"results": [{"check_id": "a", "path": "b", "start": {"line": true}}]}),
-        json!({"results": {"check_id": "a"}}),
-        json!({"results": [["a", "b", {"line": 1}]]}),
-        json!({"results": [result("a", "b", 1, json!({"severity": 3}))]}),
-        json!({"findings": [{"rule_name": "r", "location": {"line": [1]}}]}),
-        json!({"vulns": [{"advisory": "x"}]}),
-        json!({"vulns": [], "hasMore": "yes"}),
-    ] {
-        assert!(
-            matches!(parse_value(doc.clone()), Err(StageError::MalformedInput(_))),
-            "{doc}"
-        );
-    }
+    assert_each_malformed(
+        parse,
+        [
+            json!({"results": [{"check_id": "a", "path": "b", "start": {"line": true}}]}),
+            json!({"results": {"check_id": "a"}}),
+            json!({"results": [["a", "b", {"line": 1}]]}),
+            json!({"results": [result("a", "b", 1, json!({"severity": 3}))]}),
+            json!({"findings": [{"rule_name": "r", "location": {"line": [1]}}]}),
+            json!({"vulns": [{"advisory": "x"}]}),
+            json!({"vulns": [], "hasMore": "yes"}),
+        ],
+    );
 }
 
 #[test]
@@ -115,13 +93,11 @@ fn other_documents_are_unsupported() {
     let m = unsupported(parse(b"[1, 2]").expect_err("rejected"));
     assert!(m.contains("must be an object"), "{m}");
     // ... but broken JSON that starts like an array is still malformed.
-    assert!(matches!(parse(b"[1, "), Err(StageError::MalformedInput(_))));
-    assert!(matches!(
-        parse(b"nonsense"),
-        Err(StageError::MalformedInput(_))
-    ));
-    let m =
-        unsupported(parse_value(json!({"version": "2.1.0", "runs": []})).expect_err("rejected"));
+    malformed(parse(b"[1, "));
+    malformed(parse(b"nonsense"));
+    let m = unsupported(
+        parse_doc(parse, json!({"version": "2.1.0", "runs": []})).expect_err("rejected"),
+    );
     assert!(m.contains("expected `results`"), "{m}");
     // Another tool's `results` (tfsec, osv-scanner, bandit).
     for doc in [
@@ -129,17 +105,23 @@ fn other_documents_are_unsupported() {
         json!({"results": [{"source": {"path": "go.mod"}, "packages": []}]}),
         json!({"errors": [], "generated_at": "x", "results": [{"test_id": "B101", "filename": "a.py"}]}),
     ] {
-        let m = unsupported(parse_value(doc).expect_err("rejected"));
+        let m = unsupported(parse_doc(parse, doc).expect_err("rejected"));
         assert!(m.contains("another tool"), "{m}");
     }
     let m = unsupported(
-        parse_value(json!({"findings": [{"advisories": 1, "severity": "high"}]}))
-            .expect_err("rejected"),
+        parse_doc(
+            parse,
+            json!({"findings": [{"advisories": 1, "severity": "high"}]}),
+        )
+        .expect_err("rejected"),
     );
     assert!(m.contains("App finding"), "{m}");
     let m = unsupported(
-        parse_value(json!({"vulns": [{"id": "PYSEC-1", "fix_versions": []}]}))
-            .expect_err("rejected"),
+        parse_doc(
+            parse,
+            json!({"vulns": [{"id": "PYSEC-1", "fix_versions": []}]}),
+        )
+        .expect_err("rejected"),
     );
     assert!(m.contains("Supply Chain"), "{m}");
 }
@@ -153,18 +135,21 @@ fn error_documents_are_unsupported() {
                     "message": "Invalid rule schema: missing 'pattern'"}],
         "paths": {"scanned": []}
     });
-    let m = unsupported(parse_value(doc).expect_err("rejected"));
+    let m = unsupported(parse_doc(parse, doc).expect_err("rejected"));
     assert!(m.contains("Invalid rule schema"), "{m}");
     let m = unsupported(
-        parse_value(json!({"errors": [{"level": "error", "message": "boom"}]}))
-            .expect_err("rejected"),
+        parse_doc(
+            parse,
+            json!({"errors": [{"level": "error", "message": "boom"}]}),
+        )
+        .expect_err("rejected"),
     );
     assert!(m.contains("error document") && m.contains("boom"), "{m}");
-    let m = unsupported(parse_value(json!({"error": "Unauthorized"})).expect_err("rejected"));
+    let m = unsupported(parse_doc(parse, json!({"error": "Unauthorized"})).expect_err("rejected"));
     assert!(m.contains("Unauthorized"), "{m}");
     // A long message is cut short.
     let long = "x".repeat(5000);
-    let m = unsupported(parse_value(json!({"error": long})).expect_err("rejected"));
+    let m = unsupported(parse_doc(parse, json!({"error": long})).expect_err("rejected"));
     assert!(m.len() < 400, "{}", m.len());
     // Warnings (a file that did not parse) do not void the report, and an
     // error next to results does not either.
@@ -182,35 +167,25 @@ fn error_documents_are_unsupported() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     // In a field that is read: a type error.
     let read = format!(
         r#"{{"results":[{{"check_id":"a","path":"b","start":{}}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
-    assert!(matches!(
-        parse(read.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    let read = format!(r#"{{"results":{}}}"#, nest(10_000));
-    assert!(matches!(
-        parse(read.as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
-    let objects = format!("{}{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
+    malformed(parse(read.as_bytes()));
+    let read = format!(r#"{{"results":{}}}"#, nested_arrays(DEEP));
+    malformed(parse(read.as_bytes()));
+    let objects = nested_objects("a", DEEP, "");
     assert!(parse(objects.as_bytes()).is_err());
     // At the top level.
-    assert!(parse(nest(10_000).as_bytes()).is_err());
+    assert!(parse(nested_arrays(DEEP).as_bytes()).is_err());
     // Unbalanced.
-    assert!(matches!(
-        parse("[".repeat(10_000).as_bytes()),
-        Err(StageError::MalformedInput(_))
-    ));
+    malformed(parse(unclosed_arrays(DEEP).as_bytes()));
     // In free-form metadata: skipped without recursion.
     let meta = format!(
         r#"{{"results":[{{"check_id":"a","path":"b","start":{{"line":1}},"extra":{{"metadata":{{"cwe":[{}],"x":{}}}}}}}]}}"#,
-        nest(10_000),
-        nest(10_000)
+        nested_arrays(DEEP),
+        nested_arrays(DEEP)
     );
     assert_eq!(parse(meta.as_bytes()).map(|f| f.len()).ok(), Some(1));
 }

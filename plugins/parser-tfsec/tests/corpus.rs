@@ -25,7 +25,7 @@ fn corpus_matches_defectdojo() {
         manifest_dir: env!("CARGO_MANIFEST_DIR"),
         folders: FOLDERS,
         parse: parser_tfsec::parse,
-        redaction: None,
+        secret_keys: &[],
     }
     .run();
 }

@@ -1,14 +1,14 @@
 //! Unit tests with small inline Trivy documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
+    nested_arrays, nested_objects, parse_doc, parses, unsupported,
+};
 use serde_json::{Value, json};
 
-fn parse_value(v: Value) -> Result<Vec<Finding>, StageError> {
-    parse(v.to_string().as_bytes())
-}
-
 fn ok(v: Value) -> Vec<Finding> {
-    parse_value(v).expect("parses")
+    parses(parse, v)
 }
 
 /// A schema 2 report with the given results.
@@ -16,37 +16,18 @@ fn schema2(results: Value) -> Value {
     json!({"SchemaVersion": 2, "ArtifactName": "app:1", "ArtifactType": "container_image", "Results": results})
 }
 
-fn malformed(e: StageError) -> cordon_sdk::Malformed {
-    match e {
-        StageError::MalformedInput(m) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(e: StageError) -> String {
-    match e {
-        StageError::UnsupportedFormat(m) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
-}
-
 // ---- input errors -------------------------------------------------------------
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input).expect_err("rejected"));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
 fn syntax_error_has_line_and_column() {
     let input = b"{\n  \"SchemaVersion\": 2,\n  \"Results\": [,]\n}";
     let m = malformed(parse(input).expect_err("rejected"));
-    assert_eq!(m.position.line, Some(3));
-    assert!(m.position.column.is_some());
-    assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
+    assert_invalid_json_at(&m, 3);
     assert!(!m.message.contains(" at line "), "{}", m.message);
     let m = malformed(parse(b"nonsense").expect_err("rejected"));
     assert!(m.message.starts_with("invalid JSON"), "{}", m.message);
@@ -89,18 +70,19 @@ fn wrong_types_are_malformed_with_position() {
         json!({"ClusterName": "c", "Resources": {"Results": []}}),
     ];
     for doc in bad {
-        malformed(parse_value(doc.clone()).expect_err(&doc.to_string()));
+        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
     }
 }
 
 #[test]
 fn other_documents_are_unsupported() {
-    let m = unsupported(parse_value(json!({"runs": [], "version": "2.1.0"})).expect_err("x"));
+    let m = unsupported(parse_doc(parse, json!({"runs": [], "version": "2.1.0"})).expect_err("x"));
     assert!(m.contains("no 'SchemaVersion'"), "{m}");
-    let m = unsupported(parse_value(json!({"SchemaVersion": 3, "Results": []})).expect_err("x"));
+    let m =
+        unsupported(parse_doc(parse, json!({"SchemaVersion": 3, "Results": []})).expect_err("x"));
     assert!(m.contains("SchemaVersion 3"), "{m}");
     for doc in [json!("trivy"), json!(42), json!(true)] {
-        unsupported(parse_value(doc).expect_err("x"));
+        unsupported(parse_doc(parse, doc).expect_err("x"));
     }
 }
 
@@ -122,9 +104,8 @@ fn legacy_null_and_empty_reports_have_no_findings() {
 
 #[test]
 fn deep_nesting_is_an_error_or_skipped_never_a_panic() {
-    let nest = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     // At the top level and in a property that is read: an error.
-    let m = malformed(parse(nest(10_000).as_bytes()).expect_err("rejected"));
+    let m = malformed(parse(nested_arrays(DEEP).as_bytes()).expect_err("rejected"));
     assert!(
         m.message.contains("expected a JSON object"),
         "{}",
@@ -132,15 +113,15 @@ fn deep_nesting_is_an_error_or_skipped_never_a_panic() {
     );
     let read = format!(
         r#"{{"SchemaVersion": 2, "Results": [{{"Target": "t", "Vulnerabilities": [{{"CweIDs": {}}}]}}]}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     malformed(parse(read.as_bytes()).expect_err("rejected"));
-    let objects = format!("{}{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
+    let objects = nested_objects("a", DEEP, "");
     malformed(parse(objects.as_bytes()).expect_err("rejected"));
     // In a property that is ignored: skipped.
     let ignored = format!(
         r#"{{"SchemaVersion": 2, "Metadata": {}, "Results": []}}"#,
-        nest(10_000)
+        nested_arrays(DEEP)
     );
     assert_eq!(parse(ignored.as_bytes()).map(|f| f.len()).ok(), Some(0));
 }

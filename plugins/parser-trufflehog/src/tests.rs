@@ -1,6 +1,10 @@
 //! Unit tests with small inline TruffleHog and trufflehog3 documents.
 
 use super::*;
+use corpus_support::kit::{
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, malformed, nested_arrays, nested_objects,
+    unclosed_arrays, unsupported,
+};
 use serde_json::{Value, json};
 
 fn ndjson(records: &[Value]) -> Vec<u8> {
@@ -14,20 +18,6 @@ fn ndjson(records: &[Value]) -> Vec<u8> {
 
 fn ok(bytes: &[u8]) -> Vec<Finding> {
     parse(bytes).expect("parses")
-}
-
-fn malformed(r: Result<Vec<Finding>, StageError>) -> cordon_sdk::Malformed {
-    match r {
-        Err(StageError::MalformedInput(m)) => m,
-        other => panic!("expected malformed-input, got {other:?}"),
-    }
-}
-
-fn unsupported(r: Result<Vec<Finding>, StageError>) -> String {
-    match r {
-        Err(StageError::UnsupportedFormat(m)) => m,
-        other => panic!("expected unsupported-format, got {other:?}"),
-    }
 }
 
 /// A fake AWS key id and its base64 `Raw`.
@@ -106,10 +96,7 @@ fn th3_legacy(reason: &str, path: &str) -> Value {
 
 #[test]
 fn empty_input_is_malformed() {
-    for input in [&b""[..], b"  \n\t ", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF \n"] {
-        let m = malformed(parse(input));
-        assert!(m.message.contains("empty input"), "{}", m.message);
-    }
+    assert_empty_input_malformed(parse, &EMPTY_INPUTS);
 }
 
 #[test]
@@ -178,26 +165,21 @@ fn wrong_types_are_malformed_with_position() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_panic() {
-    let mut deep = vec![b'['; 10_000];
-    deep.extend(vec![b']'; 10_000]);
-    assert!(matches!(parse(&deep), Err(StageError::MalformedInput(_))));
+    malformed(parse(nested_arrays(DEEP).as_bytes()));
     // Nested unknown keys are skipped without recursion: one record.
-    let mut deep = b"{\"SourceMetadata\":".repeat(10_000);
-    deep.extend(b"{}");
-    deep.extend(vec![b'}'; 10_000]);
-    assert_eq!(parse(&deep).expect("parses").len(), 1);
+    let deep = nested_objects("SourceMetadata", DEEP, "{}");
+    assert_eq!(parse(deep.as_bytes()).expect("parses").len(), 1);
     // Where a string is expected: a type error.
     let mut deep = b"{\"DetectorName\":".to_vec();
-    deep.extend(vec![b'['; 10_000]);
-    assert!(matches!(parse(&deep), Err(StageError::MalformedInput(_))));
+    deep.extend(unclosed_arrays(DEEP).bytes());
+    malformed(parse(&deep));
     // Unknown fields are skipped without recursion.
     let mut inside = b"{\"DetectorName\": \"X\", \"ExtraData\": ".to_vec();
-    inside.extend(b"[".repeat(10_000));
-    inside.extend(b"]".repeat(10_000));
+    inside.extend(nested_arrays(DEEP).bytes());
     inside.extend(b"}\n");
     assert_eq!(parse(&inside).expect("parses").len(), 1);
     inside.truncate(12_000);
-    assert!(matches!(parse(&inside), Err(StageError::MalformedInput(_))));
+    malformed(parse(&inside));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The corpus test of the IaC and secret scanners' parsers (Checkov, KICS,
 //! tfsec, Gitleaks, TruffleHog): a `divergence` and a `fact-divergence`
-//! table, `len(findings)` and `severity counts` facts, a redaction hook, and a
+//! table, `len(findings)` and `severity counts` facts, a redaction check, and a
 //! sweep over every other scanner's report.
 //!
 //! For every row of the suite's folders:
@@ -23,11 +23,6 @@ use cordon_sdk::{Finding, StageError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
-/// A crate-specific check of the raw findings of one file against the
-/// report's bytes (e.g. that no secret is shown): `(file, bytes, findings,
-/// failures)`, returns how many values it looked for.
-pub type RawCheck = fn(&str, &[u8], &[Finding], &mut Vec<String>) -> usize;
-
 /// One parser crate's IaC-style corpus test.
 pub struct Suite<'a> {
     /// `env!("CARGO_MANIFEST_DIR")` of the parser crate.
@@ -36,10 +31,11 @@ pub struct Suite<'a> {
     pub folders: &'a [&'a str],
     /// The parser.
     pub parse: ParseFn,
-    /// The secret-redaction check of secret scanners (`None`: the format has
-    /// no secrets). Its total is printed as `secrets: N secret values looked
-    /// for, none shown`.
-    pub redaction: Option<RawCheck>,
+    /// Report fields whose values are secrets, for secret scanners: no
+    /// finding may show one ([`crate::secrets::check_redacted`]). Empty: the
+    /// format has no secrets. The total is printed as `secrets: N secret
+    /// values looked for, none shown`.
+    pub secret_keys: &'a [&'a str],
 }
 
 // ---- facts ------------------------------------------------------------------------
@@ -294,8 +290,14 @@ impl Suite<'_> {
                 "breaks the parser contract",
                 &mut failures,
             );
-            if let Some(redaction) = self.redaction {
-                secrets_checked += redaction(&row.file, &bytes, &findings, &mut failures);
+            if !self.secret_keys.is_empty() {
+                secrets_checked += crate::secrets::check_redacted(
+                    self.secret_keys,
+                    &row.file,
+                    &bytes,
+                    &findings,
+                    &mut failures,
+                );
             }
             let findings = normalizer_default::normalize(findings);
             let n = findings.len();
@@ -399,7 +401,7 @@ impl Suite<'_> {
          {diverging} listed divergences, {unasserted} without a count; \
          {others} reports of other scanners parsed without a panic"
         );
-        if self.redaction.is_some() {
+        if !self.secret_keys.is_empty() {
             println!("secrets: {secrets_checked} secret values looked for, none shown");
         }
         println!(

@@ -13,7 +13,10 @@
 //! * drivers that run a whole corpus test and assert once, one per style of
 //!   test the parser crates use (they differ in which facts they check and how
 //!   they read DefectDojo's values, so they are kept apart rather than merged):
-//!   [`sca`], [`iac`], [`sast`] and [`advisory`].
+//!   [`sca`], [`iac`], [`sast`] and [`advisory`];
+//! * the secret scanners' redaction check ([`secrets`]);
+//! * helpers for the crates' unit tests ([`kit`]): rejection assertions and
+//!   builders of small documents.
 //!
 //! It only does file I/O when a test runs, and builds for any target.
 
@@ -24,8 +27,10 @@ use std::path::{Path, PathBuf};
 
 pub mod advisory;
 pub mod iac;
+pub mod kit;
 pub mod sast;
 pub mod sca;
+pub mod secrets;
 
 /// The parse function of a parser crate.
 pub type ParseFn = fn(&[u8]) -> Result<Vec<Finding>, StageError>;
