@@ -13,7 +13,8 @@
 //! * drivers that run a whole corpus test and assert once, one per style of
 //!   test the parser crates use (they differ in which facts they check and how
 //!   they read DefectDojo's values, so they are kept apart rather than merged):
-//!   [`sca`], [`iac`], [`sast`] and [`advisory`].
+//!   [`sca`], [`iac`], [`sast`] and [`advisory`];
+//! * the repository's own fixtures and their prefixes ([`fixtures`]).
 //!
 //! It only does file I/O when a test runs, and builds for any target.
 
@@ -23,6 +24,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub mod advisory;
+pub mod fixtures;
 pub mod iac;
 pub mod sast;
 pub mod sca;
