@@ -16,7 +16,8 @@
 //!   [`sca`], [`iac`], [`sast`] and [`advisory`];
 //! * the secret scanners' redaction check ([`secrets`]);
 //! * helpers for the crates' unit tests ([`kit`]): rejection assertions and
-//!   builders of small documents.
+//!   builders of small documents;
+//! * the repository's own fixtures and their prefixes ([`fixtures`]).
 //!
 //! It only does file I/O when a test runs, and builds for any target.
 
@@ -26,6 +27,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub mod advisory;
+pub mod fixtures;
 pub mod iac;
 pub mod kit;
 pub mod sast;

@@ -1,0 +1,14 @@
+//! The repository's Gitleaks fixtures (`tests/fixtures/gitleaks/` at the
+//! repository root) through the default normalizer.
+
+use corpus_support::fixtures::fixture;
+
+#[test]
+fn v8_two_commits_of_one_leak_are_one_finding_at_one_place() {
+    let raw = parser_gitleaks::parse(&fixture("gitleaks", "v8.json")).expect("parses");
+    assert_eq!(raw.len(), 3);
+    let f = normalizer_default::normalize(raw);
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0].rule_id, "aws-access-token");
+    assert_eq!(f[0].locations.len(), 1);
+}

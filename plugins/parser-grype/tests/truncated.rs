@@ -1,0 +1,16 @@
+//! Prefixes of the repository's Grype fixture
+//! (`tests/fixtures/grype/old-schema.json` at the repository root): a report cut
+//! anywhere before its closing brace is malformed input, never a panic or a
+//! shorter report.
+
+use corpus_support::fixtures::{assert_prefixes_malformed, fixture};
+
+#[test]
+fn every_prefix_is_malformed() {
+    assert_prefixes_malformed(
+        parser_grype::parse,
+        &fixture("grype", "old-schema.json"),
+        b'}',
+        |_| true,
+    );
+}
