@@ -53,7 +53,8 @@
 
 mod model;
 
-use cordon_parser_support::{json_error, one_line, strip_bom};
+pub use cordon_parser_support::cvss_severity;
+use cordon_parser_support::{json_error, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Obj, Report, Vulnerability};
 use serde::de::IgnoredAny;
@@ -63,10 +64,7 @@ use std::str::FromStr;
 pub const FORMAT: &str = "cargo-audit-json";
 /// The tool name every finding carries.
 pub const TOOL: &str = "cargo-audit";
-/// `rule-id` of an entry without an advisory id.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 
 /// The format, as named in malformed-input errors.
 const WHAT: &str = "cargo-audit JSON report";
@@ -257,30 +255,10 @@ pub fn cvss_score(vector: &str) -> Option<f64> {
         .filter(|s| s.is_finite() && *s >= 0.0)
 }
 
-/// CVSS score bands: `>= 9` critical, `>= 7` high, `>= 4` medium, `> 0` low.
-pub fn cvss_severity(score: f64) -> Severity {
-    if score >= 9.0 {
-        Severity::Critical
-    } else if score >= 7.0 {
-        Severity::High
-    } else if score >= 4.0 {
-        Severity::Medium
-    } else if score > 0.0 {
-        Severity::Low
-    } else {
-        Severity::Info
-    }
-}
-
 fn push_unique(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
     }
-}
-
-/// The trimmed string, unless absent or blank.
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

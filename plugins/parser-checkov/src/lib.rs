@@ -62,8 +62,8 @@
 //! empty when there is none.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
-    strip_bom,
+    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, non_empty, one_line,
+    position_strict, present, strip_bom,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -71,10 +71,7 @@ use serde::de::Deserializer;
 
 /// The `tool` of every finding.
 pub const TOOL: &str = "checkov";
-/// `rule-id` of a check that names no id.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 const WHAT: &str = "Checkov report";
 
 /// The stage, registered below.
@@ -87,11 +84,6 @@ impl Parser for CheckovParser {
 }
 
 cordon_sdk::register_parser!(CheckovParser);
-
-/// Deserialises a field that is present (even when `null`) as `Some`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
 
 /// One report object (one framework), or the summary-only object.
 #[derive(Deserialize)]
@@ -230,10 +222,6 @@ fn check_summary_only(report: &Report, at: &str) -> Result<(), StageError> {
         ))),
         _ => Ok(()),
     }
-}
-
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn severity_of(s: &str) -> Severity {

@@ -53,7 +53,7 @@
 
 mod model;
 
-use cordon_parser_support::{json_error, one_line, strip_bom};
+use cordon_parser_support::{json_error, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Match, Obj, Report};
 use serde::de::IgnoredAny;
@@ -62,10 +62,7 @@ use serde::de::IgnoredAny;
 pub const FORMAT: &str = "grype-json";
 /// The tool name every finding carries.
 pub const TOOL: &str = "grype";
-/// `rule-id` of a match that names no vulnerability.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 
 /// The format, as named in malformed-input errors.
 const WHAT: &str = "Grype JSON report";
@@ -274,11 +271,6 @@ fn push_unique(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
     }
-}
-
-/// The trimmed string, unless absent or blank.
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

@@ -51,8 +51,8 @@
 //! | absent or anything else | `medium` |
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
-    strip_bom,
+    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, non_empty, one_line,
+    position_strict, present, strip_bom,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -61,10 +61,7 @@ use std::fmt;
 
 /// The `tool` of every finding.
 pub const TOOL: &str = "kics";
-/// `rule-id` of a query that names no id.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 const WHAT: &str = "KICS report";
 
 /// The stage, registered below.
@@ -77,11 +74,6 @@ impl Parser for KicsParser {
 }
 
 cordon_sdk::register_parser!(KicsParser);
-
-/// Deserialises a field that is present (even when `null`) as `Some`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
 
 #[derive(Deserialize)]
 struct Report {
@@ -187,10 +179,6 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         }
     }
     Ok(findings)
-}
-
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn severity_of(s: &str) -> Severity {

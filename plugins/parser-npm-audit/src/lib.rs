@@ -83,7 +83,8 @@ mod model;
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 // `clip` keeps this crate's own name, `cap` (the unit tests call it).
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, clip as cap, json_error, pointer_token, strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, clip as cap, json_error, non_empty, pointer_token,
+    strip_bom,
 };
 use model::{Advisory, Package, Report, Via, ViaAdvisory};
 use serde::de::IgnoredAny;
@@ -334,10 +335,6 @@ fn location(path: String) -> Location {
         end_line: None,
         end_column: None,
     }
-}
-
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// The advisory number as written (`146`, or a string).

@@ -66,7 +66,8 @@
 
 mod model;
 
-use cordon_parser_support::{json_error, one_line, strip_bom};
+pub use cordon_parser_support::cvss_severity;
+use cordon_parser_support::{cwe_suffix, json_error, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Obj, Osv, PackageEntry, Report};
 use serde::de::IgnoredAny;
@@ -77,10 +78,7 @@ use std::str::FromStr;
 pub const FORMAT: &str = "osv-scanner-json";
 /// The tool name every finding carries.
 pub const TOOL: &str = "osv-scanner";
-/// `rule-id` of a record without an id.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 
 /// The format, as named in malformed-input errors.
 const WHAT: &str = "OSV-Scanner JSON output";
@@ -389,7 +387,7 @@ fn convert(
         .filter_map(|a| a.database_specific.0.as_ref())
         .flat_map(|d| d.cwes.0.iter());
     for c in record_cwes.iter().chain(affected_cwes) {
-        if let Some(n) = parse_cwe(c)
+        if let Some(n) = cwe_suffix(c).and_then(|d| d.parse().ok())
             && !cwes.contains(&n)
         {
             cwes.push(n);
@@ -477,21 +475,6 @@ pub fn cvss_score(vector: &str) -> Option<f64> {
         .filter(|s| s.is_finite() && *s >= 0.0)
 }
 
-/// CVSS score bands: `>= 9` critical, `>= 7` high, `>= 4` medium, `> 0` low.
-pub fn cvss_severity(score: f64) -> Severity {
-    if score >= 9.0 {
-        Severity::Critical
-    } else if score >= 7.0 {
-        Severity::High
-    } else if score >= 4.0 {
-        Severity::Medium
-    } else if score > 0.0 {
-        Severity::Low
-    } else {
-        Severity::Info
-    }
-}
-
 /// Severity of a record (see the crate docs).
 fn severity(osv: &Osv, group_max: Option<&str>) -> (Severity, Option<String>) {
     let named = osv
@@ -527,24 +510,10 @@ fn severity(osv: &Osv, group_max: Option<&str>) -> (Severity, Option<String>) {
     (Severity::Low, None)
 }
 
-/// `CWE-79` (any case, surrounding spaces allowed) → 79.
-fn parse_cwe(s: &str) -> Option<u32> {
-    let s = s.trim();
-    if !s.get(..4)?.eq_ignore_ascii_case("CWE-") {
-        return None;
-    }
-    s.get(4..)?.parse().ok()
-}
-
 fn push_unique(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
     }
-}
-
-/// The trimmed string, unless absent or blank.
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

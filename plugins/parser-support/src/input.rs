@@ -50,12 +50,19 @@ pub fn check_syntax(bytes: &[u8], what: &str) -> Result<(), StageError> {
 /// description. `what` names the format without an article, e.g.
 /// `"Bandit report"`.
 pub fn json_error(e: &serde_json::Error, what: &str) -> StageError {
+    json_error_as(e, &format!("not a valid {what}"))
+}
+
+/// Like [`json_error`], with `data` as the whole start of the message for
+/// well-formed JSON of the wrong type or shape (e.g. `"not valid pip-audit
+/// JSON output"`).
+pub fn json_error_as(e: &serde_json::Error, data: &str) -> StageError {
     use serde_json::error::Category;
     let kind = match e.classify() {
-        Category::Syntax => "invalid JSON".to_string(),
-        Category::Eof => "invalid JSON (the input ends too early; truncated?)".to_string(),
-        Category::Data => format!("not a valid {what}"),
-        Category::Io => "could not read the input".to_string(),
+        Category::Syntax => "invalid JSON",
+        Category::Eof => "invalid JSON (the input ends too early; truncated?)",
+        Category::Data => data,
+        Category::Io => "could not read the input",
     };
     let (line, column) = (e.line(), e.column());
     let mut detail = e.to_string();
