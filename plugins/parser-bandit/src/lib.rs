@@ -49,8 +49,8 @@
 //! Bandit has no "critical"; `tool-severity` keeps the string as written.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, cwe_digits, first_byte, json_error, loose_string, position,
-    prepare, title_line,
+    Keys, Obj, Shape, check_syntax, cwe_digits, finding, first_byte, json_error, loose_string,
+    position, prepare, title_line,
 };
 use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -236,14 +236,8 @@ fn convert(r: &BanditResult, i: usize) -> Finding {
         .map(str::trim)
         .filter(|s| !s.is_empty());
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: severity(sev),
         tool_severity: sev.map(str::to_string),
-        kind: FindingKind::Sast,
         locations: Some(&r.filename)
             .filter(|p| !p.trim().is_empty())
             .map(|p| Location {
@@ -255,8 +249,6 @@ fn convert(r: &BanditResult, i: usize) -> Finding {
             })
             .into_iter()
             .collect(),
-        component: None,
-        vulnerability_ids: Vec::new(),
         cwes: r
             .issue_cwe
             .as_deref()
@@ -266,9 +258,8 @@ fn convert(r: &BanditResult, i: usize) -> Finding {
             .collect(),
         tags,
         help_uri: r.more_info.clone().filter(|u| u.starts_with("http")),
-        fingerprint: String::new(),
         source_pointer: format!("/results/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, FindingKind::Sast, severity(sev))
     }
 }
 

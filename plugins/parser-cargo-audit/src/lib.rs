@@ -54,7 +54,7 @@
 mod model;
 
 pub use cordon_parser_support::cvss_severity;
-use cordon_parser_support::{json_error, nonempty, one_line, strip_bom};
+use cordon_parser_support::{finding, json_error, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Obj, Report, Vulnerability};
 use serde::de::IgnoredAny;
@@ -227,23 +227,20 @@ fn convert(v: &Vulnerability, i: usize) -> Finding {
         .or_else(|| id.map(|id| format!("https://rustsec.org/advisories/{id}.html")));
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id: id.unwrap_or(UNKNOWN_RULE).to_string(),
-        title: one_line(&title, TITLE_MAX_CHARS),
         message,
-        severity,
         tool_severity: vector.map(str::to_string),
-        kind: FindingKind::Sca,
-        locations: Vec::new(),
         component,
         vulnerability_ids,
-        cwes: Vec::new(),
         tags,
         help_uri,
-        fingerprint: String::new(),
         source_pointer: format!("/vulnerabilities/list/{i}"),
-        input: 0,
+        ..finding(
+            TOOL,
+            id.unwrap_or(UNKNOWN_RULE).to_string(),
+            one_line(&title, TITLE_MAX_CHARS),
+            FindingKind::Sca,
+            severity,
+        )
     }
 }
 

@@ -62,7 +62,7 @@
 //! empty when there is none.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, non_empty, one_line,
+    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
     position_strict, present, strip_bom,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
@@ -331,20 +331,9 @@ fn convert(
     }
 
     Finding {
-        tool: TOOL.to_string(),
         tool_version: non_empty(version).map(|v| clip(v, MAX_ID_BYTES)),
-        rule_id,
-        title,
         message,
-        severity,
         tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
-        kind: if is_secret {
-            FindingKind::Secret
-        } else if is_sca {
-            FindingKind::Sca
-        } else {
-            FindingKind::Iac
-        },
         locations: file
             .map(|path| Location {
                 path: path.to_string(),
@@ -360,14 +349,24 @@ fn convert(
             .map(|id| clip(id, MAX_ID_BYTES))
             .into_iter()
             .collect(),
-        cwes: Vec::new(),
         tags,
         help_uri: non_empty(check.guideline.as_deref())
             .or_else(|| vuln.and_then(|v| non_empty(v.link.as_deref())))
             .map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            rule_id,
+            title,
+            if is_secret {
+                FindingKind::Secret
+            } else if is_sca {
+                FindingKind::Sca
+            } else {
+                FindingKind::Iac
+            },
+            severity,
+        )
     }
 }
 

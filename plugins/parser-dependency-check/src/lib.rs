@@ -324,23 +324,23 @@ pub(crate) fn finding(
     };
 
     Finding {
-        tool: TOOL.to_string(),
         tool_version: non_empty(tool_version).map(|t| clip(t, MAX_ID_BYTES)),
-        rule_id: clip(name, MAX_ID_BYTES),
-        title: clip(&format!("{subject} | {name}"), MAX_TITLE_BYTES),
         message,
-        severity: word.map(severity).unwrap_or(Severity::Medium),
         tool_severity: word.map(|w| clip(w, MAX_ID_BYTES)),
-        kind: FindingKind::Sca,
         locations,
         component: dep.component.clone(),
         vulnerability_ids,
         cwes,
         tags,
         help_uri,
-        fingerprint: String::new(),
         source_pointer: pointer,
-        input: 0,
+        ..cordon_parser_support::finding(
+            TOOL,
+            clip(name, MAX_ID_BYTES),
+            clip(&format!("{subject} | {name}"), MAX_TITLE_BYTES),
+            FindingKind::Sca,
+            word.map(severity).unwrap_or(Severity::Medium),
+        )
     }
 }
 

@@ -59,8 +59,8 @@
 //! level. `tool-severity` keeps the string used.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, first_byte, json_error, loose_string, loose_strings, position,
-    prepare, title_line,
+    Keys, Obj, Shape, check_syntax, finding, first_byte, json_error, loose_string, loose_strings,
+    position, prepare, title_line,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -404,27 +404,24 @@ fn convert(a: &Alert, i: usize) -> Finding {
         .collect();
 
     Finding {
-        tool: text(tool.and_then(|t| t.name.as_deref()))
-            .unwrap_or(DEFAULT_TOOL)
-            .to_string(),
         tool_version: text(tool.and_then(|t| t.version.as_deref())).map(str::to_string),
-        rule_id,
-        title,
         message,
-        severity,
         tool_severity,
-        kind,
         locations,
-        component: None,
         vulnerability_ids,
         cwes,
         tags,
         help_uri: text(rule.and_then(|r| r.help_uri.as_deref()))
             .filter(|u| u.starts_with("http"))
             .map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: format!("/{i}"),
-        input: 0,
+        ..finding(
+            text(tool.and_then(|t| t.name.as_deref())).unwrap_or(DEFAULT_TOOL),
+            rule_id,
+            title,
+            kind,
+            severity,
+        )
     }
 }
 

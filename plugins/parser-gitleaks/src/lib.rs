@@ -64,7 +64,7 @@
 //! `tool-severity` is left empty because the report has none.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, non_empty, one_line,
+    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
     position_strict, strip_bom,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
@@ -297,23 +297,12 @@ fn build(p: Parts<'_>, i: usize) -> Finding {
     }
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: Severity::High,
-        tool_severity: None,
-        kind: FindingKind::Secret,
         locations: p.location.into_iter().collect(),
-        component: None,
-        vulnerability_ids: Vec::new(),
         cwes: vec![CWE_HARD_CODED_CREDENTIALS],
         tags: p.tags,
-        help_uri: None,
-        fingerprint: String::new(),
         source_pointer: format!("/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, FindingKind::Secret, Severity::High)
     }
 }
 

@@ -49,8 +49,8 @@
 //! written.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, cwe_digits, first_byte, json_error, loose_string, position,
-    prepare, title_line,
+    Keys, Obj, Shape, check_syntax, cwe_digits, finding, first_byte, json_error, loose_string,
+    position, prepare, title_line,
 };
 use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
 use serde::de::{self, IgnoredAny, Visitor};
@@ -250,14 +250,9 @@ fn convert(issue: &Issue, i: usize, version: Option<&str>) -> Finding {
         .filter(|s| !s.is_empty());
     let (start_line, end_line) = issue.line;
     Finding {
-        tool: TOOL.to_string(),
         tool_version: version.map(str::to_string),
-        rule_id,
-        title,
         message,
-        severity: severity(sev),
         tool_severity: sev.map(str::to_string),
-        kind: FindingKind::Sast,
         locations: Some(&issue.file)
             .filter(|p| !p.trim().is_empty())
             .map(|p| Location {
@@ -269,8 +264,6 @@ fn convert(issue: &Issue, i: usize, version: Option<&str>) -> Finding {
             })
             .into_iter()
             .collect(),
-        component: None,
-        vulnerability_ids: Vec::new(),
         cwes: cwe
             .and_then(|c| c.id.as_deref())
             .and_then(|id| cwe_digits(id).parse().ok().filter(|&n| n > 0))
@@ -280,9 +273,8 @@ fn convert(issue: &Issue, i: usize, version: Option<&str>) -> Finding {
         help_uri: cwe
             .and_then(|c| c.url.clone())
             .filter(|u| u.starts_with("http")),
-        fingerprint: String::new(),
         source_pointer: format!("/Issues/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, FindingKind::Sast, severity(sev))
     }
 }
 

@@ -74,7 +74,7 @@
 
 mod model;
 
-use cordon_parser_support::{json_error_as, nonempty, one_line, strip_bom};
+use cordon_parser_support::{finding, json_error_as, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Frame, LegacyVuln, Message, Obj, Osv};
 use serde::de::IgnoredAny;
@@ -463,15 +463,9 @@ fn build(c: Common<'_>) -> Finding {
         .or_else(|| c.id.map(|id| format!("https://pkg.go.dev/vuln/{id}")));
 
     Finding {
-        tool: TOOL.to_string(),
         tool_version: c.tool_version,
-        rule_id: c.id.unwrap_or(UNKNOWN_RULE).to_string(),
-        title: one_line(&title, TITLE_MAX_CHARS),
         message: message.join("\n\n"),
-        severity,
         tool_severity: Some(tool_severity),
-        kind: FindingKind::Sca,
-        locations: Vec::new(),
         component: c.module.map(|m| Component {
             name: m.to_string(),
             version: c.version.map(str::to_string),
@@ -479,12 +473,16 @@ fn build(c: Common<'_>) -> Finding {
             fixed_versions: c.fixed_versions,
         }),
         vulnerability_ids,
-        cwes: Vec::new(),
         tags: vec![format!("reachability:{}", c.level.as_str())],
         help_uri,
-        fingerprint: String::new(),
         source_pointer: c.pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            c.id.unwrap_or(UNKNOWN_RULE).to_string(),
+            one_line(&title, TITLE_MAX_CHARS),
+            FindingKind::Sca,
+            severity,
+        )
     }
 }
 

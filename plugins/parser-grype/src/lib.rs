@@ -53,7 +53,7 @@
 
 mod model;
 
-use cordon_parser_support::{json_error, nonempty, one_line, strip_bom};
+use cordon_parser_support::{finding, json_error, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Match, Obj, Report};
 use serde::de::IgnoredAny;
@@ -210,29 +210,28 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
     }
 
     Finding {
-        tool: TOOL.to_string(),
         tool_version: tool_version.clone(),
-        rule_id: id.unwrap_or(UNKNOWN_RULE).to_string(),
-        title: one_line(&title, TITLE_MAX_CHARS),
         message,
-        severity,
         tool_severity,
-        kind: if is_os {
-            FindingKind::Container
-        } else {
-            FindingKind::Sca
-        },
         locations,
         component,
         vulnerability_ids,
-        cwes: Vec::new(),
         tags,
         help_uri: vuln
             .and_then(|v| nonempty(&v.data_source))
             .map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: format!("/matches/{i}"),
-        input: 0,
+        ..finding(
+            TOOL,
+            id.unwrap_or(UNKNOWN_RULE).to_string(),
+            one_line(&title, TITLE_MAX_CHARS),
+            if is_os {
+                FindingKind::Container
+            } else {
+                FindingKind::Sca
+            },
+            severity,
+        )
     }
 }
 

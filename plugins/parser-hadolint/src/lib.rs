@@ -49,7 +49,7 @@
 //! level as written.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, first_byte, json_error, position, prepare, title_line,
+    Keys, Obj, Shape, check_syntax, finding, first_byte, json_error, position, prepare, title_line,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -165,14 +165,8 @@ fn convert(item: &Item, i: usize) -> Finding {
         .map(str::trim)
         .filter(|l| !l.is_empty());
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: severity(level),
         tool_severity: level.map(str::to_string),
-        kind: FindingKind::Iac,
         locations: Some(&item.file)
             .filter(|p| !p.trim().is_empty())
             .map(|p| Location {
@@ -184,18 +178,14 @@ fn convert(item: &Item, i: usize) -> Finding {
             })
             .into_iter()
             .collect(),
-        component: None,
-        vulnerability_ids: Vec::new(),
-        cwes: Vec::new(),
         tags: if family == Some("SC") {
             vec!["shellcheck".to_string()]
         } else {
             Vec::new()
         },
         help_uri,
-        fingerprint: String::new(),
         source_pointer: format!("/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, FindingKind::Iac, severity(level))
     }
 }
 

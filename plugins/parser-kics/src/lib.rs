@@ -51,7 +51,7 @@
 //! | absent or anything else | `medium` |
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, non_empty, one_line,
+    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
     position_strict, present, strip_bom,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
@@ -238,18 +238,9 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
 
     let tool_severity = non_empty(query.severity.as_deref());
     Finding {
-        tool: TOOL.to_string(),
         tool_version: version.map(|v| clip(v, MAX_ID_BYTES)),
-        rule_id,
-        title,
         message,
-        severity: tool_severity.map_or(Severity::Medium, severity_of),
         tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
-        kind: if category.is_some_and(|c| c.eq_ignore_ascii_case("Secret Management")) {
-            FindingKind::Secret
-        } else {
-            FindingKind::Iac
-        },
         locations: non_empty(file.file_name.as_deref())
             .map(|path| Location {
                 path: path.to_string(),
@@ -266,13 +257,21 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
             purl: None,
             fixed_versions: Vec::new(),
         }),
-        vulnerability_ids: Vec::new(),
         cwes: query.cwe.into_iter().collect(),
         tags,
         help_uri: non_empty(query.query_url.as_deref()).map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: format!("/queries/{q}/files/{i}"),
-        input: 0,
+        ..finding(
+            TOOL,
+            rule_id,
+            title,
+            if category.is_some_and(|c| c.eq_ignore_ascii_case("Secret Management")) {
+                FindingKind::Secret
+            } else {
+                FindingKind::Iac
+            },
+            tool_severity.map_or(Severity::Medium, severity_of),
+        )
     }
 }
 

@@ -83,8 +83,8 @@ mod model;
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 // `clip` keeps this crate's own name, `cap` (the unit tests call it).
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, clip as cap, json_error, non_empty, pointer_token,
-    strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, clip as cap, finding, json_error, non_empty,
+    pointer_token, strip_bom,
 };
 use model::{Advisory, Package, Report, Via, ViaAdvisory};
 use serde::de::IgnoredAny;
@@ -421,14 +421,8 @@ fn advisory_finding(key: &str, adv: &Advisory, pointer: String) -> Finding {
     }
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id: cap(&rule_id, MAX_ID_BYTES),
-        title: cap(&format!("{module}: {title_text}"), MAX_TITLE_BYTES),
         message: message.trim_end().to_string(),
-        severity: severity(adv.severity.as_deref()),
         tool_severity: adv.severity.as_deref().map(|s| cap(s, MAX_ID_BYTES)),
-        kind: FindingKind::Sca,
         locations,
         component: Some(Component {
             name: cap(module, MAX_ID_BYTES),
@@ -440,9 +434,14 @@ fn advisory_finding(key: &str, adv: &Advisory, pointer: String) -> Finding {
         cwes,
         tags,
         help_uri: non_empty(adv.url.as_deref()).map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            cap(&rule_id, MAX_ID_BYTES),
+            cap(&format!("{module}: {title_text}"), MAX_TITLE_BYTES),
+            FindingKind::Sca,
+            severity(adv.severity.as_deref()),
+        )
     }
 }
 
@@ -567,14 +566,8 @@ fn package_finding(key: &str, pkg: &Package, pointer: String) -> Finding {
     }
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id: cap(&rule_id, MAX_ID_BYTES),
-        title: cap(&title, MAX_TITLE_BYTES),
         message: message.trim_end().to_string(),
-        severity: severity(pkg.severity.as_deref()),
         tool_severity: pkg.severity.as_deref().map(|s| cap(s, MAX_ID_BYTES)),
-        kind: FindingKind::Sca,
         locations,
         component: Some(Component {
             name: cap(name, MAX_ID_BYTES),
@@ -588,9 +581,14 @@ fn package_finding(key: &str, pkg: &Package, pointer: String) -> Finding {
         help_uri: first
             .and_then(|a| non_empty(a.url.as_deref()))
             .map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            cap(&rule_id, MAX_ID_BYTES),
+            cap(&title, MAX_TITLE_BYTES),
+            FindingKind::Sca,
+            severity(pkg.severity.as_deref()),
+        )
     }
 }
 

@@ -67,7 +67,7 @@
 mod model;
 
 pub use cordon_parser_support::cvss_severity;
-use cordon_parser_support::{cwe_suffix, json_error, nonempty, one_line, strip_bom};
+use cordon_parser_support::{cwe_suffix, finding, json_error, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Obj, Osv, PackageEntry, Report};
 use serde::de::IgnoredAny;
@@ -419,22 +419,8 @@ fn convert(
         .map(str::to_string);
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id: alias_group
-            .map(|g| g.rule_id.as_str())
-            .or(id)
-            .unwrap_or(UNKNOWN_RULE)
-            .to_string(),
-        title: one_line(&title, TITLE_MAX_CHARS),
         message,
-        severity,
         tool_severity,
-        kind: if is_os {
-            FindingKind::Container
-        } else {
-            FindingKind::Sca
-        },
         locations: path
             .map(|p| Location {
                 path: p.to_string(),
@@ -450,9 +436,22 @@ fn convert(
         cwes,
         tags,
         help_uri,
-        fingerprint: String::new(),
         source_pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            alias_group
+                .map(|g| g.rule_id.as_str())
+                .or(id)
+                .unwrap_or(UNKNOWN_RULE)
+                .to_string(),
+            one_line(&title, TITLE_MAX_CHARS),
+            if is_os {
+                FindingKind::Container
+            } else {
+                FindingKind::Sca
+            },
+            severity,
+        )
     }
 }
 

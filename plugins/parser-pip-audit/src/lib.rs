@@ -46,7 +46,7 @@
 
 mod model;
 
-use cordon_parser_support::{json_error_as, nonempty, one_line, strip_bom};
+use cordon_parser_support::{finding, json_error_as, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Dependency, Obj, Report};
 use serde::de::IgnoredAny;
@@ -141,15 +141,7 @@ fn convert(dep: &Dependency, pointer: &str, out: &mut Vec<Finding>) {
             }
         }
         out.push(Finding {
-            tool: TOOL.to_string(),
-            tool_version: None,
-            rule_id: id.unwrap_or(UNKNOWN_RULE).to_string(),
-            title: one_line(&title, TITLE_MAX_CHARS),
             message: nonempty(&v.description).unwrap_or_default().to_string(),
-            severity: SEVERITY,
-            tool_severity: None,
-            kind: FindingKind::Sca,
-            locations: Vec::new(),
             component: name.map(|n| Component {
                 name: n.to_string(),
                 version: version.map(str::to_string),
@@ -164,12 +156,15 @@ fn convert(dep: &Dependency, pointer: &str, out: &mut Vec<Finding>) {
                     .collect(),
             }),
             vulnerability_ids,
-            cwes: Vec::new(),
-            tags: Vec::new(),
             help_uri: id.map(|id| format!("https://osv.dev/vulnerability/{id}")),
-            fingerprint: String::new(),
             source_pointer: format!("{pointer}/vulns/{j}"),
-            input: 0,
+            ..finding(
+                TOOL,
+                id.unwrap_or(UNKNOWN_RULE).to_string(),
+                one_line(&title, TITLE_MAX_CHARS),
+                FindingKind::Sca,
+                SEVERITY,
+            )
         });
     }
 }

@@ -63,7 +63,7 @@ mod detect;
 mod ids;
 mod model;
 
-use cordon_parser_support::{cvss_severity, json_error, strip_bom, title_line};
+use cordon_parser_support::{cvss_severity, finding, json_error, strip_bom, title_line};
 use cordon_sdk::{Detection, Finding, FindingKind, Location, Parser, Severity, StageError};
 use ids::{cwes_from_value, find_vulnerability_ids, parse_cwe, push_unique};
 use model::{
@@ -671,23 +671,16 @@ fn convert(run: &Run, result: &SarifResult, r: usize, i: usize) -> Finding {
     };
 
     Finding {
-        tool,
         tool_version,
-        rule_id,
-        title,
         message,
-        severity,
         tool_severity: Some(tool_severity),
-        kind: finding_kind,
         locations: locations(run, result),
-        component: None,
         vulnerability_ids,
         cwes,
         tags,
         help_uri: rule.and_then(|r| r.help_uri.clone()),
-        fingerprint: String::new(),
         source_pointer: format!("/runs/{r}/results/{i}"),
-        input: 0,
+        ..finding(&tool, rule_id, title, finding_kind, severity)
     }
 }
 

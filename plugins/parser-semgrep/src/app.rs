@@ -7,7 +7,7 @@ use crate::common::{
     cwes, find_ghsa, is_vuln_id, purl, push_unique, qualify, severity, tag, title_line,
 };
 use crate::{TOOL, UNKNOWN_RULE};
-use cordon_parser_support::{Obj, loose_string, loose_strings, non_empty, position};
+use cordon_parser_support::{Obj, finding, loose_string, loose_strings, non_empty, position};
 use cordon_sdk::{Component, Finding, FindingKind, Location};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -220,23 +220,15 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
 
     let sev_raw = non_empty(f.severity.as_deref());
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: severity(sev_raw),
         tool_severity: sev_raw.map(str::to_string),
-        kind,
         locations,
         component,
         vulnerability_ids,
         cwes: rule.map(|r| cwes(&r.cwe_names)).unwrap_or_default(),
         tags,
-        help_uri: None,
-        fingerprint: String::new(),
         source_pointer: format!("/findings/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, kind, severity(sev_raw))
     }
 }
 
@@ -429,14 +421,8 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
 
     let sev_raw = non_empty(adv.and_then(|a| a.severity.as_deref()));
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: severity(sev_raw),
         tool_severity: sev_raw.map(str::to_string),
-        kind: FindingKind::Sca,
         locations,
         component,
         vulnerability_ids,
@@ -446,8 +432,7 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
             .and_then(|r| r.urls.first())
             .filter(|u| u.starts_with("http"))
             .cloned(),
-        fingerprint: String::new(),
         source_pointer: format!("/vulns/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, FindingKind::Sca, severity(sev_raw))
     }
 }

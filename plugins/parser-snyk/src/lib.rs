@@ -65,8 +65,8 @@
 mod model;
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, check_depth, clip, cwe_digits, json_error, non_empty,
-    strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, check_depth, clip, cwe_digits, finding, json_error,
+    non_empty, strip_bom,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Project, Vulnerability};
@@ -365,14 +365,8 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
         non_empty(v.package_manager.as_deref()).or_else(|| non_empty(p.package_manager.as_deref()));
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id: clip(rule_id, MAX_ID_BYTES),
-        title: clip(&format!("{package}: {title_text}"), MAX_TITLE_BYTES),
         message: message.trim().to_string(),
-        severity: severity(word),
         tool_severity: word.map(|w| clip(w, MAX_ID_BYTES)),
-        kind,
         locations,
         component: Some(Component {
             name: clip(package, MAX_ID_BYTES),
@@ -385,9 +379,14 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
         tags,
         help_uri: (id.starts_with("SNYK-") || id.starts_with("npm:"))
             .then(|| format!("https://security.snyk.io/vuln/{id}")),
-        fingerprint: String::new(),
         source_pointer: pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            clip(rule_id, MAX_ID_BYTES),
+            clip(&format!("{package}: {title_text}"), MAX_TITLE_BYTES),
+            kind,
+            severity(word),
+        )
     }
 }
 

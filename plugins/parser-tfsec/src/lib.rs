@@ -58,7 +58,7 @@
 //! `tool-severity` is the string as written.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, non_empty, one_line,
+    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
     position_strict, present, strip_bom,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
@@ -265,14 +265,8 @@ fn convert(r: &TfResult, i: usize) -> Finding {
 
     let location = r.location.as_deref();
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: tool_severity.map_or(Severity::Medium, severity_of),
         tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
-        kind: FindingKind::Iac,
         locations: location
             .and_then(|l| {
                 let path = non_empty(l.filename.as_deref())?;
@@ -292,8 +286,6 @@ fn convert(r: &TfResult, i: usize) -> Finding {
             purl: None,
             fixed_versions: Vec::new(),
         }),
-        vulnerability_ids: Vec::new(),
-        cwes: Vec::new(),
         tags,
         help_uri: r
             .links
@@ -303,9 +295,14 @@ fn convert(r: &TfResult, i: usize) -> Finding {
             .find(|l| !l.is_empty())
             .or_else(|| r.link.as_deref().and_then(url_in))
             .map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: format!("/results/{i}"),
-        input: 0,
+        ..finding(
+            TOOL,
+            rule_id,
+            title,
+            FindingKind::Iac,
+            tool_severity.map_or(Severity::Medium, severity_of),
+        )
     }
 }
 

@@ -75,7 +75,7 @@
 mod model;
 
 pub use cordon_parser_support::cvss_severity;
-use cordon_parser_support::{cwe_suffix, json_error, nonempty, one_line, strip_bom};
+use cordon_parser_support::{cwe_suffix, finding, json_error, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Obj, Report, TargetResult, Vulnerability};
 use serde::de::IgnoredAny;
@@ -360,23 +360,17 @@ impl Out {
     /// A finding with the shared fields set and the rest empty.
     fn base(&self, source_pointer: String, tags: Vec<String>, locations: Vec<Location>) -> Finding {
         Finding {
-            tool: TOOL.to_string(),
             tool_version: self.tool_version.clone(),
-            rule_id: UNKNOWN_RULE.to_string(),
-            title: String::new(),
-            message: String::new(),
-            severity: Severity::Info,
-            tool_severity: None,
-            kind: FindingKind::Other,
             locations,
-            component: None,
-            vulnerability_ids: Vec::new(),
-            cwes: Vec::new(),
             tags,
-            help_uri: None,
-            fingerprint: String::new(),
             source_pointer,
-            input: 0,
+            ..finding(
+                TOOL,
+                UNKNOWN_RULE.to_string(),
+                String::new(),
+                FindingKind::Other,
+                Severity::Info,
+            )
         }
     }
 }

@@ -78,7 +78,7 @@
 //! | trufflehog3 current | absent or another value | `high` |
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, non_empty, one_line,
+    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
     position_strict, strip_bom,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
@@ -335,23 +335,14 @@ fn title_for(label: &str) -> String {
 
 fn secret_finding(tool: &str, rule: Option<&str>) -> Finding {
     Finding {
-        tool: tool.to_string(),
-        tool_version: None,
-        rule_id: clip(rule.unwrap_or(UNKNOWN_RULE), MAX_ID_BYTES),
-        title: String::new(),
-        message: String::new(),
-        severity: Severity::High,
-        tool_severity: None,
-        kind: FindingKind::Secret,
-        locations: Vec::new(),
-        component: None,
-        vulnerability_ids: Vec::new(),
         cwes: vec![CWE_HARD_CODED_CREDENTIALS],
-        tags: Vec::new(),
-        help_uri: None,
-        fingerprint: String::new(),
-        source_pointer: String::new(),
-        input: 0,
+        ..finding(
+            tool,
+            clip(rule.unwrap_or(UNKNOWN_RULE), MAX_ID_BYTES),
+            String::new(),
+            FindingKind::Secret,
+            Severity::High,
+        )
     }
 }
 
