@@ -54,10 +54,9 @@
 mod model;
 
 pub use cordon_parser_support::cvss_severity;
-use cordon_parser_support::{finding, json_error, nonempty, one_line, strip_bom};
+use cordon_parser_support::{finding, nonempty, one_line, parse_object};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Obj, Report, Vulnerability};
-use serde::de::IgnoredAny;
 use std::str::FromStr;
 
 /// Format name of a cargo-audit JSON report.
@@ -90,22 +89,12 @@ cordon_sdk::register_parser!(CargoAuditParser);
 
 /// Parse a cargo-audit JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
-    let Some(first) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(StageError::malformed(
-            "empty input: expected a cargo-audit JSON report",
-            None,
-            None,
-            None,
-        ));
-    };
-    if first != b'{' {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, WHAT))?;
-        return Err(StageError::UnsupportedFormat(
-            "not a cargo-audit report: the top-level JSON value must be an object".into(),
-        ));
-    }
-    let report: Obj<Report> = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
+    let report: Obj<Report> = parse_object(
+        report,
+        "a cargo-audit JSON report",
+        WHAT,
+        "not a cargo-audit report: the top-level JSON value must be an object",
+    )?;
     let Some(vulnerabilities) = &report.vulnerabilities else {
         return Err(StageError::UnsupportedFormat(
             "not a cargo-audit report: no 'vulnerabilities' property".into(),

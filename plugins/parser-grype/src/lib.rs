@@ -53,10 +53,9 @@
 
 mod model;
 
-use cordon_parser_support::{finding, json_error, nonempty, one_line, strip_bom};
+use cordon_parser_support::{finding, nonempty, one_line, parse_object};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Match, Obj, Report};
-use serde::de::IgnoredAny;
 
 /// Format name of a Grype JSON report.
 pub const FORMAT: &str = "grype-json";
@@ -83,22 +82,12 @@ cordon_sdk::register_parser!(GrypeParser);
 
 /// Parse a Grype JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
-    let Some(first) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(StageError::malformed(
-            "empty input: expected a Grype JSON report",
-            None,
-            None,
-            None,
-        ));
-    };
-    if first != b'{' {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, WHAT))?;
-        return Err(StageError::UnsupportedFormat(
-            "not a Grype report: the top-level JSON value must be an object".into(),
-        ));
-    }
-    let report: Obj<Report> = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
+    let report: Obj<Report> = parse_object(
+        report,
+        "a Grype JSON report",
+        WHAT,
+        "not a Grype report: the top-level JSON value must be an object",
+    )?;
     let Some(matches) = &report.matches else {
         return Err(StageError::UnsupportedFormat(
             "not a Grype report: no 'matches' property".into(),

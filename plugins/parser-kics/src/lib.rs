@@ -51,8 +51,7 @@
 //! | absent or anything else | `medium` |
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
-    position_strict, present, strip_bom,
+    MAX_ID_BYTES, Obj, clip, finding, non_empty, one_line, parse_object, position_strict, present,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -146,26 +145,12 @@ fn cwe<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
 
 /// Parse a KICS JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
-    match first_byte(bytes) {
-        None => {
-            return Err(StageError::malformed(
-                "empty input: expected a KICS JSON report",
-                None,
-                None,
-                None,
-            ));
-        }
-        Some(b'{') => {}
-        Some(_) => {
-            check_syntax(bytes, WHAT)?;
-            return Err(StageError::UnsupportedFormat(
-                "not a KICS report: the top-level JSON value must be an object with `queries`"
-                    .to_string(),
-            ));
-        }
-    }
-    let report: Report = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
+    let report: Report = parse_object(
+        report,
+        "a KICS JSON report",
+        WHAT,
+        "not a KICS report: the top-level JSON value must be an object with `queries`",
+    )?;
     let Some(queries) = report.queries else {
         return Err(StageError::UnsupportedFormat(
             "not a KICS report: the object has no `queries`".to_string(),

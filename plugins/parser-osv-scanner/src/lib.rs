@@ -67,10 +67,9 @@
 mod model;
 
 pub use cordon_parser_support::cvss_severity;
-use cordon_parser_support::{cwe_suffix, finding, json_error, nonempty, one_line, strip_bom};
+use cordon_parser_support::{cwe_suffix, finding, nonempty, one_line, parse_object};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Obj, Osv, PackageEntry, Report};
-use serde::de::IgnoredAny;
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -117,22 +116,12 @@ cordon_sdk::register_parser!(OsvScannerParser);
 
 /// Parse OSV-Scanner JSON output into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
-    let Some(first) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(StageError::malformed(
-            "empty input: expected OSV-Scanner JSON output",
-            None,
-            None,
-            None,
-        ));
-    };
-    if first != b'{' {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, WHAT))?;
-        return Err(StageError::UnsupportedFormat(
-            "not OSV-Scanner output: the top-level JSON value must be an object".into(),
-        ));
-    }
-    let report: Obj<Report> = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
+    let report: Obj<Report> = parse_object(
+        report,
+        "OSV-Scanner JSON output",
+        WHAT,
+        "not OSV-Scanner output: the top-level JSON value must be an object",
+    )?;
     let Some(results) = &report.results else {
         return Err(StageError::UnsupportedFormat(
             "not OSV-Scanner output: no 'results' property".into(),

@@ -60,7 +60,8 @@ pub use de::{
     position_strict, present,
 };
 pub use input::{
-    MAX_DEPTH, check_depth, check_syntax, first_byte, json_error, json_error_as, prepare, strip_bom,
+    MAX_DEPTH, check_depth, check_syntax, first_byte, json_error, json_error_as, parse_object,
+    prepare, strip_bom,
 };
 pub use kit::{
     TITLE_MAX_CHARS, UNKNOWN_RULE, cvss_severity, cwe_digits, cwe_number, cwe_suffix, finding,

@@ -58,8 +58,7 @@
 //! `tool-severity` is the string as written.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
-    position_strict, present, strip_bom,
+    MAX_ID_BYTES, Obj, clip, finding, non_empty, one_line, parse_object, position_strict, present,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -168,26 +167,12 @@ impl<'de> Deserialize<'de> for Status {
 
 /// Parse a tfsec JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
-    match first_byte(bytes) {
-        None => {
-            return Err(StageError::malformed(
-                "empty input: expected a tfsec JSON report",
-                None,
-                None,
-                None,
-            ));
-        }
-        Some(b'{') => {}
-        Some(_) => {
-            check_syntax(bytes, WHAT)?;
-            return Err(StageError::UnsupportedFormat(
-                "not a tfsec report: the top-level JSON value must be an object with `results`"
-                    .to_string(),
-            ));
-        }
-    }
-    let report: Report = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
+    let report: Report = parse_object(
+        report,
+        "a tfsec JSON report",
+        WHAT,
+        "not a tfsec report: the top-level JSON value must be an object with `results`",
+    )?;
     let Some(results) = report.results else {
         return Err(StageError::UnsupportedFormat(
             "not a tfsec report: the object has no `results`".to_string(),
