@@ -49,7 +49,8 @@
 //! Bandit has no "critical"; `tool-severity` keeps the string as written.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, first_byte, json_error, loose_string, position, prepare,
+    Keys, Obj, Shape, check_syntax, cwe_digits, finding, first_byte, json_error, loose_string,
+    position, prepare, title_line,
 };
 use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -58,8 +59,7 @@ use serde::Deserialize;
 pub const TOOL: &str = "bandit";
 /// The format name of a Bandit JSON report.
 pub const FORMAT: &str = "bandit-json";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::TITLE_MAX_CHARS;
 /// What the parser calls the input in error messages.
 const WHAT: &str = "Bandit report";
 
@@ -192,28 +192,6 @@ fn severity(raw: Option<&str>) -> Severity {
     }
 }
 
-/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
-fn title_line(s: &str) -> Option<String> {
-    let line = s.lines().map(str::trim).find(|l| !l.is_empty())?;
-    Some(if line.chars().count() > TITLE_MAX_CHARS {
-        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
-        t.push('…');
-        t
-    } else {
-        line.to_string()
-    })
-}
-
-/// A CWE id written as `78`, `"78"` or `"CWE-78"`.
-fn parse_cwe(s: &str) -> Option<u32> {
-    let t = s.trim();
-    let t = match t.get(..4) {
-        Some(p) if p.eq_ignore_ascii_case("cwe-") => t.get(4..).unwrap_or(""),
-        _ => t,
-    };
-    t.parse::<u32>().ok().filter(|&n| n > 0)
-}
-
 /// A 0-based column offset as a 1-based column (negative, fractional or
 /// out-of-range offsets are `None`).
 fn column(offset: Option<&serde_json::Number>) -> Option<u32> {
@@ -258,14 +236,8 @@ fn convert(r: &BanditResult, i: usize) -> Finding {
         .map(str::trim)
         .filter(|s| !s.is_empty());
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: severity(sev),
         tool_severity: sev.map(str::to_string),
-        kind: FindingKind::Sast,
         locations: Some(&r.filename)
             .filter(|p| !p.trim().is_empty())
             .map(|p| Location {
@@ -277,20 +249,17 @@ fn convert(r: &BanditResult, i: usize) -> Finding {
             })
             .into_iter()
             .collect(),
-        component: None,
-        vulnerability_ids: Vec::new(),
         cwes: r
             .issue_cwe
             .as_deref()
             .and_then(|c| c.id.as_deref())
-            .and_then(parse_cwe)
+            .and_then(|id| cwe_digits(id).parse().ok().filter(|&n| n > 0))
             .into_iter()
             .collect(),
         tags,
         help_uri: r.more_info.clone().filter(|u| u.starts_with("http")),
-        fingerprint: String::new(),
         source_pointer: format!("/results/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, FindingKind::Sast, severity(sev))
     }
 }
 

@@ -53,20 +53,17 @@
 
 mod model;
 
-use cordon_parser_support::{json_error, one_line, strip_bom};
+pub use cordon_parser_support::cvss_severity;
+use cordon_parser_support::{finding, nonempty, one_line, parse_object};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Obj, Report, Vulnerability};
-use serde::de::IgnoredAny;
 use std::str::FromStr;
 
 /// Format name of a cargo-audit JSON report.
 pub const FORMAT: &str = "cargo-audit-json";
 /// The tool name every finding carries.
 pub const TOOL: &str = "cargo-audit";
-/// `rule-id` of an entry without an advisory id.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 
 /// The format, as named in malformed-input errors.
 const WHAT: &str = "cargo-audit JSON report";
@@ -92,22 +89,12 @@ cordon_sdk::register_parser!(CargoAuditParser);
 
 /// Parse a cargo-audit JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
-    let Some(first) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(StageError::malformed(
-            "empty input: expected a cargo-audit JSON report",
-            None,
-            None,
-            None,
-        ));
-    };
-    if first != b'{' {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, WHAT))?;
-        return Err(StageError::UnsupportedFormat(
-            "not a cargo-audit report: the top-level JSON value must be an object".into(),
-        ));
-    }
-    let report: Obj<Report> = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
+    let report: Obj<Report> = parse_object(
+        report,
+        "a cargo-audit JSON report",
+        WHAT,
+        "not a cargo-audit report: the top-level JSON value must be an object",
+    )?;
     let Some(vulnerabilities) = &report.vulnerabilities else {
         return Err(StageError::UnsupportedFormat(
             "not a cargo-audit report: no 'vulnerabilities' property".into(),
@@ -229,23 +216,20 @@ fn convert(v: &Vulnerability, i: usize) -> Finding {
         .or_else(|| id.map(|id| format!("https://rustsec.org/advisories/{id}.html")));
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id: id.unwrap_or(UNKNOWN_RULE).to_string(),
-        title: one_line(&title, TITLE_MAX_CHARS),
         message,
-        severity,
         tool_severity: vector.map(str::to_string),
-        kind: FindingKind::Sca,
-        locations: Vec::new(),
         component,
         vulnerability_ids,
-        cwes: Vec::new(),
         tags,
         help_uri,
-        fingerprint: String::new(),
         source_pointer: format!("/vulnerabilities/list/{i}"),
-        input: 0,
+        ..finding(
+            TOOL,
+            id.unwrap_or(UNKNOWN_RULE).to_string(),
+            one_line(&title, TITLE_MAX_CHARS),
+            FindingKind::Sca,
+            severity,
+        )
     }
 }
 
@@ -257,30 +241,10 @@ pub fn cvss_score(vector: &str) -> Option<f64> {
         .filter(|s| s.is_finite() && *s >= 0.0)
 }
 
-/// CVSS score bands: `>= 9` critical, `>= 7` high, `>= 4` medium, `> 0` low.
-pub fn cvss_severity(score: f64) -> Severity {
-    if score >= 9.0 {
-        Severity::Critical
-    } else if score >= 7.0 {
-        Severity::High
-    } else if score >= 4.0 {
-        Severity::Medium
-    } else if score > 0.0 {
-        Severity::Low
-    } else {
-        Severity::Info
-    }
-}
-
 fn push_unique(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
     }
-}
-
-/// The trimmed string, unless absent or blank.
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

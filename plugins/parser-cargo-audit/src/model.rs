@@ -5,20 +5,11 @@
 //! property that is present must have the documented type (`null` counts as
 //! absent). Nothing here holds a whole document as `serde_json::Value`.
 
+use cordon_parser_support::present;
 use serde::Deserialize;
-use serde::de::Deserializer;
 use std::collections::BTreeMap;
 
 pub(crate) use cordon_parser_support::Obj;
-
-/// Deserialises a property that is present (even when `null`) as `Some`.
-fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(d).map(Some)
-}
 
 /// The report. `warnings` (unmaintained, unsound and yanked crates) are not
 /// read.

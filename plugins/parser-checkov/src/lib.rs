@@ -62,8 +62,8 @@
 //! empty when there is none.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
-    strip_bom,
+    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
+    position_strict, present, strip_bom,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -71,10 +71,7 @@ use serde::de::Deserializer;
 
 /// The `tool` of every finding.
 pub const TOOL: &str = "checkov";
-/// `rule-id` of a check that names no id.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 const WHAT: &str = "Checkov report";
 
 /// The stage, registered below.
@@ -87,11 +84,6 @@ impl Parser for CheckovParser {
 }
 
 cordon_sdk::register_parser!(CheckovParser);
-
-/// Deserialises a field that is present (even when `null`) as `Some`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
 
 /// One report object (one framework), or the summary-only object.
 #[derive(Deserialize)]
@@ -232,10 +224,6 @@ fn check_summary_only(report: &Report, at: &str) -> Result<(), StageError> {
     }
 }
 
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
-}
-
 fn severity_of(s: &str) -> Severity {
     match s.trim().to_ascii_lowercase().as_str() {
         "critical" => Severity::Critical,
@@ -343,20 +331,9 @@ fn convert(
     }
 
     Finding {
-        tool: TOOL.to_string(),
         tool_version: non_empty(version).map(|v| clip(v, MAX_ID_BYTES)),
-        rule_id,
-        title,
         message,
-        severity,
         tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
-        kind: if is_secret {
-            FindingKind::Secret
-        } else if is_sca {
-            FindingKind::Sca
-        } else {
-            FindingKind::Iac
-        },
         locations: file
             .map(|path| Location {
                 path: path.to_string(),
@@ -372,14 +349,24 @@ fn convert(
             .map(|id| clip(id, MAX_ID_BYTES))
             .into_iter()
             .collect(),
-        cwes: Vec::new(),
         tags,
         help_uri: non_empty(check.guideline.as_deref())
             .or_else(|| vuln.and_then(|v| non_empty(v.link.as_deref())))
             .map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            rule_id,
+            title,
+            if is_secret {
+                FindingKind::Secret
+            } else if is_sca {
+                FindingKind::Sca
+            } else {
+                FindingKind::Iac
+            },
+            severity,
+        )
     }
 }
 

@@ -64,7 +64,9 @@
 mod json_report;
 mod xml;
 
-use cordon_parser_support::{MAX_ID_BYTES, MAX_TITLE_BYTES, clip, strip_bom};
+use cordon_parser_support::{
+    MAX_ID_BYTES, MAX_TITLE_BYTES, clip, cwe_number, non_empty, strip_bom,
+};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 
 /// The `tool` of every finding.
@@ -135,23 +137,6 @@ pub fn severity(word: &str) -> Severity {
         "info" | "informational" | "none" => Severity::Info,
         _ => Severity::Medium,
     }
-}
-
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// The CWE number of `CWE-79`, `79`, `CWE-79 Some text`; `None` for
-/// `NVD-CWE-Other`, `NVD-CWE-noinfo`, `0` and anything else.
-fn cwe_number(s: &str) -> Option<u32> {
-    let t = s.trim();
-    let t = t
-        .get(..4)
-        .filter(|p| p.eq_ignore_ascii_case("cwe-"))
-        .and_then(|_| t.get(4..))
-        .unwrap_or(t);
-    let end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    t.get(..end)?.parse().ok().filter(|&n| n > 0)
 }
 
 /// The `CVE-YYYY-N...` or `GHSA-xxxx-xxxx-xxxx` id a vulnerability name
@@ -339,23 +324,23 @@ pub(crate) fn finding(
     };
 
     Finding {
-        tool: TOOL.to_string(),
         tool_version: non_empty(tool_version).map(|t| clip(t, MAX_ID_BYTES)),
-        rule_id: clip(name, MAX_ID_BYTES),
-        title: clip(&format!("{subject} | {name}"), MAX_TITLE_BYTES),
         message,
-        severity: word.map(severity).unwrap_or(Severity::Medium),
         tool_severity: word.map(|w| clip(w, MAX_ID_BYTES)),
-        kind: FindingKind::Sca,
         locations,
         component: dep.component.clone(),
         vulnerability_ids,
         cwes,
         tags,
         help_uri,
-        fingerprint: String::new(),
         source_pointer: pointer,
-        input: 0,
+        ..cordon_parser_support::finding(
+            TOOL,
+            clip(name, MAX_ID_BYTES),
+            clip(&format!("{subject} | {name}"), MAX_TITLE_BYTES),
+            FindingKind::Sca,
+            word.map(severity).unwrap_or(Severity::Medium),
+        )
     }
 }
 

@@ -59,8 +59,8 @@
 //! level. `tool-severity` keeps the string used.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, first_byte, json_error, loose_string, loose_strings, position,
-    prepare,
+    Keys, Obj, Shape, check_syntax, finding, first_byte, json_error, loose_string, loose_strings,
+    position, prepare, title_line,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -69,8 +69,7 @@ use serde::Deserialize;
 pub const DEFAULT_TOOL: &str = "github-code-scanning";
 /// The format name of a code scanning alerts API response.
 pub const FORMAT: &str = "github-code-scanning-alerts-api-json";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::TITLE_MAX_CHARS;
 /// What the parser calls the input in error messages.
 const WHAT: &str = "GitHub code scanning alerts list";
 /// Longest excerpt of the report's own text repeated in an error message.
@@ -283,18 +282,6 @@ fn severity(security: Option<&str>, level: Option<&str>) -> (Severity, Option<St
     }
 }
 
-/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
-fn title_line(s: &str) -> Option<String> {
-    let line = s.lines().map(str::trim).find(|l| !l.is_empty())?;
-    Some(if line.chars().count() > TITLE_MAX_CHARS {
-        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
-        t.push('…');
-        t
-    } else {
-        line.to_string()
-    })
-}
-
 /// The CWE number of a tag like `external/cwe/cwe-079` or `CWE-79`.
 fn tag_cwe(tag: &str) -> Option<u32> {
     let lower = tag.trim().to_ascii_lowercase();
@@ -417,27 +404,24 @@ fn convert(a: &Alert, i: usize) -> Finding {
         .collect();
 
     Finding {
-        tool: text(tool.and_then(|t| t.name.as_deref()))
-            .unwrap_or(DEFAULT_TOOL)
-            .to_string(),
         tool_version: text(tool.and_then(|t| t.version.as_deref())).map(str::to_string),
-        rule_id,
-        title,
         message,
-        severity,
         tool_severity,
-        kind,
         locations,
-        component: None,
         vulnerability_ids,
         cwes,
         tags,
         help_uri: text(rule.and_then(|r| r.help_uri.as_deref()))
             .filter(|u| u.starts_with("http"))
             .map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: format!("/{i}"),
-        input: 0,
+        ..finding(
+            text(tool.and_then(|t| t.name.as_deref())).unwrap_or(DEFAULT_TOOL),
+            rule_id,
+            title,
+            kind,
+            severity,
+        )
     }
 }
 

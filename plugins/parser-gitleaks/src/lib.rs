@@ -64,20 +64,18 @@
 //! `tool-severity` is left empty because the report has none.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
-    strip_bom,
+    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
+    position_strict, strip_bom,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
 
 /// The `tool` of every finding.
 pub const TOOL: &str = "gitleaks";
-/// `rule-id` of a leak that names no rule.
-pub const UNKNOWN_RULE: &str = "unknown";
+pub use cordon_parser_support::UNKNOWN_RULE;
 /// CWE-798: use of hard-coded credentials.
 pub const CWE_HARD_CODED_CREDENTIALS: u32 = 798;
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::TITLE_MAX_CHARS;
 /// How serde type errors are described.
 const WHAT: &str = "Gitleaks report";
 
@@ -194,10 +192,6 @@ pub fn redact(secret: &str) -> String {
     out
 }
 
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// The parts of a leak the two generations share, normalised.
 struct Parts<'a> {
     rule: Option<&'a str>,
@@ -303,23 +297,12 @@ fn build(p: Parts<'_>, i: usize) -> Finding {
     }
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: Severity::High,
-        tool_severity: None,
-        kind: FindingKind::Secret,
         locations: p.location.into_iter().collect(),
-        component: None,
-        vulnerability_ids: Vec::new(),
         cwes: vec![CWE_HARD_CODED_CREDENTIALS],
         tags: p.tags,
-        help_uri: None,
-        fingerprint: String::new(),
         source_pointer: format!("/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, FindingKind::Secret, Severity::High)
     }
 }
 

@@ -49,7 +49,8 @@
 //! written.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, first_byte, json_error, loose_string, position, prepare,
+    Keys, Obj, Shape, check_syntax, cwe_digits, finding, first_byte, json_error, loose_string,
+    position, prepare, title_line,
 };
 use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
 use serde::de::{self, IgnoredAny, Visitor};
@@ -61,8 +62,7 @@ use std::fmt;
 pub const TOOL: &str = "gosec";
 /// The format name of a gosec JSON report.
 pub const FORMAT: &str = "gosec-json";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::TITLE_MAX_CHARS;
 /// What the parser calls the input in error messages.
 const WHAT: &str = "gosec report";
 
@@ -223,28 +223,6 @@ fn severity(raw: Option<&str>) -> Severity {
     }
 }
 
-/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
-fn title_line(s: &str) -> Option<String> {
-    let line = s.lines().map(str::trim).find(|l| !l.is_empty())?;
-    Some(if line.chars().count() > TITLE_MAX_CHARS {
-        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
-        t.push('…');
-        t
-    } else {
-        line.to_string()
-    })
-}
-
-/// A CWE id written as `"252"`, `252` or `"CWE-252"`.
-fn parse_cwe(s: &str) -> Option<u32> {
-    let t = s.trim();
-    let t = match t.get(..4) {
-        Some(p) if p.eq_ignore_ascii_case("cwe-") => t.get(4..).unwrap_or(""),
-        _ => t,
-    };
-    t.parse::<u32>().ok().filter(|&n| n > 0)
-}
-
 fn convert(issue: &Issue, i: usize, version: Option<&str>) -> Finding {
     let rule_id = match issue.rule_id.trim() {
         "" => "unknown".to_string(),
@@ -272,14 +250,9 @@ fn convert(issue: &Issue, i: usize, version: Option<&str>) -> Finding {
         .filter(|s| !s.is_empty());
     let (start_line, end_line) = issue.line;
     Finding {
-        tool: TOOL.to_string(),
         tool_version: version.map(str::to_string),
-        rule_id,
-        title,
         message,
-        severity: severity(sev),
         tool_severity: sev.map(str::to_string),
-        kind: FindingKind::Sast,
         locations: Some(&issue.file)
             .filter(|p| !p.trim().is_empty())
             .map(|p| Location {
@@ -291,20 +264,17 @@ fn convert(issue: &Issue, i: usize, version: Option<&str>) -> Finding {
             })
             .into_iter()
             .collect(),
-        component: None,
-        vulnerability_ids: Vec::new(),
         cwes: cwe
             .and_then(|c| c.id.as_deref())
-            .and_then(parse_cwe)
+            .and_then(|id| cwe_digits(id).parse().ok().filter(|&n| n > 0))
             .into_iter()
             .collect(),
         tags,
         help_uri: cwe
             .and_then(|c| c.url.clone())
             .filter(|u| u.starts_with("http")),
-        fingerprint: String::new(),
         source_pointer: format!("/Issues/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, FindingKind::Sast, severity(sev))
     }
 }
 

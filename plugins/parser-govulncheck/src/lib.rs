@@ -74,6 +74,7 @@
 
 mod model;
 
+use cordon_parser_support::{finding, json_error_as, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Frame, LegacyVuln, Message, Obj, Osv};
 use serde::de::IgnoredAny;
@@ -85,10 +86,9 @@ pub const FORMAT_STREAM: &str = "govulncheck-json-stream";
 pub const FORMAT_LEGACY: &str = "govulncheck-json-legacy";
 /// The tool name every finding carries.
 pub const TOOL: &str = "govulncheck";
-/// `rule-id` of a finding that names no OSV record.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
+/// The start of the error message for JSON of the wrong shape.
+const DATA_ERROR: &str = "not valid govulncheck JSON output";
 /// The most trace frames a message lists.
 pub const TRACE_MAX_FRAMES: usize = 32;
 
@@ -167,7 +167,8 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     let mut state = State::default();
     match first {
         b'[' => {
-            let messages: Vec<Obj<Message>> = serde_json::from_slice(bytes).map_err(json_error)?;
+            let messages: Vec<Obj<Message>> =
+                serde_json::from_slice(bytes).map_err(|e| json_error_as(&e, DATA_ERROR))?;
             for (i, m) in messages.into_iter().enumerate() {
                 state.message(m.0, format!("/{i}"))?;
             }
@@ -180,7 +181,7 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
                 let start = stream.byte_offset();
                 match stream.next() {
                     None => break,
-                    Some(Err(e)) => return Err(json_error(e)),
+                    Some(Err(e)) => return Err(json_error_as(&e, DATA_ERROR)),
                     Some(Ok(m)) => {
                         let line = lines.line_of_value_at(start);
                         state.message(m.0, format!("line:{line}"))?;
@@ -189,7 +190,8 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
             }
         }
         _ => {
-            serde_json::from_slice::<IgnoredAny>(bytes).map_err(json_error)?;
+            serde_json::from_slice::<IgnoredAny>(bytes)
+                .map_err(|e| json_error_as(&e, DATA_ERROR))?;
             return Err(not_govulncheck(
                 "the top-level JSON value must be an object or an array of messages",
             ));
@@ -461,15 +463,9 @@ fn build(c: Common<'_>) -> Finding {
         .or_else(|| c.id.map(|id| format!("https://pkg.go.dev/vuln/{id}")));
 
     Finding {
-        tool: TOOL.to_string(),
         tool_version: c.tool_version,
-        rule_id: c.id.unwrap_or(UNKNOWN_RULE).to_string(),
-        title: title_of(&title),
         message: message.join("\n\n"),
-        severity,
         tool_severity: Some(tool_severity),
-        kind: FindingKind::Sca,
-        locations: Vec::new(),
         component: c.module.map(|m| Component {
             name: m.to_string(),
             version: c.version.map(str::to_string),
@@ -477,12 +473,16 @@ fn build(c: Common<'_>) -> Finding {
             fixed_versions: c.fixed_versions,
         }),
         vulnerability_ids,
-        cwes: Vec::new(),
         tags: vec![format!("reachability:{}", c.level.as_str())],
         help_uri,
-        fingerprint: String::new(),
         source_pointer: c.pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            c.id.unwrap_or(UNKNOWN_RULE).to_string(),
+            one_line(&title, TITLE_MAX_CHARS),
+            FindingKind::Sca,
+            severity,
+        )
     }
 }
 
@@ -552,56 +552,6 @@ fn legacy_finding(v: &LegacyVuln, versions: &HashMap<&str, &str>, i: usize) -> F
         tool_version: None,
         pointer: format!("/Vulns/{i}"),
     })
-}
-
-/// The trimmed string, unless absent or blank.
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
-fn title_of(s: &str) -> String {
-    let line = s
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    if line.chars().count() > TITLE_MAX_CHARS {
-        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
-        t.push('…');
-        t
-    } else {
-        line.to_string()
-    }
-}
-
-/// `bytes` without a leading UTF-8 byte-order mark.
-fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-}
-
-/// A serde_json error as `malformed-input`, with its position.
-fn json_error(e: serde_json::Error) -> StageError {
-    use serde_json::error::Category;
-    let what = match e.classify() {
-        Category::Syntax => "invalid JSON",
-        Category::Eof => "invalid JSON (the input ends too early; truncated?)",
-        Category::Data => "not valid govulncheck JSON output",
-        Category::Io => "could not read the input",
-    };
-    let (line, column) = (e.line(), e.column());
-    let mut detail = e.to_string();
-    // The position is reported in its own fields.
-    if line > 0
-        && let Some(at) = detail.rfind(" at line ")
-    {
-        detail.truncate(at);
-    }
-    let line = u32::try_from(line).ok().filter(|&n| n > 0);
-    let column = u32::try_from(column)
-        .ok()
-        .filter(|&n| n > 0 && line.is_some());
-    StageError::malformed(format!("{what}: {detail}"), line, column, None)
 }
 
 #[cfg(test)]

@@ -9,65 +9,12 @@
 //! read leniently. Unknown properties are ignored. Nothing here holds a
 //! whole document as `serde_json::Value`.
 
+use cordon_parser_support::present;
 use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
-use std::fmt;
 
-pub(crate) use cordon_parser_support::Obj;
-
-/// Deserialises a property that is present (even when `null`) as `Some`.
-fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(d).map(Some)
-}
-
-/// A string in a free-form object: a string, or a number written as text;
-/// anything else is skipped and reads as `None`.
-#[derive(Default)]
-pub(crate) struct LenientString(pub Option<String>);
-
-impl<'de> Deserialize<'de> for LenientString {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = LenientString;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<LenientString, E> {
-                Ok(LenientString(Some(s.to_string())))
-            }
-            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<LenientString, E> {
-                Ok(LenientString(Some(n.to_string())))
-            }
-            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<LenientString, E> {
-                Ok(LenientString(Some(n.to_string())))
-            }
-            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<LenientString, E> {
-                Ok(LenientString(Some(n.to_string())))
-            }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<LenientString, E> {
-                Ok(LenientString(None))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<LenientString, E> {
-                Ok(LenientString(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LenientString, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(LenientString(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientString, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(LenientString(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
+pub(crate) use cordon_parser_support::{Obj, StringOrNumber};
 
 /// One message of the stream, or the whole pre-1.0 result object (which
 /// is recognised by its capitalised keys), or a SARIF log given by mistake
@@ -114,7 +61,7 @@ pub(crate) struct Osv {
     pub details: Option<String>,
     /// A custom database's severity name (`"High"`); the OSV schema's list
     /// of CVSS vectors reads as `None`.
-    pub severity: LenientString,
+    pub severity: StringOrNumber,
     pub affected: Option<Vec<Obj<Affected>>>,
     pub database_specific: Option<Obj<DatabaseSpecific>>,
 }

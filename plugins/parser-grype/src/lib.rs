@@ -53,19 +53,15 @@
 
 mod model;
 
-use cordon_parser_support::{json_error, one_line, strip_bom};
+use cordon_parser_support::{finding, nonempty, one_line, parse_object};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Match, Obj, Report};
-use serde::de::IgnoredAny;
 
 /// Format name of a Grype JSON report.
 pub const FORMAT: &str = "grype-json";
 /// The tool name every finding carries.
 pub const TOOL: &str = "grype";
-/// `rule-id` of a match that names no vulnerability.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 
 /// The format, as named in malformed-input errors.
 const WHAT: &str = "Grype JSON report";
@@ -86,22 +82,12 @@ cordon_sdk::register_parser!(GrypeParser);
 
 /// Parse a Grype JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
-    let Some(first) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(StageError::malformed(
-            "empty input: expected a Grype JSON report",
-            None,
-            None,
-            None,
-        ));
-    };
-    if first != b'{' {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, WHAT))?;
-        return Err(StageError::UnsupportedFormat(
-            "not a Grype report: the top-level JSON value must be an object".into(),
-        ));
-    }
-    let report: Obj<Report> = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
+    let report: Obj<Report> = parse_object(
+        report,
+        "a Grype JSON report",
+        WHAT,
+        "not a Grype report: the top-level JSON value must be an object",
+    )?;
     let Some(matches) = &report.matches else {
         return Err(StageError::UnsupportedFormat(
             "not a Grype report: no 'matches' property".into(),
@@ -213,29 +199,28 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
     }
 
     Finding {
-        tool: TOOL.to_string(),
         tool_version: tool_version.clone(),
-        rule_id: id.unwrap_or(UNKNOWN_RULE).to_string(),
-        title: one_line(&title, TITLE_MAX_CHARS),
         message,
-        severity,
         tool_severity,
-        kind: if is_os {
-            FindingKind::Container
-        } else {
-            FindingKind::Sca
-        },
         locations,
         component,
         vulnerability_ids,
-        cwes: Vec::new(),
         tags,
         help_uri: vuln
             .and_then(|v| nonempty(&v.data_source))
             .map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: format!("/matches/{i}"),
-        input: 0,
+        ..finding(
+            TOOL,
+            id.unwrap_or(UNKNOWN_RULE).to_string(),
+            one_line(&title, TITLE_MAX_CHARS),
+            if is_os {
+                FindingKind::Container
+            } else {
+                FindingKind::Sca
+            },
+            severity,
+        )
     }
 }
 
@@ -274,11 +259,6 @@ fn push_unique(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
     }
-}
-
-/// The trimmed string, unless absent or blank.
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

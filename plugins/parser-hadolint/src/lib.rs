@@ -49,7 +49,7 @@
 //! level as written.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, first_byte, json_error, position, prepare,
+    Keys, Obj, Shape, check_syntax, finding, first_byte, json_error, position, prepare, title_line,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -58,8 +58,7 @@ use serde::Deserialize;
 pub const TOOL: &str = "hadolint";
 /// The format name of a Hadolint JSON report.
 pub const FORMAT: &str = "hadolint-json";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::TITLE_MAX_CHARS;
 /// What the parser calls the input in error messages.
 const WHAT: &str = "Hadolint report";
 
@@ -137,18 +136,6 @@ fn severity(raw: Option<&str>) -> Severity {
     }
 }
 
-/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
-fn title_line(s: &str) -> Option<String> {
-    let line = s.lines().map(str::trim).find(|l| !l.is_empty())?;
-    Some(if line.chars().count() > TITLE_MAX_CHARS {
-        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
-        t.push('…');
-        t
-    } else {
-        line.to_string()
-    })
-}
-
 /// `DL3008` / `SC2086`: the prefix and whether the rest is all digits.
 fn code_family(code: &str) -> Option<&'static str> {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -178,14 +165,8 @@ fn convert(item: &Item, i: usize) -> Finding {
         .map(str::trim)
         .filter(|l| !l.is_empty());
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: severity(level),
         tool_severity: level.map(str::to_string),
-        kind: FindingKind::Iac,
         locations: Some(&item.file)
             .filter(|p| !p.trim().is_empty())
             .map(|p| Location {
@@ -197,18 +178,14 @@ fn convert(item: &Item, i: usize) -> Finding {
             })
             .into_iter()
             .collect(),
-        component: None,
-        vulnerability_ids: Vec::new(),
-        cwes: Vec::new(),
         tags: if family == Some("SC") {
             vec!["shellcheck".to_string()]
         } else {
             Vec::new()
         },
         help_uri,
-        fingerprint: String::new(),
         source_pointer: format!("/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, FindingKind::Iac, severity(level))
     }
 }
 

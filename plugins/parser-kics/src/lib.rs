@@ -51,8 +51,7 @@
 //! | absent or anything else | `medium` |
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
-    strip_bom,
+    MAX_ID_BYTES, Obj, clip, finding, non_empty, one_line, parse_object, position_strict, present,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -61,10 +60,7 @@ use std::fmt;
 
 /// The `tool` of every finding.
 pub const TOOL: &str = "kics";
-/// `rule-id` of a query that names no id.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 const WHAT: &str = "KICS report";
 
 /// The stage, registered below.
@@ -77,11 +73,6 @@ impl Parser for KicsParser {
 }
 
 cordon_sdk::register_parser!(KicsParser);
-
-/// Deserialises a field that is present (even when `null`) as `Some`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
 
 #[derive(Deserialize)]
 struct Report {
@@ -154,26 +145,12 @@ fn cwe<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
 
 /// Parse a KICS JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
-    match first_byte(bytes) {
-        None => {
-            return Err(StageError::malformed(
-                "empty input: expected a KICS JSON report",
-                None,
-                None,
-                None,
-            ));
-        }
-        Some(b'{') => {}
-        Some(_) => {
-            check_syntax(bytes, WHAT)?;
-            return Err(StageError::UnsupportedFormat(
-                "not a KICS report: the top-level JSON value must be an object with `queries`"
-                    .to_string(),
-            ));
-        }
-    }
-    let report: Report = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
+    let report: Report = parse_object(
+        report,
+        "a KICS JSON report",
+        WHAT,
+        "not a KICS report: the top-level JSON value must be an object with `queries`",
+    )?;
     let Some(queries) = report.queries else {
         return Err(StageError::UnsupportedFormat(
             "not a KICS report: the object has no `queries`".to_string(),
@@ -187,10 +164,6 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         }
     }
     Ok(findings)
-}
-
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn severity_of(s: &str) -> Severity {
@@ -250,18 +223,9 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
 
     let tool_severity = non_empty(query.severity.as_deref());
     Finding {
-        tool: TOOL.to_string(),
         tool_version: version.map(|v| clip(v, MAX_ID_BYTES)),
-        rule_id,
-        title,
         message,
-        severity: tool_severity.map_or(Severity::Medium, severity_of),
         tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
-        kind: if category.is_some_and(|c| c.eq_ignore_ascii_case("Secret Management")) {
-            FindingKind::Secret
-        } else {
-            FindingKind::Iac
-        },
         locations: non_empty(file.file_name.as_deref())
             .map(|path| Location {
                 path: path.to_string(),
@@ -278,13 +242,21 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
             purl: None,
             fixed_versions: Vec::new(),
         }),
-        vulnerability_ids: Vec::new(),
         cwes: query.cwe.into_iter().collect(),
         tags,
         help_uri: non_empty(query.query_url.as_deref()).map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: format!("/queries/{q}/files/{i}"),
-        input: 0,
+        ..finding(
+            TOOL,
+            rule_id,
+            title,
+            if category.is_some_and(|c| c.eq_ignore_ascii_case("Secret Management")) {
+                FindingKind::Secret
+            } else {
+                FindingKind::Iac
+            },
+            tool_severity.map_or(Severity::Medium, severity_of),
+        )
     }
 }
 

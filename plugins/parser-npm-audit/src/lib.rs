@@ -83,7 +83,8 @@ mod model;
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 // `clip` keeps this crate's own name, `cap` (the unit tests call it).
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, clip as cap, json_error, pointer_token, strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, clip as cap, finding, json_error, non_empty,
+    pointer_token, strip_bom,
 };
 use model::{Advisory, Package, Report, Via, ViaAdvisory};
 use serde::de::IgnoredAny;
@@ -336,10 +337,6 @@ fn location(path: String) -> Location {
     }
 }
 
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// The advisory number as written (`146`, or a string).
 fn id_text(v: Option<&Value>) -> Option<String> {
     match v? {
@@ -424,14 +421,8 @@ fn advisory_finding(key: &str, adv: &Advisory, pointer: String) -> Finding {
     }
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id: cap(&rule_id, MAX_ID_BYTES),
-        title: cap(&format!("{module}: {title_text}"), MAX_TITLE_BYTES),
         message: message.trim_end().to_string(),
-        severity: severity(adv.severity.as_deref()),
         tool_severity: adv.severity.as_deref().map(|s| cap(s, MAX_ID_BYTES)),
-        kind: FindingKind::Sca,
         locations,
         component: Some(Component {
             name: cap(module, MAX_ID_BYTES),
@@ -443,9 +434,14 @@ fn advisory_finding(key: &str, adv: &Advisory, pointer: String) -> Finding {
         cwes,
         tags,
         help_uri: non_empty(adv.url.as_deref()).map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            cap(&rule_id, MAX_ID_BYTES),
+            cap(&format!("{module}: {title_text}"), MAX_TITLE_BYTES),
+            FindingKind::Sca,
+            severity(adv.severity.as_deref()),
+        )
     }
 }
 
@@ -570,14 +566,8 @@ fn package_finding(key: &str, pkg: &Package, pointer: String) -> Finding {
     }
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id: cap(&rule_id, MAX_ID_BYTES),
-        title: cap(&title, MAX_TITLE_BYTES),
         message: message.trim_end().to_string(),
-        severity: severity(pkg.severity.as_deref()),
         tool_severity: pkg.severity.as_deref().map(|s| cap(s, MAX_ID_BYTES)),
-        kind: FindingKind::Sca,
         locations,
         component: Some(Component {
             name: cap(name, MAX_ID_BYTES),
@@ -591,9 +581,14 @@ fn package_finding(key: &str, pkg: &Package, pointer: String) -> Finding {
         help_uri: first
             .and_then(|a| non_empty(a.url.as_deref()))
             .map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            cap(&rule_id, MAX_ID_BYTES),
+            cap(&title, MAX_TITLE_BYTES),
+            FindingKind::Sca,
+            severity(pkg.severity.as_deref()),
+        )
     }
 }
 

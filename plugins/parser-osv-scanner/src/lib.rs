@@ -66,10 +66,10 @@
 
 mod model;
 
-use cordon_parser_support::{json_error, one_line, strip_bom};
+pub use cordon_parser_support::cvss_severity;
+use cordon_parser_support::{cwe_suffix, finding, nonempty, one_line, parse_object};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Obj, Osv, PackageEntry, Report};
-use serde::de::IgnoredAny;
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -77,10 +77,7 @@ use std::str::FromStr;
 pub const FORMAT: &str = "osv-scanner-json";
 /// The tool name every finding carries.
 pub const TOOL: &str = "osv-scanner";
-/// `rule-id` of a record without an id.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 
 /// The format, as named in malformed-input errors.
 const WHAT: &str = "OSV-Scanner JSON output";
@@ -119,22 +116,12 @@ cordon_sdk::register_parser!(OsvScannerParser);
 
 /// Parse OSV-Scanner JSON output into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
-    let Some(first) = bytes.iter().copied().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(StageError::malformed(
-            "empty input: expected OSV-Scanner JSON output",
-            None,
-            None,
-            None,
-        ));
-    };
-    if first != b'{' {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, WHAT))?;
-        return Err(StageError::UnsupportedFormat(
-            "not OSV-Scanner output: the top-level JSON value must be an object".into(),
-        ));
-    }
-    let report: Obj<Report> = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
+    let report: Obj<Report> = parse_object(
+        report,
+        "OSV-Scanner JSON output",
+        WHAT,
+        "not OSV-Scanner output: the top-level JSON value must be an object",
+    )?;
     let Some(results) = &report.results else {
         return Err(StageError::UnsupportedFormat(
             "not OSV-Scanner output: no 'results' property".into(),
@@ -389,7 +376,7 @@ fn convert(
         .filter_map(|a| a.database_specific.0.as_ref())
         .flat_map(|d| d.cwes.0.iter());
     for c in record_cwes.iter().chain(affected_cwes) {
-        if let Some(n) = parse_cwe(c)
+        if let Some(n) = cwe_suffix(c).and_then(|d| d.parse().ok())
             && !cwes.contains(&n)
         {
             cwes.push(n);
@@ -421,22 +408,8 @@ fn convert(
         .map(str::to_string);
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id: alias_group
-            .map(|g| g.rule_id.as_str())
-            .or(id)
-            .unwrap_or(UNKNOWN_RULE)
-            .to_string(),
-        title: one_line(&title, TITLE_MAX_CHARS),
         message,
-        severity,
         tool_severity,
-        kind: if is_os {
-            FindingKind::Container
-        } else {
-            FindingKind::Sca
-        },
         locations: path
             .map(|p| Location {
                 path: p.to_string(),
@@ -452,9 +425,22 @@ fn convert(
         cwes,
         tags,
         help_uri,
-        fingerprint: String::new(),
         source_pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            alias_group
+                .map(|g| g.rule_id.as_str())
+                .or(id)
+                .unwrap_or(UNKNOWN_RULE)
+                .to_string(),
+            one_line(&title, TITLE_MAX_CHARS),
+            if is_os {
+                FindingKind::Container
+            } else {
+                FindingKind::Sca
+            },
+            severity,
+        )
     }
 }
 
@@ -475,21 +461,6 @@ pub fn cvss_score(vector: &str) -> Option<f64> {
         .ok()
         .map(|c| c.score())
         .filter(|s| s.is_finite() && *s >= 0.0)
-}
-
-/// CVSS score bands: `>= 9` critical, `>= 7` high, `>= 4` medium, `> 0` low.
-pub fn cvss_severity(score: f64) -> Severity {
-    if score >= 9.0 {
-        Severity::Critical
-    } else if score >= 7.0 {
-        Severity::High
-    } else if score >= 4.0 {
-        Severity::Medium
-    } else if score > 0.0 {
-        Severity::Low
-    } else {
-        Severity::Info
-    }
 }
 
 /// Severity of a record (see the crate docs).
@@ -527,24 +498,10 @@ fn severity(osv: &Osv, group_max: Option<&str>) -> (Severity, Option<String>) {
     (Severity::Low, None)
 }
 
-/// `CWE-79` (any case, surrounding spaces allowed) → 79.
-fn parse_cwe(s: &str) -> Option<u32> {
-    let s = s.trim();
-    if !s.get(..4)?.eq_ignore_ascii_case("CWE-") {
-        return None;
-    }
-    s.get(4..)?.parse().ok()
-}
-
 fn push_unique(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
     }
-}
-
-/// The trimmed string, unless absent or blank.
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! unexpected type there is ignored. Unknown properties are ignored. Nothing
 //! here holds a whole document as `serde_json::Value`.
 
+use cordon_parser_support::present;
 use serde::Deserialize;
 use serde::de::{
     Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer,
@@ -15,75 +16,22 @@ use serde::de::{
 use std::fmt;
 use std::marker::PhantomData;
 
-pub(crate) use cordon_parser_support::Obj;
-
-/// Deserialises a property that is present (even when `null`) as `Some`.
-fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(d).map(Some)
-}
-
-/// A string in a free-form object: a string, or a number written as text;
-/// anything else is skipped and reads as `None`.
-#[derive(Default)]
-pub(crate) struct LenientString(pub Option<String>);
-
-impl<'de> Deserialize<'de> for LenientString {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = LenientString;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<LenientString, E> {
-                Ok(LenientString(Some(s.to_string())))
-            }
-            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<LenientString, E> {
-                Ok(LenientString(Some(n.to_string())))
-            }
-            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<LenientString, E> {
-                Ok(LenientString(Some(n.to_string())))
-            }
-            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<LenientString, E> {
-                Ok(LenientString(Some(n.to_string())))
-            }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<LenientString, E> {
-                Ok(LenientString(None))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<LenientString, E> {
-                Ok(LenientString(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LenientString, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(LenientString(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientString, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(LenientString(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
+pub(crate) use cordon_parser_support::{Obj, StringOrNumber};
 
 /// Strings in a free-form object: a list (its string items, or the
 /// `cweId` / `id` of its object items) or a single string; anything else
 /// reads as empty.
 #[derive(Default)]
-pub(crate) struct LenientStrings(pub Vec<String>);
+pub(crate) struct StringOrNumbers(pub Vec<String>);
 
-impl<'de> Deserialize<'de> for LenientStrings {
+impl<'de> Deserialize<'de> for StringOrNumbers {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize, Default)]
         #[serde(default)]
         struct Named {
             #[serde(rename = "cweId")]
-            cwe_id: LenientString,
-            id: LenientString,
+            cwe_id: StringOrNumber,
+            id: StringOrNumber,
         }
         struct Item(Option<String>);
         impl<'de> Deserialize<'de> for Item {
@@ -126,38 +74,38 @@ impl<'de> Deserialize<'de> for LenientStrings {
         }
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = LenientStrings;
+            type Value = StringOrNumbers;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<LenientStrings, E> {
-                Ok(LenientStrings(vec![s.to_string()]))
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<StringOrNumbers, E> {
+                Ok(StringOrNumbers(vec![s.to_string()]))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LenientStrings, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringOrNumbers, A::Error> {
                 let mut out = Vec::new();
                 while let Some(Item(s)) = seq.next_element::<Item>()? {
                     out.extend(s);
                 }
-                Ok(LenientStrings(out))
+                Ok(StringOrNumbers(out))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientStrings, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringOrNumbers, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(LenientStrings(Vec::new()))
+                Ok(StringOrNumbers(Vec::new()))
             }
-            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<LenientStrings, E> {
-                Ok(LenientStrings::default())
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<StringOrNumbers, E> {
+                Ok(StringOrNumbers::default())
             }
-            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<LenientStrings, E> {
-                Ok(LenientStrings::default())
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<StringOrNumbers, E> {
+                Ok(StringOrNumbers::default())
             }
-            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<LenientStrings, E> {
-                Ok(LenientStrings::default())
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<StringOrNumbers, E> {
+                Ok(StringOrNumbers::default())
             }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<LenientStrings, E> {
-                Ok(LenientStrings::default())
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<StringOrNumbers, E> {
+                Ok(StringOrNumbers::default())
             }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<LenientStrings, E> {
-                Ok(LenientStrings::default())
+            fn visit_unit<E: serde::de::Error>(self) -> Result<StringOrNumbers, E> {
+                Ok(StringOrNumbers::default())
             }
         }
         d.deserialize_any(V)
@@ -261,7 +209,7 @@ pub(crate) struct Package {
 pub(crate) struct Group {
     pub ids: Option<Vec<String>>,
     pub aliases: Option<Vec<String>>,
-    pub max_severity: LenientString,
+    pub max_severity: StringOrNumber,
 }
 
 /// An OSV record.
@@ -330,13 +278,13 @@ pub(crate) struct Reference {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct DatabaseSpecific {
-    pub severity: LenientString,
-    pub cwe_ids: LenientStrings,
+    pub severity: StringOrNumber,
+    pub cwe_ids: StringOrNumbers,
 }
 
 /// `affected[].database_specific` (`cwes: [{cweId, name}]`).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct AffectedDatabaseSpecific {
-    pub cwes: LenientStrings,
+    pub cwes: StringOrNumbers,
 }

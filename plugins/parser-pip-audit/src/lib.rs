@@ -46,6 +46,7 @@
 
 mod model;
 
+use cordon_parser_support::{finding, json_error_as, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Dependency, Obj, Report};
 use serde::de::IgnoredAny;
@@ -56,10 +57,9 @@ pub const FORMAT: &str = "pip-audit-json";
 pub const FORMAT_LEGACY: &str = "pip-audit-json-legacy";
 /// The tool name every finding carries.
 pub const TOOL: &str = "pip-audit";
-/// `rule-id` of a vulnerability without an id.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
+/// The start of the error message for JSON of the wrong shape.
+const DATA_ERROR: &str = "not valid pip-audit JSON output";
 /// The severity of every finding (pip-audit reports none).
 pub const SEVERITY: Severity = Severity::Medium;
 
@@ -88,13 +88,15 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     let mut findings = Vec::new();
     match first {
         b'[' => {
-            let deps: Vec<Obj<Dependency>> = serde_json::from_slice(bytes).map_err(json_error)?;
+            let deps: Vec<Obj<Dependency>> =
+                serde_json::from_slice(bytes).map_err(|e| json_error_as(&e, DATA_ERROR))?;
             for (i, dep) in deps.iter().enumerate() {
                 convert(dep, &format!("/{i}"), &mut findings);
             }
         }
         b'{' => {
-            let report: Obj<Report> = serde_json::from_slice(bytes).map_err(json_error)?;
+            let report: Obj<Report> =
+                serde_json::from_slice(bytes).map_err(|e| json_error_as(&e, DATA_ERROR))?;
             let Some(deps) = &report.dependencies else {
                 return Err(StageError::UnsupportedFormat(
                     "not pip-audit output: no 'dependencies' property".into(),
@@ -105,7 +107,8 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
             }
         }
         _ => {
-            serde_json::from_slice::<IgnoredAny>(bytes).map_err(json_error)?;
+            serde_json::from_slice::<IgnoredAny>(bytes)
+                .map_err(|e| json_error_as(&e, DATA_ERROR))?;
             return Err(StageError::UnsupportedFormat(
                 "not pip-audit output: the top-level JSON value must be an object or an array"
                     .into(),
@@ -138,15 +141,7 @@ fn convert(dep: &Dependency, pointer: &str, out: &mut Vec<Finding>) {
             }
         }
         out.push(Finding {
-            tool: TOOL.to_string(),
-            tool_version: None,
-            rule_id: id.unwrap_or(UNKNOWN_RULE).to_string(),
-            title: title_of(&title),
             message: nonempty(&v.description).unwrap_or_default().to_string(),
-            severity: SEVERITY,
-            tool_severity: None,
-            kind: FindingKind::Sca,
-            locations: Vec::new(),
             component: name.map(|n| Component {
                 name: n.to_string(),
                 version: version.map(str::to_string),
@@ -161,12 +156,15 @@ fn convert(dep: &Dependency, pointer: &str, out: &mut Vec<Finding>) {
                     .collect(),
             }),
             vulnerability_ids,
-            cwes: Vec::new(),
-            tags: Vec::new(),
             help_uri: id.map(|id| format!("https://osv.dev/vulnerability/{id}")),
-            fingerprint: String::new(),
             source_pointer: format!("{pointer}/vulns/{j}"),
-            input: 0,
+            ..finding(
+                TOOL,
+                id.unwrap_or(UNKNOWN_RULE).to_string(),
+                one_line(&title, TITLE_MAX_CHARS),
+                FindingKind::Sca,
+                SEVERITY,
+            )
         });
     }
 }
@@ -188,56 +186,6 @@ pub fn pep503(name: &str) -> String {
         }
     }
     out
-}
-
-/// The trimmed string, unless absent or blank.
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
-fn title_of(s: &str) -> String {
-    let line = s
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    if line.chars().count() > TITLE_MAX_CHARS {
-        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
-        t.push('…');
-        t
-    } else {
-        line.to_string()
-    }
-}
-
-/// `bytes` without a leading UTF-8 byte-order mark.
-fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-}
-
-/// A serde_json error as `malformed-input`, with its position.
-fn json_error(e: serde_json::Error) -> StageError {
-    use serde_json::error::Category;
-    let what = match e.classify() {
-        Category::Syntax => "invalid JSON",
-        Category::Eof => "invalid JSON (the input ends too early; truncated?)",
-        Category::Data => "not valid pip-audit JSON output",
-        Category::Io => "could not read the input",
-    };
-    let (line, column) = (e.line(), e.column());
-    let mut detail = e.to_string();
-    // The position is reported in its own fields.
-    if line > 0
-        && let Some(at) = detail.rfind(" at line ")
-    {
-        detail.truncate(at);
-    }
-    let line = u32::try_from(line).ok().filter(|&n| n > 0);
-    let column = u32::try_from(column)
-        .ok()
-        .filter(|&n| n > 0 && line.is_some());
-    StageError::malformed(format!("{what}: {detail}"), line, column, None)
 }
 
 #[cfg(test)]

@@ -63,6 +63,7 @@ mod detect;
 mod ids;
 mod model;
 
+use cordon_parser_support::{cvss_severity, finding, json_error, strip_bom, title_line};
 use cordon_sdk::{Detection, Finding, FindingKind, Location, Parser, Severity, StageError};
 use ids::{cwes_from_value, find_vulnerability_ids, parse_cwe, push_unique};
 use model::{
@@ -78,12 +79,12 @@ pub const FORMAT: &str = "sarif-2.1.0";
 pub const GENERIC_FORMAT: &str = "sarif";
 /// The only SARIF `version` this parser reads.
 pub const SUPPORTED_VERSION: &str = "2.1.0";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::TITLE_MAX_CHARS;
+/// What the parser calls the input in error messages.
+const WHAT: &str = "SARIF 2.1.0 log";
 /// How much of an unsupported `version` value an error message repeats.
 const VERSION_SHOWN_CHARS: usize = 64;
-/// `rule-id` of a result that names no rule.
-pub const UNKNOWN_RULE: &str = "unknown";
+pub use cordon_parser_support::UNKNOWN_RULE;
 
 /// The stage, registered below.
 pub struct SarifParser;
@@ -129,13 +130,13 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
 
     // serde would read a struct from an array too (fields by position).
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(json_error)?;
+        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, WHAT))?;
         return Err(not_sarif("the top-level JSON value must be an object", ""));
     }
 
     // Pass 1: syntax of the whole document, then the version, before the
     // 2.1.0 object model is applied to anything.
-    let probe: Probe = serde_json::from_slice(bytes).map_err(json_error)?;
+    let probe: Probe = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
     match probe.version {
         None => return Err(not_sarif("missing required property 'version'", "/version")),
         Some(Value::String(v)) if v == SUPPORTED_VERSION => {}
@@ -163,7 +164,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
     }
 
     // Pass 2: the runs.
-    let log: Log = serde_json::from_slice(bytes).map_err(json_error)?;
+    let log: Log = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
     let runs = log.runs.unwrap_or_default();
     let mut findings = Vec::new();
     for (r, run) in runs.iter().enumerate() {
@@ -175,11 +176,6 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
         }
     }
     Ok(findings)
-}
-
-/// `bytes` without a leading UTF-8 byte-order mark.
-pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 fn not_sarif(what: &str, pointer: &str) -> StageError {
@@ -200,30 +196,6 @@ fn json_type(v: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-/// A serde_json error as `malformed-input`, with its position.
-fn json_error(e: serde_json::Error) -> StageError {
-    use serde_json::error::Category;
-    let what = match e.classify() {
-        Category::Syntax => "invalid JSON",
-        Category::Eof => "invalid JSON (the input ends too early; truncated?)",
-        Category::Data => "not a valid SARIF 2.1.0 log",
-        Category::Io => "could not read the input",
-    };
-    let (line, column) = (e.line(), e.column());
-    let mut detail = e.to_string();
-    // The position is reported in its own fields.
-    if line > 0
-        && let Some(at) = detail.rfind(" at line ")
-    {
-        detail.truncate(at);
-    }
-    let line = u32::try_from(line).ok().filter(|&n| n > 0);
-    let column = u32::try_from(column)
-        .ok()
-        .filter(|&n| n > 0 && line.is_some());
-    StageError::malformed(format!("{what}: {detail}"), line, column, None)
 }
 
 /// Enforce the schema's `required: ["frames"]` on every stack of a result.
@@ -469,18 +441,6 @@ fn message_text(run: &Run, result: &SarifResult, rule: Option<&RuleMatch<'_>>) -
     .to_string()
 }
 
-/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
-fn title_line(s: &str) -> Option<String> {
-    let line = s.lines().map(str::trim).find(|l| !l.is_empty())?;
-    Some(if line.chars().count() > TITLE_MAX_CHARS {
-        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
-        t.push('…');
-        t
-    } else {
-        line.to_string()
-    })
-}
-
 fn level_severity(level: &str) -> Severity {
     match level.trim().to_ascii_lowercase().as_str() {
         "error" => Severity::High,
@@ -521,20 +481,6 @@ fn priority_severity(score: f64) -> Severity {
         Severity::Medium
     } else {
         Severity::Low
-    }
-}
-
-fn cvss_severity(score: f64) -> Severity {
-    if score >= 9.0 {
-        Severity::Critical
-    } else if score >= 7.0 {
-        Severity::High
-    } else if score >= 4.0 {
-        Severity::Medium
-    } else if score > 0.0 {
-        Severity::Low
-    } else {
-        Severity::Info
     }
 }
 
@@ -725,23 +671,16 @@ fn convert(run: &Run, result: &SarifResult, r: usize, i: usize) -> Finding {
     };
 
     Finding {
-        tool,
         tool_version,
-        rule_id,
-        title,
         message,
-        severity,
         tool_severity: Some(tool_severity),
-        kind: finding_kind,
         locations: locations(run, result),
-        component: None,
         vulnerability_ids,
         cwes,
         tags,
         help_uri: rule.and_then(|r| r.help_uri.clone()),
-        fingerprint: String::new(),
         source_pointer: format!("/runs/{r}/results/{i}"),
-        input: 0,
+        ..finding(&tool, rule_id, title, finding_kind, severity)
     }
 }
 

@@ -6,24 +6,13 @@
 //! (SARIF allows arbitrarily large integers) never fails the parse; they are
 //! converted with bounds checks where they are used.
 
+use cordon_parser_support::present;
+use serde::Deserialize;
 use serde::de::IgnoredAny;
-use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 
 pub(crate) use cordon_parser_support::Obj;
-
-/// Deserialises a property that is present (even when `null`) as `Some`.
-///
-/// Used with `#[serde(default)]`, so that "absent" (`None`) and "present"
-/// (`Some`) can be told apart.
-fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(d).map(Some)
-}
 
 /// First pass: the top level only, with `runs` skipped. Validates the JSON
 /// syntax of the whole document and gives the version check a chance to run

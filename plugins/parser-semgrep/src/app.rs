@@ -7,7 +7,7 @@ use crate::common::{
     cwes, find_ghsa, is_vuln_id, purl, push_unique, qualify, severity, tag, title_line,
 };
 use crate::{TOOL, UNKNOWN_RULE};
-use cordon_parser_support::{Obj, loose_string, loose_strings, position};
+use cordon_parser_support::{Obj, finding, loose_string, loose_strings, non_empty, position};
 use cordon_sdk::{Component, Finding, FindingKind, Location};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -110,18 +110,14 @@ pub(crate) struct AppDependency {
     pub transitivity: Option<String>,
 }
 
-fn non_blank(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// One findings-API entry into one finding.
 pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
     let rule = f.rule.as_deref();
-    let rule_name = non_blank(f.rule_name.as_deref())
-        .or_else(|| non_blank(rule.and_then(|r| r.name.as_deref())));
+    let rule_name = non_empty(f.rule_name.as_deref())
+        .or_else(|| non_empty(rule.and_then(|r| r.name.as_deref())));
 
     let mut vulnerability_ids: Vec<String> = Vec::new();
-    if let Some(id) = non_blank(f.vulnerability_identifier.as_deref()).filter(|s| is_vuln_id(s)) {
+    if let Some(id) = non_empty(f.vulnerability_identifier.as_deref()).filter(|s| is_vuln_id(s)) {
         vulnerability_ids.push(id.to_string());
     }
     let dep = f.found_dependency.as_deref();
@@ -142,7 +138,7 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
 
     let kind = if is_sca {
         FindingKind::Sca
-    } else if non_blank(f.validation_state.as_deref())
+    } else if non_empty(f.validation_state.as_deref())
         .is_some_and(|s| !s.eq_ignore_ascii_case("no_validator"))
         || f.categories
             .iter()
@@ -159,7 +155,7 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
         .location
         .as_deref()
         .and_then(|l| {
-            let path = non_blank(l.file_path.as_deref())?;
+            let path = non_empty(l.file_path.as_deref())?;
             Some(Location {
                 path: qualify(repo, path),
                 start_line: l.line,
@@ -189,7 +185,7 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
         "transitivity",
         dep.and_then(|d| d.transitivity.as_deref()),
     ));
-    if let Some(r) = non_blank(repo) {
+    if let Some(r) = non_empty(repo) {
         tags.push(format!("repository:{r}"));
     }
     for o in rule.iter().flat_map(|r| &r.owasp_names) {
@@ -202,14 +198,14 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
     }
 
     let component = dep.and_then(|d| {
-        let name = non_blank(d.package.as_deref())?;
-        let version = non_blank(d.version.as_deref()).map(str::to_string);
+        let name = non_empty(d.package.as_deref())?;
+        let version = non_empty(d.version.as_deref()).map(str::to_string);
         let fixed_versions = f
             .fix_recommendations
             .iter()
             .flatten()
-            .filter(|fix| non_blank(fix.package.as_deref()).is_none_or(|p| p == name))
-            .filter_map(|fix| non_blank(fix.version.as_deref()).map(str::to_string))
+            .filter(|fix| non_empty(fix.package.as_deref()).is_none_or(|p| p == name))
+            .filter_map(|fix| non_empty(fix.version.as_deref()).map(str::to_string))
             .collect();
         Some(Component {
             name: name.to_string(),
@@ -222,25 +218,17 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
         })
     });
 
-    let sev_raw = non_blank(f.severity.as_deref());
+    let sev_raw = non_empty(f.severity.as_deref());
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: severity(sev_raw),
         tool_severity: sev_raw.map(str::to_string),
-        kind,
         locations,
         component,
         vulnerability_ids,
         cwes: rule.map(|r| cwes(&r.cwe_names)).unwrap_or_default(),
         tags,
-        help_uri: None,
-        fingerprint: String::new(),
         source_pointer: format!("/findings/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, kind, severity(sev_raw))
     }
 }
 
@@ -358,7 +346,7 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
     for url in refs.iter().flat_map(|r| &r.urls) {
         find_ghsa(url, &mut vulnerability_ids);
     }
-    let advisory_rule = non_blank(adv.and_then(|a| a.rule_id.as_deref()));
+    let advisory_rule = non_empty(adv.and_then(|a| a.rule_id.as_deref()));
     let rule_id = vulnerability_ids
         .first()
         .cloned()
@@ -366,8 +354,8 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
         .unwrap_or_else(|| UNKNOWN_RULE.to_string());
 
     let message = adv.and_then(|a| a.description.clone()).unwrap_or_default();
-    let title = non_blank(v.title.as_deref())
-        .or_else(|| non_blank(adv.and_then(|a| a.title.as_deref())))
+    let title = non_empty(v.title.as_deref())
+        .or_else(|| non_empty(adv.and_then(|a| a.title.as_deref())))
         .and_then(title_line)
         .unwrap_or_else(|| rule_id.clone());
 
@@ -376,7 +364,7 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
         .dependency_file_location
         .as_deref()
         .and_then(|l| {
-            let path = non_blank(l.path.as_deref())?;
+            let path = non_empty(l.path.as_deref())?;
             Some(Location {
                 path: qualify(repo, path),
                 start_line: l.start_line,
@@ -389,25 +377,25 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
         .collect();
 
     let component = v.matched_dependency.as_deref().and_then(|m| {
-        let name = non_blank(m.name.as_deref())?;
+        let name = non_empty(m.name.as_deref())?;
         let closest = v
             .closest_safe_dependency
             .as_deref()
-            .filter(|c| non_blank(c.name.as_deref()).is_none_or(|n| n == name))
-            .and_then(|c| non_blank(c.version_specifier.as_deref()));
+            .filter(|c| non_empty(c.name.as_deref()).is_none_or(|n| n == name))
+            .and_then(|c| non_empty(c.version_specifier.as_deref()));
         let fixed_versions = match closest {
             Some(c) => vec![c.to_string()],
             None => adv
                 .and_then(|a| a.safe_dependencies.as_deref())
                 .unwrap_or_default()
                 .iter()
-                .filter(|s| non_blank(s.name.as_deref()) == Some(name))
-                .filter_map(|s| non_blank(s.version_specifier.as_deref()).map(str::to_string))
+                .filter(|s| non_empty(s.name.as_deref()) == Some(name))
+                .filter_map(|s| non_empty(s.version_specifier.as_deref()).map(str::to_string))
                 .collect(),
         };
         Some(Component {
             name: name.to_string(),
-            version: non_blank(m.version_specifier.as_deref()).map(str::to_string),
+            version: non_empty(m.version_specifier.as_deref()).map(str::to_string),
             purl: None,
             fixed_versions,
         })
@@ -424,23 +412,17 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
         "triage",
         v.triage.as_deref().and_then(|t| t.status.as_deref()),
     ));
-    if let Some(r) = non_blank(repo) {
+    if let Some(r) = non_empty(repo) {
         tags.push(format!("repository:{r}"));
     }
     if let Some(r) = advisory_rule {
         tags.push(format!("semgrep-rule:{r}"));
     }
 
-    let sev_raw = non_blank(adv.and_then(|a| a.severity.as_deref()));
+    let sev_raw = non_empty(adv.and_then(|a| a.severity.as_deref()));
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: severity(sev_raw),
         tool_severity: sev_raw.map(str::to_string),
-        kind: FindingKind::Sca,
         locations,
         component,
         vulnerability_ids,
@@ -450,8 +432,7 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
             .and_then(|r| r.urls.first())
             .filter(|u| u.starts_with("http"))
             .cloned(),
-        fingerprint: String::new(),
         source_pointer: format!("/vulns/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, FindingKind::Sca, severity(sev_raw))
     }
 }

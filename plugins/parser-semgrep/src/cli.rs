@@ -3,7 +3,7 @@
 use crate::common::{cwes, is_vuln_id, purl, push_unique, severity, tag, title_line};
 use crate::json::loose_pairs;
 use crate::{TOOL, UNKNOWN_RULE};
-use cordon_parser_support::{Obj, loose_string, loose_strings, position};
+use cordon_parser_support::{Obj, finding, loose_string, loose_strings, position};
 use cordon_sdk::{Component, Finding, FindingKind, Location};
 use serde::Deserialize;
 
@@ -264,14 +264,9 @@ pub(crate) fn convert(r: &CliResult, i: usize, version: Option<&str>) -> Finding
     let start = &r.start;
     let end = r.end.as_deref();
     Finding {
-        tool: TOOL.to_string(),
         tool_version: version.map(str::to_string),
-        rule_id,
-        title,
         message,
-        severity: severity(sev_raw),
         tool_severity: sev_raw.map(str::to_string),
-        kind,
         locations: Some(&r.path)
             .filter(|p| !p.trim().is_empty())
             .map(|p| Location {
@@ -293,8 +288,7 @@ pub(crate) fn convert(r: &CliResult, i: usize, version: Option<&str>) -> Finding
                 .or_else(|| m.shortlink.clone())
                 .filter(|u| u.starts_with("http"))
         }),
-        fingerprint: String::new(),
         source_pointer: format!("/results/{i}"),
-        input: 0,
+        ..finding(TOOL, rule_id, title, kind, severity(sev_raw))
     }
 }

@@ -2,8 +2,8 @@
 
 use cordon_sdk::Severity;
 
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::TITLE_MAX_CHARS;
+pub(crate) use cordon_parser_support::title_line;
 
 /// A Semgrep severity (CLI rule severity, App finding severity or advisory
 /// severity) on the canonical scale. See the crate docs for the table.
@@ -17,18 +17,6 @@ pub(crate) fn severity(raw: Option<&str>) -> Severity {
         Some("INVENTORY" | "EXPERIMENT" | "NONE") => Severity::Info,
         _ => Severity::Medium,
     }
-}
-
-/// The first non-blank line of `s`, trimmed, capped at [`TITLE_MAX_CHARS`].
-pub(crate) fn title_line(s: &str) -> Option<String> {
-    let line = s.lines().map(str::trim).find(|l| !l.is_empty())?;
-    Some(if line.chars().count() > TITLE_MAX_CHARS {
-        let mut t: String = line.chars().take(TITLE_MAX_CHARS - 1).collect();
-        t.push('…');
-        t
-    } else {
-        line.to_string()
-    })
 }
 
 /// `CWE-78: Improper ...`, `CWE-079`, `cwe:22` or `89` as a CWE number.

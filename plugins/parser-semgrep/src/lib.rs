@@ -115,8 +115,7 @@ use serde::Deserialize;
 
 /// `tool` of every finding.
 pub const TOOL: &str = "semgrep";
-/// `rule-id` of an entry that names no rule.
-pub const UNKNOWN_RULE: &str = "unknown";
+pub use cordon_parser_support::UNKNOWN_RULE;
 /// Format name of `semgrep --json` output.
 pub const FORMAT_CLI: &str = "semgrep-json";
 /// Format name of the Semgrep App findings API export.

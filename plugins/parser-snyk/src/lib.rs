@@ -65,7 +65,8 @@
 mod model;
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, check_depth, clip, json_error, strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, check_depth, clip, cwe_digits, finding, json_error,
+    non_empty, strip_bom,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Project, Vulnerability};
@@ -229,25 +230,11 @@ fn location(path: String) -> Location {
     }
 }
 
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
-}
-
 fn push_unique(list: &mut Vec<String>, s: &str) {
     let s = s.trim();
     if !s.is_empty() && !list.iter().any(|x| x == s) {
         list.push(clip(s, MAX_ID_BYTES));
     }
-}
-
-fn cwe_number(s: &str) -> Option<u32> {
-    let t = s.trim();
-    let digits = t
-        .get(..4)
-        .filter(|p| p.eq_ignore_ascii_case("cwe-"))
-        .and_then(|_| t.get(4..))
-        .unwrap_or(t);
-    digits.parse().ok()
 }
 
 /// A package URL for the package managers that have a purl type.
@@ -315,7 +302,7 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
             push_unique(&mut vulnerability_ids, id);
         }
         for c in ids.cwe.iter().flatten() {
-            if let Some(n) = cwe_number(c)
+            if let Some(n) = cwe_digits(c).parse().ok()
                 && !cwes.contains(&n)
             {
                 cwes.push(n);
@@ -378,14 +365,8 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
         non_empty(v.package_manager.as_deref()).or_else(|| non_empty(p.package_manager.as_deref()));
 
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id: clip(rule_id, MAX_ID_BYTES),
-        title: clip(&format!("{package}: {title_text}"), MAX_TITLE_BYTES),
         message: message.trim().to_string(),
-        severity: severity(word),
         tool_severity: word.map(|w| clip(w, MAX_ID_BYTES)),
-        kind,
         locations,
         component: Some(Component {
             name: clip(package, MAX_ID_BYTES),
@@ -398,9 +379,14 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
         tags,
         help_uri: (id.starts_with("SNYK-") || id.starts_with("npm:"))
             .then(|| format!("https://security.snyk.io/vuln/{id}")),
-        fingerprint: String::new(),
         source_pointer: pointer,
-        input: 0,
+        ..finding(
+            TOOL,
+            clip(rule_id, MAX_ID_BYTES),
+            clip(&format!("{package}: {title_text}"), MAX_TITLE_BYTES),
+            kind,
+            severity(word),
+        )
     }
 }
 

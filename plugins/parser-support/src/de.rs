@@ -119,6 +119,18 @@ impl<'de> Visitor<'de> for PositionVisitor {
     }
 }
 
+/// A property that is present, even when `null`, as `Some`
+/// (`deserialize_with`, with `#[serde(default)]` for an absent one): tells
+/// `"key": null` from no key when `T` is an `Option`, or marks a property
+/// whose value is skipped (`Option<IgnoredAny>`).
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
 /// A free-form scalar read as text (`deserialize_with`): a string as is, a
 /// number or boolean as written; `null`, arrays and objects are `None` (and
 /// skipped without recursion). For fields whose type varies between
@@ -131,12 +143,15 @@ pub fn loose_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D
 /// (as in [`loose_string`]); the scalar elements of an array are kept, other
 /// elements skipped; `null` and objects are an empty list.
 pub fn loose_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    d.deserialize_any(LooseVisitor { list: true })
-        .map(|l| match l {
-            Loose::One(s) => vec![s],
-            Loose::Many(v) => v,
-            Loose::Other => Vec::new(),
-        })
+    d.deserialize_any(LooseVisitor {
+        list: true,
+        bools: true,
+    })
+    .map(|l| match l {
+        Loose::One(s) => vec![s],
+        Loose::Many(v) => v,
+        Loose::Other => Vec::new(),
+    })
 }
 
 /// A value read as [`loose_string`] reads it, as a type: for use inside
@@ -146,11 +161,33 @@ pub struct LooseString(pub Option<String>);
 
 impl<'de> Deserialize<'de> for LooseString {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(LooseVisitor { list: false })
-            .map(|l| match l {
-                Loose::One(s) => LooseString(Some(s)),
-                _ => LooseString(None),
-            })
+        d.deserialize_any(LooseVisitor {
+            list: false,
+            bools: true,
+        })
+        .map(|l| match l {
+            Loose::One(s) => LooseString(Some(s)),
+            _ => LooseString(None),
+        })
+    }
+}
+
+/// Like [`LooseString`], but only a string or a number is text: a boolean
+/// reads as `None` too (as do `null`, arrays and objects, skipped without
+/// recursion). For free-form fields where `true` is no value.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct StringOrNumber(pub Option<String>);
+
+impl<'de> Deserialize<'de> for StringOrNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LooseVisitor {
+            list: false,
+            bools: false,
+        })
+        .map(|l| match l {
+            Loose::One(s) => StringOrNumber(Some(s)),
+            _ => StringOrNumber(None),
+        })
     }
 }
 
@@ -160,9 +197,11 @@ enum Loose {
     Other,
 }
 
-/// `list`: whether an array is read as a list of scalars (else skipped).
+/// `list`: whether an array is read as a list of scalars (else skipped);
+/// `bools`: whether a boolean is text (else `Other`).
 struct LooseVisitor {
     list: bool,
+    bools: bool,
 }
 
 impl<'de> Visitor<'de> for LooseVisitor {
@@ -186,7 +225,11 @@ impl<'de> Visitor<'de> for LooseVisitor {
         Ok(Loose::One(v.to_string()))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Loose, E> {
-        Ok(Loose::One(v.to_string()))
+        Ok(if self.bools {
+            Loose::One(v.to_string())
+        } else {
+            Loose::Other
+        })
     }
     fn visit_unit<E: de::Error>(self) -> Result<Loose, E> {
         Ok(Loose::Other)
@@ -266,6 +309,31 @@ mod tests {
             serde_json::from_str(r#"{"one": {"a": [1]}, "many": "x"}"#).expect("valid");
         assert_eq!(l.one, None);
         assert_eq!(l.many, ["x"]);
+    }
+
+    #[test]
+    fn strings_or_numbers() {
+        let v: Vec<StringOrNumber> =
+            serde_json::from_str(r#"["a", 2, 1.5, true, null, [1], {"x": 1}]"#).expect("valid");
+        let v: Vec<Option<&str>> = v.iter().map(|s| s.0.as_deref()).collect();
+        assert_eq!(
+            v,
+            [Some("a"), Some("2"), Some("1.5"), None, None, None, None]
+        );
+    }
+
+    #[derive(Deserialize)]
+    struct Present {
+        #[serde(default, deserialize_with = "present")]
+        key: Option<Option<u32>>,
+    }
+
+    #[test]
+    fn present_tells_null_from_absent() {
+        let p = |json: &str| serde_json::from_str::<Present>(json).map(|p| p.key).ok();
+        assert_eq!(p(r#"{"key": null}"#), Some(Some(None)));
+        assert_eq!(p(r#"{}"#), Some(None));
+        assert_eq!(p(r#"{"key": 3}"#), Some(Some(Some(3))));
     }
 
     #[test]

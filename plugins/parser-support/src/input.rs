@@ -1,6 +1,7 @@
 //! Input checks and serde_json errors as `malformed-input`.
 
 use cordon_sdk::StageError;
+use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 /// `bytes` without a leading UTF-8 byte-order mark (if there is one).
@@ -24,6 +25,30 @@ pub fn prepare<'a>(bytes: &'a [u8], expected: &str) -> Result<&'a [u8], StageErr
         ));
     }
     Ok(bytes)
+}
+
+/// Read a report whose top level must be a JSON object as `T`, the one
+/// entry point of most parsers:
+///
+/// 1. [`prepare`]: a byte-order mark is skipped; an empty or blank report
+///    is `malformed-input` (`expected` names it with its article);
+/// 2. a top level that is not an object is `malformed-input` when it is
+///    not well-formed JSON ([`check_syntax`]), else `unsupported-format`
+///    with the message `not_object`;
+/// 3. the object is deserialised as `T`; an error is [`json_error`]'s
+///    (`what` names the format without an article).
+pub fn parse_object<'a, T: Deserialize<'a>>(
+    report: &'a [u8],
+    expected: &str,
+    what: &str,
+    not_object: &str,
+) -> Result<T, StageError> {
+    let bytes = prepare(report, expected)?;
+    if first_byte(bytes) != Some(b'{') {
+        check_syntax(bytes, what)?;
+        return Err(StageError::UnsupportedFormat(not_object.to_string()));
+    }
+    serde_json::from_slice(bytes).map_err(|e| json_error(&e, what))
 }
 
 /// The first byte that is not JSON (ASCII) whitespace, if any: `{` or `[`
@@ -50,12 +75,19 @@ pub fn check_syntax(bytes: &[u8], what: &str) -> Result<(), StageError> {
 /// description. `what` names the format without an article, e.g.
 /// `"Bandit report"`.
 pub fn json_error(e: &serde_json::Error, what: &str) -> StageError {
+    json_error_as(e, &format!("not a valid {what}"))
+}
+
+/// Like [`json_error`], with `data` as the whole start of the message for
+/// well-formed JSON of the wrong type or shape (e.g. `"not valid pip-audit
+/// JSON output"`).
+pub fn json_error_as(e: &serde_json::Error, data: &str) -> StageError {
     use serde_json::error::Category;
     let kind = match e.classify() {
-        Category::Syntax => "invalid JSON".to_string(),
-        Category::Eof => "invalid JSON (the input ends too early; truncated?)".to_string(),
-        Category::Data => format!("not a valid {what}"),
-        Category::Io => "could not read the input".to_string(),
+        Category::Syntax => "invalid JSON",
+        Category::Eof => "invalid JSON (the input ends too early; truncated?)",
+        Category::Data => data,
+        Category::Io => "could not read the input",
     };
     let (line, column) = (e.line(), e.column());
     let mut detail = e.to_string();

@@ -51,10 +51,21 @@
 
 mod de;
 mod input;
+mod kit;
 mod shape;
 mod text;
 
-pub use de::{Entries, LooseString, Obj, loose_string, loose_strings, position, position_strict};
-pub use input::{MAX_DEPTH, check_depth, check_syntax, first_byte, json_error, prepare, strip_bom};
+pub use de::{
+    Entries, LooseString, Obj, StringOrNumber, loose_string, loose_strings, position,
+    position_strict, present,
+};
+pub use input::{
+    MAX_DEPTH, check_depth, check_syntax, first_byte, json_error, json_error_as, parse_object,
+    prepare, strip_bom,
+};
+pub use kit::{
+    TITLE_MAX_CHARS, UNKNOWN_RULE, cvss_severity, cwe_digits, cwe_number, cwe_suffix, finding,
+    non_empty, nonempty, title_line,
+};
 pub use shape::{Keys, Shape};
 pub use text::{MAX_ID_BYTES, MAX_TITLE_BYTES, clip, one_line, pointer_token};

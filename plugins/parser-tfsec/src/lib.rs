@@ -58,8 +58,7 @@
 //! `tool-severity` is the string as written.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
-    strip_bom,
+    MAX_ID_BYTES, Obj, clip, finding, non_empty, one_line, parse_object, position_strict, present,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -68,10 +67,7 @@ use std::fmt;
 
 /// The `tool` of every finding.
 pub const TOOL: &str = "tfsec";
-/// `rule-id` of a result that names no rule.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 const WHAT: &str = "tfsec report";
 
 /// The stage, registered below.
@@ -84,11 +80,6 @@ impl Parser for TfsecParser {
 }
 
 cordon_sdk::register_parser!(TfsecParser);
-
-/// Deserialises a field that is present (even when `null`) as `Some`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
 
 #[derive(Deserialize)]
 struct Report {
@@ -176,26 +167,12 @@ impl<'de> Deserialize<'de> for Status {
 
 /// Parse a tfsec JSON report into findings.
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
-    match first_byte(bytes) {
-        None => {
-            return Err(StageError::malformed(
-                "empty input: expected a tfsec JSON report",
-                None,
-                None,
-                None,
-            ));
-        }
-        Some(b'{') => {}
-        Some(_) => {
-            check_syntax(bytes, WHAT)?;
-            return Err(StageError::UnsupportedFormat(
-                "not a tfsec report: the top-level JSON value must be an object with `results`"
-                    .to_string(),
-            ));
-        }
-    }
-    let report: Report = serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?;
+    let report: Report = parse_object(
+        report,
+        "a tfsec JSON report",
+        WHAT,
+        "not a tfsec report: the top-level JSON value must be an object with `results`",
+    )?;
     let Some(results) = report.results else {
         return Err(StageError::UnsupportedFormat(
             "not a tfsec report: the object has no `results`".to_string(),
@@ -210,10 +187,6 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         findings.push(convert(r, i));
     }
     Ok(findings)
-}
-
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn severity_of(s: &str) -> Severity {
@@ -277,14 +250,8 @@ fn convert(r: &TfResult, i: usize) -> Finding {
 
     let location = r.location.as_deref();
     Finding {
-        tool: TOOL.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
         message,
-        severity: tool_severity.map_or(Severity::Medium, severity_of),
         tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
-        kind: FindingKind::Iac,
         locations: location
             .and_then(|l| {
                 let path = non_empty(l.filename.as_deref())?;
@@ -304,8 +271,6 @@ fn convert(r: &TfResult, i: usize) -> Finding {
             purl: None,
             fixed_versions: Vec::new(),
         }),
-        vulnerability_ids: Vec::new(),
-        cwes: Vec::new(),
         tags,
         help_uri: r
             .links
@@ -315,9 +280,14 @@ fn convert(r: &TfResult, i: usize) -> Finding {
             .find(|l| !l.is_empty())
             .or_else(|| r.link.as_deref().and_then(url_in))
             .map(str::to_string),
-        fingerprint: String::new(),
         source_pointer: format!("/results/{i}"),
-        input: 0,
+        ..finding(
+            TOOL,
+            rule_id,
+            title,
+            FindingKind::Iac,
+            tool_severity.map_or(Severity::Medium, severity_of),
+        )
     }
 }
 

@@ -74,7 +74,8 @@
 
 mod model;
 
-use cordon_parser_support::{json_error, one_line, strip_bom};
+pub use cordon_parser_support::cvss_severity;
+use cordon_parser_support::{cwe_suffix, finding, json_error, nonempty, one_line, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Obj, Report, TargetResult, Vulnerability};
 use serde::de::IgnoredAny;
@@ -89,10 +90,7 @@ pub const FORMAT_K8S: &str = "trivy-k8s-json";
 pub const FORMAT_K8S_LEGACY: &str = "trivy-k8s-json-legacy";
 /// The tool name every finding carries.
 pub const TOOL: &str = "trivy";
-/// `rule-id` of an item that names no id.
-pub const UNKNOWN_RULE: &str = "unknown";
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 
 /// The format, as named in malformed-input errors.
 const WHAT: &str = "Trivy JSON report";
@@ -362,23 +360,17 @@ impl Out {
     /// A finding with the shared fields set and the rest empty.
     fn base(&self, source_pointer: String, tags: Vec<String>, locations: Vec<Location>) -> Finding {
         Finding {
-            tool: TOOL.to_string(),
             tool_version: self.tool_version.clone(),
-            rule_id: UNKNOWN_RULE.to_string(),
-            title: String::new(),
-            message: String::new(),
-            severity: Severity::Info,
-            tool_severity: None,
-            kind: FindingKind::Other,
             locations,
-            component: None,
-            vulnerability_ids: Vec::new(),
-            cwes: Vec::new(),
             tags,
-            help_uri: None,
-            fingerprint: String::new(),
             source_pointer,
-            input: 0,
+            ..finding(
+                TOOL,
+                UNKNOWN_RULE.to_string(),
+                String::new(),
+                FindingKind::Other,
+                Severity::Info,
+            )
         }
     }
 }
@@ -436,7 +428,7 @@ fn vulnerability(f: &mut Finding, v: &Vulnerability, result: &TargetResult) {
         f.vulnerability_ids.push(id.to_string());
     }
     for cwe in v.cwe_ids.iter().flatten() {
-        if let Some(n) = parse_cwe(cwe)
+        if let Some(n) = cwe_suffix(cwe).and_then(|d| d.parse().ok())
             && !f.cwes.contains(&n)
         {
             f.cwes.push(n);
@@ -446,15 +438,6 @@ fn vulnerability(f: &mut Finding, v: &Vulnerability, result: &TargetResult) {
         f.tags.push(format!("trivy-status:{s}"));
     }
     f.help_uri = nonempty(&v.primary_url).map(str::to_string);
-}
-
-/// `CWE-79` (any case, surrounding spaces allowed) → 79.
-fn parse_cwe(s: &str) -> Option<u32> {
-    let s = s.trim();
-    if !s.get(..4)?.eq_ignore_ascii_case("CWE-") {
-        return None;
-    }
-    s.get(4..)?.parse().ok()
 }
 
 /// Map Trivy's severity names (see the crate docs).
@@ -508,21 +491,6 @@ fn vulnerability_severity(v: &Vulnerability) -> (Severity, Option<String>) {
     (Severity::Info, written.map(str::to_string))
 }
 
-/// CVSS score bands: `>= 9` critical, `>= 7` high, `>= 4` medium, `> 0` low.
-pub fn cvss_severity(score: f64) -> Severity {
-    if score >= 9.0 {
-        Severity::Critical
-    } else if score >= 7.0 {
-        Severity::High
-    } else if score >= 4.0 {
-        Severity::Medium
-    } else if score > 0.0 {
-        Severity::Low
-    } else {
-        Severity::Info
-    }
-}
-
 fn location(path: &str, start: Option<i64>, end: Option<i64>) -> Location {
     Location {
         path: path.to_string(),
@@ -542,11 +510,6 @@ fn push_unique(tags: &mut Vec<String>, tag: String) {
     if !tags.contains(&tag) {
         tags.push(tag);
     }
-}
-
-/// The trimmed string, unless absent or blank.
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// The non-empty parts, separated by blank lines.

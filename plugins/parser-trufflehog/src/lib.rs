@@ -78,8 +78,8 @@
 //! | trufflehog3 current | absent or another value | `high` |
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, first_byte, json_error, one_line, position_strict,
-    strip_bom,
+    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
+    position_strict, strip_bom,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -90,12 +90,10 @@ use std::collections::BTreeMap;
 pub const TOOL: &str = "trufflehog";
 /// `tool` of trufflehog3 findings.
 pub const TOOL3: &str = "trufflehog3";
-/// `rule-id` of a record that names no detector, rule or reason.
-pub const UNKNOWN_RULE: &str = "unknown";
+pub use cordon_parser_support::UNKNOWN_RULE;
 /// CWE-798: use of hard-coded credentials.
 pub const CWE_HARD_CODED_CREDENTIALS: u32 = 798;
-/// The longest title this parser produces, in characters.
-pub const TITLE_MAX_CHARS: usize = 200;
+pub use cordon_parser_support::TITLE_MAX_CHARS;
 const WHAT_NDJSON: &str = "TruffleHog NDJSON report";
 const WHAT_TH3: &str = "trufflehog3 report";
 
@@ -331,33 +329,20 @@ fn convert_record(record: &Record, line: u32) -> Result<Option<Finding>, StageEr
     }
 }
 
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
-}
-
 fn title_for(label: &str) -> String {
     one_line(&format!("Hard-coded secret: {label}"), TITLE_MAX_CHARS)
 }
 
 fn secret_finding(tool: &str, rule: Option<&str>) -> Finding {
     Finding {
-        tool: tool.to_string(),
-        tool_version: None,
-        rule_id: clip(rule.unwrap_or(UNKNOWN_RULE), MAX_ID_BYTES),
-        title: String::new(),
-        message: String::new(),
-        severity: Severity::High,
-        tool_severity: None,
-        kind: FindingKind::Secret,
-        locations: Vec::new(),
-        component: None,
-        vulnerability_ids: Vec::new(),
         cwes: vec![CWE_HARD_CODED_CREDENTIALS],
-        tags: Vec::new(),
-        help_uri: None,
-        fingerprint: String::new(),
-        source_pointer: String::new(),
-        input: 0,
+        ..finding(
+            tool,
+            clip(rule.unwrap_or(UNKNOWN_RULE), MAX_ID_BYTES),
+            String::new(),
+            FindingKind::Secret,
+            Severity::High,
+        )
     }
 }
 
