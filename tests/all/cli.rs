@@ -522,6 +522,33 @@ fn configuration_errors_name_the_file() {
 }
 
 #[test]
+fn identity_less_documents_are_unrecognised_unless_the_format_is_named() {
+    // A wrapper that lost the real report and wrote `null` (or `[]`) must
+    // not turn the gate green.
+    let dir = tmp();
+    for (doc, body) in [("null.json", "null\n"), ("empty.json", "[ ]")] {
+        let report = dir.path().join(doc);
+        std::fs::write(&report, body).expect("write");
+        let r = cordon(&["run", path(&report)], dir.path());
+        assert_eq!(r.code, 2, "{doc}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("carries no scanner's identity"),
+            "{doc}: {}",
+            r.stderr
+        );
+        let j = r.json.expect("the failed run is recorded");
+        assert_eq!(j["gate"]["verdict"], "error", "{doc}");
+        assert_eq!(j["errors"][0]["kind"], "unrecognised-format", "{doc}");
+        // Named, the scanner's own parser reads it as "no findings".
+        let r = cordon(&["run", "--format", "gitleaks", path(&report)], dir.path());
+        assert_eq!(r.code, 0, "{doc}: {}", r.stderr);
+        let j = r.json.expect("written");
+        assert_eq!(j["inputs"][0]["parser"], "parser-gitleaks", "{doc}");
+        assert_eq!(j["findings"].as_array().map(Vec::len), Some(0), "{doc}");
+    }
+}
+
+#[test]
 fn format_can_be_forced() {
     let dir = tmp();
     let r = cordon(

@@ -69,17 +69,52 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
         for path in files {
             let name = path.strip_prefix(&root).expect("rel").display().to_string();
             let bytes = std::fs::read(&path).expect("read");
+            let identity_less = cordon_manifest::plugin::is_empty_document(&bytes);
             let report = runner
                 .run_blocking(
                     vec![Input {
                         path: name.clone(),
-                        bytes: Ok(bytes).into(),
+                        bytes: Ok(bytes.clone()).into(),
                     }],
                     &opts,
                 )
                 .expect("runs");
             checked += 1;
             let input = &report.inputs[0];
+            if identity_less {
+                // `[]` / `null`: no scanner's identity, so never "no
+                // findings" by detection; only with the format named.
+                let refused = report.errors.first().map(|e| e.kind.as_str());
+                if refused != Some("unrecognised-format") || !report.findings.is_empty() {
+                    problems.push(format!(
+                        "{name}: an identity-less document must be unrecognised, got {refused:?}"
+                    ));
+                }
+                let forced = RunOptions {
+                    format: Some(parser.clone()),
+                    ..opts.clone()
+                };
+                let report = runner
+                    .run_blocking(
+                        vec![Input {
+                            path: name.clone(),
+                            bytes: Ok(bytes).into(),
+                        }],
+                        &forced,
+                    )
+                    .expect("runs");
+                if !report.errors.is_empty()
+                    || !report.findings.is_empty()
+                    || report.inputs[0].parser.as_deref() != Some(parser.as_str())
+                {
+                    problems.push(format!(
+                        "{name}: with --format {parser}: {} findings, errors {:?}",
+                        report.findings.len(),
+                        report.errors.iter().map(|e| &e.message).collect::<Vec<_>>()
+                    ));
+                }
+                continue;
+            }
             if expect_error(&name) {
                 if report.errors.is_empty() || !report.findings.is_empty() {
                     problems.push(format!(
@@ -94,8 +129,7 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
                 continue;
             }
             let via = input.parser.as_deref().unwrap_or("none");
-            let empty_doc = input.format.as_deref() == Some("empty-document");
-            if via != parser && !empty_doc {
+            if via != parser {
                 problems.push(format!("{name}: parsed by {via}, expected {parser}"));
             }
             if expect_empty(&name) != report.findings.is_empty() {

@@ -59,11 +59,12 @@ pub fn detect_head(bytes: &[u8]) -> &[u8] {
     &bytes[..bytes.len().min(DETECT_HEAD_BYTES)]
 }
 
-/// Whether a whole input is a tool-agnostic "nothing found" document: an
-/// empty JSON array (`[]`, whitespace allowed inside) or the literal `null`.
-/// Several scanners write exactly these when they find nothing; they carry no
-/// tool identity, so the host reads them as zero findings without choosing a
-/// parser.
+/// Whether a whole input is an identity-less document: an empty JSON array
+/// (`[]`, whitespace allowed inside) or the literal `null`. Several scanners
+/// write exactly these when they find nothing, but so does a wrapper that
+/// lost the real report, and no detection hint can tell which scanner it
+/// was: the host never reads one as "no findings" unless the operator names
+/// the format (`--format`), and says so when detection fails on one.
 pub fn is_empty_document(bytes: &[u8]) -> bool {
     let t = detect_head(bytes).trim_ascii_end();
     if bytes.len() > DETECT_HEAD_BYTES {

@@ -333,15 +333,21 @@ fn choose_parser(
         .collect();
     formats.sort_unstable();
     formats.dedup();
-    Err(run_error(
-        "unrecognised-format",
-        None,
-        Some(path),
+    // `[]` and `null` say nothing about which scanner wrote them. Some
+    // scanners write them for "no findings", but so does a wrapper that lost
+    // the real report: they are never read as zero findings unless the
+    // operator names the format.
+    let message = if cordon_manifest::plugin::is_empty_document(bytes) {
+        format!(
+            "{path}: an empty JSON array or `null` carries no scanner's identity, so it is not read as \"no findings\"; if your scanner writes it when it finds nothing, name its format with --format"
+        )
+    } else {
         format!(
             "{path}: no parser recognised this report (formats tried: {}); use --format to force one",
             formats.join(", ")
-        ),
-    ))
+        )
+    };
+    Err(run_error("unrecognised-format", None, Some(path), message))
 }
 
 /// The parser, the format it claimed, and the third-party parsers that also
@@ -450,19 +456,6 @@ fn parse_one(
             ),
         );
         return fail(record, e);
-    }
-    // `[]` and `null` are what several scanners (gitleaks, trufflehog3,
-    // pip-audit, trivy legacy, ...) write when they find nothing. They carry
-    // no tool identity, so no parser could claim them more than another;
-    // they are zero findings whoever wrote them.
-    if forced.is_none() && cordon_manifest::plugin::is_empty_document(&bytes) {
-        record.format = Some("empty-document".into());
-        record.status = InputStatus::Ok;
-        return Parsed {
-            record,
-            findings: Vec::new(),
-            error: None,
-        };
     }
     let (parser, format, conflicts) = match choose_parser(runtime, parsers, &bytes, forced, path) {
         Ok(p) => p,
