@@ -63,6 +63,30 @@ pub fn refuses_nothing(_format: &str) -> bool {
     false
 }
 
+impl<'a> Suite<'a> {
+    /// The suite of `parse` over the `owned` formats of `folders`, with the
+    /// defaults: no format refused ([`refuses_nothing`]), no expected errors,
+    /// no rows negative for DefectDojo only, no other facts. A crate that
+    /// differs sets those fields over this value.
+    pub fn new(
+        parse: ParseFn,
+        manifest_dir: &'a str,
+        folders: &'a [&'a str],
+        owned: fn(&str) -> bool,
+    ) -> Self {
+        Suite {
+            manifest_dir,
+            folders,
+            owned,
+            refused: refuses_nothing,
+            expected_errors: &[],
+            negative_for_defectdojo_only: &[],
+            parse,
+            other_fact: None,
+        }
+    }
+}
+
 /// One `finding[...]` fact.
 struct Fact {
     raw: String,

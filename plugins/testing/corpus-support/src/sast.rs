@@ -60,6 +60,29 @@ pub fn title_not_compared(_ours: &str, _theirs: &str) -> Option<bool> {
     None
 }
 
+impl<'a> Suite<'a> {
+    /// The suite of `parse` over `folders` and `formats`, with the default
+    /// comparisons: paths and rule ids compared for equality ([`same_path`],
+    /// [`same_rule`]), titles not compared ([`title_not_compared`]). A crate
+    /// whose comparisons differ sets those fields over this value.
+    pub fn new(
+        parse: ParseFn,
+        manifest_dir: &'a str,
+        folders: &'a [&'a str],
+        formats: &'a [&'a str],
+    ) -> Self {
+        Suite {
+            manifest_dir,
+            folders,
+            formats,
+            parse,
+            path_matches: same_path,
+            rule_matches: same_rule,
+            title_matches: title_not_compared,
+        }
+    }
+}
+
 /// One row of the divergence table: what cordon and DefectDojo count
 /// (`None` in the cordon column means "error").
 struct Divergence {
