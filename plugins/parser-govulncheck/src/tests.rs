@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, malformed, nested_arrays, unclosed_arrays,
-    unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, malformed, nested_arrays, severity_words,
+    unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -242,10 +242,7 @@ fn levels_merge_to_the_deepest_reachability() {
         finding(symbol_trace()),
     ]);
     let f = ok(&text);
-    let got: Vec<(Severity, &str)> = f
-        .iter()
-        .map(|x| (x.severity, x.tool_severity.as_deref().unwrap_or("")))
-        .collect();
+    let got = severity_words(&f);
     // Deepest level first within the group; stream order otherwise.
     assert_eq!(
         got,

@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
-    nested_arrays, parse_doc, parses, unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_each_unsupported, assert_empty_input_malformed,
+    assert_invalid_json_at, assert_unsupported_saying, malformed, nested_arrays, parse_doc, parses,
+    severities, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -90,11 +91,8 @@ fn wrong_types_are_malformed() {
 
 #[test]
 fn other_documents_are_unsupported() {
-    let m = unsupported(parse_doc(parse, json!({"results": []})).expect_err("x"));
-    assert!(m.contains("no 'matches'"), "{m}");
-    for doc in [json!([]), json!(null), json!("x"), json!(1)] {
-        unsupported(parse_doc(parse, doc).expect_err("x"));
-    }
+    assert_unsupported_saying(parse, json!({"results": []}), "no 'matches'");
+    assert_each_unsupported(parse, [json!([]), json!(null), json!("x"), json!(1)]);
 }
 
 #[test]
@@ -191,10 +189,7 @@ fn severity_table() {
         with(Value::Null, json!([{"id": "CVE-1"}])),
         with(json!("Severe"), Value::Null)
     ])));
-    let got: Vec<(Severity, Option<&str>)> = f
-        .iter()
-        .map(|x| (x.severity, x.tool_severity.as_deref()))
-        .collect();
+    let got = severities(&f);
     assert_eq!(
         got,
         vec![
