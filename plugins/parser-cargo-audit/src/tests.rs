@@ -2,9 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_each_unsupported, assert_empty_input_malformed,
-    assert_invalid_json_at, assert_unsupported_saying, malformed, nested_arrays, parse_doc, parses,
-    unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_each_malformed, assert_each_unsupported,
+    assert_empty_input_malformed, assert_invalid_json_at, assert_unsupported_saying, malformed,
+    nested_arrays, parses, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -89,9 +89,7 @@ fn wrong_types_are_malformed() {
         report(json!([{"affected": {"functions": {"f": ">=1"}}}])),
         report(json!([{"package": ["h2", "0.3"]}])),
     ];
-    for doc in bad {
-        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
-    }
+    assert_each_malformed(parse, bad);
 }
 
 #[test]

@@ -2,9 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_each_unsupported, assert_empty_input_malformed,
-    assert_invalid_json_at, assert_unsupported_saying, malformed, nested_arrays, parse_doc, parses,
-    severities, unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_each_malformed, assert_each_unsupported,
+    assert_empty_input_malformed, assert_invalid_json_at, assert_unsupported_saying, malformed,
+    nested_arrays, parses, severities, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -84,9 +84,7 @@ fn wrong_types_are_malformed() {
         report(json!([{"relatedVulnerabilities": {"id": "CVE-1"}}])),
         json!({"matches": [], "descriptor": ["grype"]}),
     ];
-    for doc in bad {
-        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
-    }
+    assert_each_malformed(parse, bad);
 }
 
 #[test]
@@ -189,9 +187,8 @@ fn severity_table() {
         with(Value::Null, json!([{"id": "CVE-1"}])),
         with(json!("Severe"), Value::Null)
     ])));
-    let got = severities(&f);
     assert_eq!(
-        got,
+        severities(&f),
         vec![
             (Severity::Critical, Some("Critical")),
             (Severity::High, Some("HIGH")),

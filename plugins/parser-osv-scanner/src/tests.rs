@@ -2,9 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_each_unsupported, assert_empty_input_malformed,
-    assert_invalid_json_at, assert_unsupported_saying, malformed, nested_arrays, parse_doc, parses,
-    severities, unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_each_malformed, assert_each_unsupported,
+    assert_empty_input_malformed, assert_invalid_json_at, assert_unsupported_saying, malformed,
+    nested_arrays, parses, severities, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -88,9 +88,7 @@ fn wrong_types_are_malformed() {
         output(json!([{"groups": [{"ids": [1]}]}])),
         json!({"results": [{"source": "lockfile"}]}),
     ];
-    for doc in bad {
-        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
-    }
+    assert_each_malformed(parse, bad);
 }
 
 #[test]
@@ -224,9 +222,8 @@ fn severity_rules() {
     ]);
     let groups = json!([{"ids": ["A-6"], "aliases": ["A-6"], "max_severity": "7.5"}]);
     let f = ok(output(json!([package("p", "1", vulns, groups)])));
-    let got = severities(&f);
     assert_eq!(
-        got,
+        severities(&f),
         vec![
             (Severity::Critical, Some("CRITICAL")),
             (Severity::High, Some("high")),

@@ -351,9 +351,8 @@ fn security_severity_thresholds() {
         {"ruleId": "c", "kind": "pass", "message": {"text": "x"}}
     ]);
     let f = ok(log(json!({"name": "CodeQL", "rules": rules}), results));
-    let got = severity_words(&f);
     assert_eq!(
-        got,
+        severity_words(&f),
         vec![
             (Severity::Critical, "9.8"),
             (Severity::High, "7.0"),
@@ -393,9 +392,8 @@ fn snyk_priority_score_thresholds() {
         {"ruleId": "r", "message": {"text": "x"}}
     ]);
     let f = ok(log(json!({"name": "SnykCode", "rules": rules}), results));
-    let got = severity_words(&f);
     assert_eq!(
-        got,
+        severity_words(&f),
         vec![
             (Severity::Critical, "950"),
             (Severity::Critical, "900"),

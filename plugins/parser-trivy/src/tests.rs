@@ -2,9 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_each_unsupported, assert_empty_input_malformed,
-    assert_invalid_json_at, assert_unsupported_saying, malformed, nested_arrays, nested_objects,
-    parse_doc, parses, severities,
+    DEEP, EMPTY_INPUTS, assert_each_malformed, assert_each_unsupported,
+    assert_empty_input_malformed, assert_invalid_json_at, assert_unsupported_saying, malformed,
+    nested_arrays, nested_objects, parses, severities,
 };
 use serde_json::{Value, json};
 
@@ -70,9 +70,7 @@ fn wrong_types_are_malformed_with_position() {
         json!([1, 2]),
         json!({"ClusterName": "c", "Resources": {"Results": []}}),
     ];
-    for doc in bad {
-        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
-    }
+    assert_each_malformed(parse, bad);
 }
 
 #[test]
@@ -237,9 +235,8 @@ fn severity_table_and_cvss_fallback() {
         v(json!({"Severity": "NEGLIGIBLE", "CVSS": {"nvd": {"V3Score": 0.0}}})),
         v(json!({"Severity": "", "CVSS": {"other": {"V3Score": 9.9}}}))
     ]}])));
-    let got = severities(&f);
     assert_eq!(
-        got,
+        severities(&f),
         vec![
             (Severity::Critical, Some("CRITICAL")),
             (Severity::High, Some("high")),

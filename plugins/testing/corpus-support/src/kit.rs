@@ -109,6 +109,17 @@ pub fn assert_each_unsupported<D: Display>(parse: ParseFn, docs: impl IntoIterat
     }
 }
 
+/// Assert that `parse` rejects the text of `doc` as malformed input with a
+/// message that contains `needle`.
+///
+/// # Panics
+/// When `doc` is accepted, rejected otherwise, or the message lacks
+/// `needle`.
+pub fn assert_malformed_saying(parse: ParseFn, doc: impl Display, needle: &str) {
+    let m = malformed(parse_doc(parse, doc));
+    assert!(m.message.contains(needle), "{}", m.message);
+}
+
 /// Assert that `parse` rejects the text of `doc` as an unsupported format
 /// with a message that contains `needle`.
 ///
@@ -260,6 +271,7 @@ mod tests {
         assert_cuts_end_too_early(truncated, "[1, 2]", &[1, 3]);
         assert_each_unsupported(reject, ["{}", "x"]);
         assert_unsupported_saying(reject, "{}", "a report");
+        assert_malformed_saying(reject, " ", "empty");
         assert_bom_and_every_prefix(reject, "[]", 0);
         assert_maps(|n: u8| n * 2, &[(1, 2), (3, 6)]);
         assert!(severities(&[]).is_empty());
