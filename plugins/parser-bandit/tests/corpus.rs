@@ -40,13 +40,14 @@ fn title_matches(ours: &str, theirs: &str) -> Option<bool> {
 #[test]
 fn corpus_matches_defectdojo_or_is_explained() {
     sast::Suite {
-        manifest_dir: env!("CARGO_MANIFEST_DIR"),
-        folders: FOLDERS,
-        formats: FORMATS,
-        parse: parser_bandit::parse,
-        path_matches: sast::same_path,
         rule_matches,
         title_matches,
+        ..sast::Suite::new(
+            parser_bandit::parse,
+            env!("CARGO_MANIFEST_DIR"),
+            FOLDERS,
+            FORMATS,
+        )
     }
     .run();
 }

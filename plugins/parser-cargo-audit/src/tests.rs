@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
-    nested_arrays, parse_doc, parses, unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_each_malformed, assert_each_unsupported,
+    assert_empty_input_malformed, assert_invalid_json_at, assert_unsupported_saying, malformed,
+    nested_arrays, parses, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -88,18 +89,17 @@ fn wrong_types_are_malformed() {
         report(json!([{"affected": {"functions": {"f": ">=1"}}}])),
         report(json!([{"package": ["h2", "0.3"]}])),
     ];
-    for doc in bad {
-        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
-    }
+    assert_each_malformed(parse, bad);
 }
 
 #[test]
 fn other_documents_are_unsupported() {
-    let m = unsupported(parse_doc(parse, json!({"database": {}, "lockfile": {}})).expect_err("x"));
-    assert!(m.contains("no 'vulnerabilities'"), "{m}");
-    for doc in [json!([]), json!(null), json!("x"), json!(false)] {
-        unsupported(parse_doc(parse, doc).expect_err("x"));
-    }
+    assert_unsupported_saying(
+        parse,
+        json!({"database": {}, "lockfile": {}}),
+        "no 'vulnerabilities'",
+    );
+    assert_each_unsupported(parse, [json!([]), json!(null), json!("x"), json!(false)]);
 }
 
 #[test]

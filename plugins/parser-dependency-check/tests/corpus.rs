@@ -1,21 +1,20 @@
 //! Runs the parser over the shared scanner corpus and compares with
 //! DefectDojo (see [`corpus_support::advisory`] for what is checked).
 //!
-//! For every MANIFEST row of this parser's folders and formats: a row listed
-//! in [`EXPECTED_ERRORS`] must be rejected with that error; any other row
-//! must parse, and after `normalizer_default::normalize` the number of
-//! findings must equal `expected_findings`, unless the file is in the
-//! divergence table of `CONFORMANCE.md` (and then it must differ, by the
-//! numbers the table gives); every `facts` entry that maps onto cordon's
-//! model is checked, the others are counted as skipped, by attribute.
+//! For every MANIFEST row of this parser's folders and formats (this parser
+//! expects no errors): the row must parse, and after
+//! `normalizer_default::normalize` the number of findings must equal
+//! `expected_findings`, unless the file is in the divergence table of
+//! `CONFORMANCE.md` (and then it must differ, by the numbers the table
+//! gives); every `facts` entry that maps onto cordon's model is checked, the
+//! others are counted as skipped, by attribute.
 //!
 //! The corpus is `$CORDON_CORPUS`, else `../../../shared/corpus` from this
 //! crate. Without it the test prints one line and passes. Every mismatch is
 //! collected and reported at once.
 
 use cordon_sdk::Finding;
-use corpus_support::advisory;
-use corpus_support::advisory::{ErrorKind, Suite};
+use corpus_support::advisory::Suite;
 
 /// Corpus folders of this parser.
 const FOLDERS: &[&str] = &["dependency_check", "dependency_check_json"];
@@ -24,11 +23,6 @@ const FOLDERS: &[&str] = &["dependency_check", "dependency_check_json"];
 fn owned(format: &str) -> bool {
     format.starts_with("dependency-check")
 }
-/// Files that must be rejected, and how.
-const EXPECTED_ERRORS: &[(&str, ErrorKind)] = &[];
-/// Rows whose `notes` call them negative samples for DefectDojo, but which
-/// are valid reports this parser reads.
-const NEGATIVE_FOR_DEFECTDOJO_ONLY: &[&str] = &[];
 
 /// The sonar plugin's facts: the engine version maps onto `tool-version`;
 /// `dependency[<fileName>].vulnerabilities=N (...)` is the number of active
@@ -72,15 +66,16 @@ fn sonar_fact(fact: &str, findings: &[Finding]) -> Option<Result<(), String>> {
 
 #[test]
 fn corpus_matches_defectdojo() {
+    // No format refused, no expected errors, no rows negative for
+    // DefectDojo only.
     Suite {
-        manifest_dir: env!("CARGO_MANIFEST_DIR"),
-        folders: FOLDERS,
-        owned,
-        refused: advisory::refuses_nothing,
-        expected_errors: EXPECTED_ERRORS,
-        negative_for_defectdojo_only: NEGATIVE_FOR_DEFECTDOJO_ONLY,
-        parse: parser_dependency_check::parse,
         other_fact: Some(sonar_fact),
+        ..Suite::new(
+            parser_dependency_check::parse,
+            env!("CARGO_MANIFEST_DIR"),
+            FOLDERS,
+            owned,
+        )
     }
     .run();
 }

@@ -4,7 +4,7 @@ use super::*;
 use corpus_support::kit::{
     DEEP, assert_cuts_end_too_early, assert_each_malformed, assert_empty_input_malformed,
     assert_invalid_json_at, malformed, nested_arrays, nested_objects, parse_doc, parses,
-    unclosed_arrays, unsupported,
+    severities, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -156,10 +156,7 @@ fn fields() {
     assert_eq!(x.rule_id, "py/path-injection");
     assert_eq!(x.title, "Uncontrolled data used in path expression");
     assert_eq!(x.message, "This path depends on a user-provided value.");
-    assert_eq!(
-        (x.severity, x.tool_severity.as_deref()),
-        (Severity::High, Some("high"))
-    );
+    assert_eq!(severities(&f), [(Severity::High, Some("high"))]);
     assert_eq!(x.kind, FindingKind::Sast);
     assert_eq!(
         x.locations,

@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
-    nested_arrays, nested_objects, parses, unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at,
+    assert_malformed_saying, malformed, nested_arrays, nested_objects, parses, unclosed_arrays,
+    unsupported,
 };
 use serde_json::{Value, json};
 
@@ -114,12 +115,7 @@ fn wrong_types_are_malformed_with_position() {
         assert!(m.message.contains("invalid type"), "{field}: {}", m.message);
     }
     // A leak must be an object, not an array read by position.
-    let m = malformed(parse(b"[[\"rule\", \"file\"]]"));
-    assert!(
-        m.message.contains("expected a JSON object"),
-        "{}",
-        m.message
-    );
+    assert_malformed_saying(parse, r#"[["rule", "file"]]"#, "expected a JSON object");
 }
 
 #[test]

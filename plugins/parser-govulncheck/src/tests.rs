@@ -2,8 +2,8 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, malformed, nested_arrays, unclosed_arrays,
-    unsupported,
+    DEEP, EMPTY_INPUTS, assert_each_malformed, assert_empty_input_malformed, malformed,
+    nested_arrays, severity_words, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -106,9 +106,7 @@ fn wrong_types_are_malformed() {
         json!({"Vulns": {"a": 1}}),
         json!({"Requires": {"Modules": [1]}}),
     ];
-    for doc in bad {
-        malformed(parse(doc.to_string().as_bytes()).expect_err(&doc.to_string()));
-    }
+    assert_each_malformed(parse, bad);
     let m = malformed(parse(b"{\"config\": {}}\n{\"finding\":\n []}").expect_err("rejected"));
     assert_eq!(m.position.line, Some(3));
     assert!(
@@ -242,13 +240,9 @@ fn levels_merge_to_the_deepest_reachability() {
         finding(symbol_trace()),
     ]);
     let f = ok(&text);
-    let got: Vec<(Severity, &str)> = f
-        .iter()
-        .map(|x| (x.severity, x.tool_severity.as_deref().unwrap_or("")))
-        .collect();
     // Deepest level first within the group; stream order otherwise.
     assert_eq!(
-        got,
+        severity_words(&f),
         vec![
             (Severity::High, "symbol"),
             (Severity::High, "symbol"),

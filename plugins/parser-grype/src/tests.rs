@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
-    nested_arrays, parse_doc, parses, unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_each_malformed, assert_each_unsupported,
+    assert_empty_input_malformed, assert_invalid_json_at, assert_unsupported_saying, malformed,
+    nested_arrays, parses, severities, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -83,18 +84,13 @@ fn wrong_types_are_malformed() {
         report(json!([{"relatedVulnerabilities": {"id": "CVE-1"}}])),
         json!({"matches": [], "descriptor": ["grype"]}),
     ];
-    for doc in bad {
-        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
-    }
+    assert_each_malformed(parse, bad);
 }
 
 #[test]
 fn other_documents_are_unsupported() {
-    let m = unsupported(parse_doc(parse, json!({"results": []})).expect_err("x"));
-    assert!(m.contains("no 'matches'"), "{m}");
-    for doc in [json!([]), json!(null), json!("x"), json!(1)] {
-        unsupported(parse_doc(parse, doc).expect_err("x"));
-    }
+    assert_unsupported_saying(parse, json!({"results": []}), "no 'matches'");
+    assert_each_unsupported(parse, [json!([]), json!(null), json!("x"), json!(1)]);
 }
 
 #[test]
@@ -191,12 +187,8 @@ fn severity_table() {
         with(Value::Null, json!([{"id": "CVE-1"}])),
         with(json!("Severe"), Value::Null)
     ])));
-    let got: Vec<(Severity, Option<&str>)> = f
-        .iter()
-        .map(|x| (x.severity, x.tool_severity.as_deref()))
-        .collect();
     assert_eq!(
-        got,
+        severities(&f),
         vec![
             (Severity::Critical, Some("Critical")),
             (Severity::High, Some("HIGH")),

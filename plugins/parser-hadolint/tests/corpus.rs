@@ -26,14 +26,11 @@ const FORMATS: &[&str] = &["hadolint-json"];
 
 #[test]
 fn corpus_matches_defectdojo_or_is_explained() {
-    sast::Suite {
-        manifest_dir: env!("CARGO_MANIFEST_DIR"),
-        folders: FOLDERS,
-        formats: FORMATS,
-        parse: parser_hadolint::parse,
-        path_matches: sast::same_path,
-        rule_matches: sast::same_rule,
-        title_matches: sast::title_not_compared,
-    }
+    sast::Suite::new(
+        parser_hadolint::parse,
+        env!("CARGO_MANIFEST_DIR"),
+        FOLDERS,
+        FORMATS,
+    )
     .run();
 }

@@ -3,8 +3,8 @@
 use super::*;
 use corpus_support::kit::{
     DEEP, EMPTY_INPUTS, assert_cuts_end_too_early, assert_empty_input_malformed,
-    assert_invalid_json_at, malformed, nested_arrays, nested_objects, parses, unclosed_arrays,
-    unsupported,
+    assert_invalid_json_at, assert_maps, malformed, nested_arrays, nested_objects, parses,
+    unclosed_arrays, unsupported,
 };
 use serde_json::json;
 
@@ -431,19 +431,19 @@ fn npm7_empty_and_bom() {
 
 #[test]
 fn severity_table() {
-    let cases = [
-        (Some("critical"), Severity::Critical),
-        (Some("HIGH"), Severity::High),
-        (Some("moderate"), Severity::Medium),
-        (Some("medium"), Severity::Medium),
-        (Some("low"), Severity::Low),
-        (Some("info"), Severity::Info),
-        (Some("bogus"), Severity::Medium),
-        (None, Severity::Medium),
-    ];
-    for (word, want) in cases {
-        assert_eq!(severity(word), want, "{word:?}");
-    }
+    assert_maps(
+        severity,
+        &[
+            (Some("critical"), Severity::Critical),
+            (Some("HIGH"), Severity::High),
+            (Some("moderate"), Severity::Medium),
+            (Some("medium"), Severity::Medium),
+            (Some("low"), Severity::Low),
+            (Some("info"), Severity::Info),
+            (Some("bogus"), Severity::Medium),
+            (None, Severity::Medium),
+        ],
+    );
 }
 
 #[test]

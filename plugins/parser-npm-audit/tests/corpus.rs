@@ -13,7 +13,6 @@
 //! crate. Without it the test prints one line and passes. Every mismatch is
 //! collected and reported at once.
 
-use corpus_support::advisory;
 use corpus_support::advisory::{ErrorKind, Suite};
 
 /// Corpus folders of this parser.
@@ -32,15 +31,16 @@ const NEGATIVE_FOR_DEFECTDOJO_ONLY: &[&str] = &["npm_audit/many_vuln_npm7.json"]
 
 #[test]
 fn corpus_matches_defectdojo() {
+    // No format refused, no other facts.
     Suite {
-        manifest_dir: env!("CARGO_MANIFEST_DIR"),
-        folders: FOLDERS,
-        owned,
-        refused: advisory::refuses_nothing,
         expected_errors: EXPECTED_ERRORS,
         negative_for_defectdojo_only: NEGATIVE_FOR_DEFECTDOJO_ONLY,
-        parse: parser_npm_audit::parse,
-        other_fact: None,
+        ..Suite::new(
+            parser_npm_audit::parse,
+            env!("CARGO_MANIFEST_DIR"),
+            FOLDERS,
+            owned,
+        )
     }
     .run();
 }

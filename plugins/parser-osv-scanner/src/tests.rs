@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
-    nested_arrays, parse_doc, parses, unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_each_malformed, assert_each_unsupported,
+    assert_empty_input_malformed, assert_invalid_json_at, assert_unsupported_saying, malformed,
+    nested_arrays, parses, severities, unclosed_arrays, unsupported,
 };
 use serde_json::{Value, json};
 
@@ -87,9 +88,7 @@ fn wrong_types_are_malformed() {
         output(json!([{"groups": [{"ids": [1]}]}])),
         json!({"results": [{"source": "lockfile"}]}),
     ];
-    for doc in bad {
-        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
-    }
+    assert_each_malformed(parse, bad);
 }
 
 #[test]
@@ -109,11 +108,8 @@ fn free_form_fields_are_lenient() {
 
 #[test]
 fn other_documents_are_unsupported() {
-    let m = unsupported(parse_doc(parse, json!({"matches": []})).expect_err("x"));
-    assert!(m.contains("no 'results'"), "{m}");
-    for doc in [json!([]), json!(null), json!("x"), json!(1.5)] {
-        unsupported(parse_doc(parse, doc).expect_err("x"));
-    }
+    assert_unsupported_saying(parse, json!({"matches": []}), "no 'results'");
+    assert_each_unsupported(parse, [json!([]), json!(null), json!("x"), json!(1.5)]);
 }
 
 #[test]
@@ -226,12 +222,8 @@ fn severity_rules() {
     ]);
     let groups = json!([{"ids": ["A-6"], "aliases": ["A-6"], "max_severity": "7.5"}]);
     let f = ok(output(json!([package("p", "1", vulns, groups)])));
-    let got: Vec<(Severity, Option<&str>)> = f
-        .iter()
-        .map(|x| (x.severity, x.tool_severity.as_deref()))
-        .collect();
     assert_eq!(
-        got,
+        severities(&f),
         vec![
             (Severity::Critical, Some("CRITICAL")),
             (Severity::High, Some("high")),

@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
-    nested_arrays, parse_doc, parses, unclosed_arrays, unsupported,
+    DEEP, EMPTY_INPUTS, assert_each_malformed, assert_each_unsupported,
+    assert_empty_input_malformed, assert_invalid_json_at, assert_unsupported_saying, malformed,
+    nested_arrays, parses, unclosed_arrays,
 };
 use serde_json::{Value, json};
 
@@ -57,18 +58,13 @@ fn wrong_types_are_malformed() {
         json!([{"name": "x", "vulns": [{"fix_versions": "1.0"}]}]),
         json!({"dependencies": [{"name": "x", "vulns": [{"aliases": [1]}]}]}),
     ];
-    for doc in bad {
-        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
-    }
+    assert_each_malformed(parse, bad);
 }
 
 #[test]
 fn other_documents_are_unsupported() {
-    let m = unsupported(parse_doc(parse, json!({"results": []})).expect_err("x"));
-    assert!(m.contains("no 'dependencies'"), "{m}");
-    for doc in [json!(null), json!("x"), json!(3)] {
-        unsupported(parse_doc(parse, doc).expect_err("x"));
-    }
+    assert_unsupported_saying(parse, json!({"results": []}), "no 'dependencies'");
+    assert_each_unsupported(parse, [json!(null), json!("x"), json!(3)]);
 }
 
 #[test]

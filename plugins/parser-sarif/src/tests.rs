@@ -3,7 +3,7 @@
 use super::*;
 use corpus_support::kit::{
     EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays,
-    parse_doc, parses, unsupported,
+    parse_doc, parses, severity_words, unsupported,
 };
 use serde_json::json;
 
@@ -351,12 +351,8 @@ fn security_severity_thresholds() {
         {"ruleId": "c", "kind": "pass", "message": {"text": "x"}}
     ]);
     let f = ok(log(json!({"name": "CodeQL", "rules": rules}), results));
-    let got: Vec<(Severity, &str)> = f
-        .iter()
-        .map(|x| (x.severity, x.tool_severity.as_deref().unwrap_or("")))
-        .collect();
     assert_eq!(
-        got,
+        severity_words(&f),
         vec![
             (Severity::Critical, "9.8"),
             (Severity::High, "7.0"),
@@ -396,12 +392,8 @@ fn snyk_priority_score_thresholds() {
         {"ruleId": "r", "message": {"text": "x"}}
     ]);
     let f = ok(log(json!({"name": "SnykCode", "rules": rules}), results));
-    let got: Vec<(Severity, &str)> = f
-        .iter()
-        .map(|x| (x.severity, x.tool_severity.as_deref().unwrap_or("")))
-        .collect();
     assert_eq!(
-        got,
+        severity_words(&f),
         vec![
             (Severity::Critical, "950"),
             (Severity::Critical, "900"),

@@ -11,7 +11,9 @@
 //! test prints one line and passes. Every mismatch is collected and reported
 //! at once.
 
-use corpus_support::{Contract, assert_no_failures, corpus_dir, is_rejection, read_manifest};
+use corpus_support::{
+    Contract, assert_no_failures, corpus_dir, is_rejection, read_manifest, read_row,
+};
 use std::fs;
 
 /// The `format` value of the rows this parser must read.
@@ -48,12 +50,8 @@ fn sarif_corpus() {
             }
             continue;
         }
-        let bytes = match fs::read(dir.join(&row.file)) {
-            Ok(b) => b,
-            Err(e) => {
-                failures.push(format!("{}: cannot read: {e}", row.file));
-                continue;
-            }
+        let Some(bytes) = read_row(&dir, row, &mut failures) else {
+            continue;
         };
 
         if is_negative {

@@ -48,13 +48,13 @@ fn path_matches(format: &str, ours: &str, theirs: &str) -> bool {
 #[test]
 fn corpus_matches_defectdojo_or_is_explained() {
     sast::Suite {
-        manifest_dir: env!("CARGO_MANIFEST_DIR"),
-        folders: FOLDERS,
-        formats: FORMATS,
-        parse: parser_semgrep::parse,
         path_matches,
-        rule_matches: sast::same_rule,
-        title_matches: sast::title_not_compared,
+        ..sast::Suite::new(
+            parser_semgrep::parse,
+            env!("CARGO_MANIFEST_DIR"),
+            FOLDERS,
+            FORMATS,
+        )
     }
     .run();
 }

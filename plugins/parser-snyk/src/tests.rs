@@ -2,9 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_cuts_end_too_early, assert_empty_input_malformed,
-    assert_invalid_json_at, malformed, nested_arrays, nested_objects, parses, unclosed_arrays,
-    unsupported,
+    DEEP, EMPTY_INPUTS, assert_bom_and_every_prefix, assert_cuts_end_too_early,
+    assert_empty_input_malformed, assert_invalid_json_at, assert_maps, malformed, nested_arrays,
+    nested_objects, parses, unclosed_arrays, unsupported,
 };
 use serde_json::json;
 
@@ -289,18 +289,18 @@ fn minimal_vulnerability() {
 
 #[test]
 fn severity_table() {
-    let cases = [
-        (Some("critical"), Severity::Critical),
-        (Some("High"), Severity::High),
-        (Some("medium"), Severity::Medium),
-        (Some("low"), Severity::Low),
-        (Some("info"), Severity::Info),
-        (Some("bogus"), Severity::Medium),
-        (None, Severity::Medium),
-    ];
-    for (word, want) in cases {
-        assert_eq!(severity(word), want, "{word:?}");
-    }
+    assert_maps(
+        severity,
+        &[
+            (Some("critical"), Severity::Critical),
+            (Some("High"), Severity::High),
+            (Some("medium"), Severity::Medium),
+            (Some("low"), Severity::Low),
+            (Some("info"), Severity::Info),
+            (Some("bogus"), Severity::Medium),
+            (None, Severity::Medium),
+        ],
+    );
     // severityWithCritical wins over severity.
     let mut v = vuln();
     v["severity"] = json!("high");
@@ -323,13 +323,7 @@ fn dependency_path_drops_versions() {
 
 #[test]
 fn bom_and_every_prefix() {
-    let doc = project(json!([vuln()])).to_string();
-    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
-    with_bom.extend_from_slice(doc.as_bytes());
-    assert_eq!(parse(&with_bom).expect("parses").len(), 1);
-    for cut in 0..doc.len() {
-        let _ = parse(&doc.as_bytes()[..cut]);
-    }
+    assert_bom_and_every_prefix(parse, &project(json!([vuln()])).to_string(), 1);
 }
 
 #[test]

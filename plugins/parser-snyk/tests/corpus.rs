@@ -1,19 +1,20 @@
 //! Runs the parser over the shared scanner corpus and compares with
 //! DefectDojo (see [`corpus_support::advisory`] for what is checked).
 //!
-//! For every MANIFEST row of this parser's folders and formats: a row listed
-//! in [`EXPECTED_ERRORS`] must be rejected with that error; any other row
-//! must parse, and after `normalizer_default::normalize` the number of
-//! findings must equal `expected_findings`, unless the file is in the
-//! divergence table of `CONFORMANCE.md` (and then it must differ, by the
-//! numbers the table gives); every `facts` entry that maps onto cordon's
-//! model is checked, the others are counted as skipped, by attribute.
+//! For every MANIFEST row of this parser's folders and formats (this parser
+//! expects no errors; rows of the [`refused`] formats must be refused as
+//! `unsupported-format`): the row must parse, and after
+//! `normalizer_default::normalize` the number of findings must equal
+//! `expected_findings`, unless the file is in the divergence table of
+//! `CONFORMANCE.md` (and then it must differ, by the numbers the table
+//! gives); every `facts` entry that maps onto cordon's model is checked, the
+//! others are counted as skipped, by attribute.
 //!
 //! The corpus is `$CORDON_CORPUS`, else `../../../shared/corpus` from this
 //! crate. Without it the test prints one line and passes. Every mismatch is
 //! collected and reported at once.
 
-use corpus_support::advisory::{ErrorKind, Suite};
+use corpus_support::advisory::Suite;
 
 /// Corpus folders of this parser.
 const FOLDERS: &[&str] = &["snyk", "snyk_code"];
@@ -28,23 +29,18 @@ fn refused(format: &str) -> bool {
     // Snyk Code SARIF belongs to parser-sarif.
     format.starts_with("sarif")
 }
-/// Files that must be rejected, and how.
-const EXPECTED_ERRORS: &[(&str, ErrorKind)] = &[];
-/// Rows whose `notes` call them negative samples for DefectDojo, but which
-/// are valid reports this parser reads.
-const NEGATIVE_FOR_DEFECTDOJO_ONLY: &[&str] = &[];
 
 #[test]
 fn corpus_matches_defectdojo() {
+    // No expected errors, no rows negative for DefectDojo only.
     Suite {
-        manifest_dir: env!("CARGO_MANIFEST_DIR"),
-        folders: FOLDERS,
-        owned,
         refused,
-        expected_errors: EXPECTED_ERRORS,
-        negative_for_defectdojo_only: NEGATIVE_FOR_DEFECTDOJO_ONLY,
-        parse: parser_snyk::parse,
-        other_fact: None,
+        ..Suite::new(
+            parser_snyk::parse,
+            env!("CARGO_MANIFEST_DIR"),
+            FOLDERS,
+            owned,
+        )
     }
     .run();
 }

@@ -2,8 +2,9 @@
 
 use super::*;
 use corpus_support::kit::{
-    DEEP, EMPTY_INPUTS, assert_empty_input_malformed, assert_invalid_json_at, malformed,
-    nested_arrays, nested_objects, parse_doc, parses, unsupported,
+    DEEP, EMPTY_INPUTS, assert_each_malformed, assert_each_unsupported,
+    assert_empty_input_malformed, assert_invalid_json_at, assert_unsupported_saying, malformed,
+    nested_arrays, nested_objects, parses, severities,
 };
 use serde_json::{Value, json};
 
@@ -69,21 +70,22 @@ fn wrong_types_are_malformed_with_position() {
         json!([1, 2]),
         json!({"ClusterName": "c", "Resources": {"Results": []}}),
     ];
-    for doc in bad {
-        malformed(parse_doc(parse, doc.clone()).expect_err(&doc.to_string()));
-    }
+    assert_each_malformed(parse, bad);
 }
 
 #[test]
 fn other_documents_are_unsupported() {
-    let m = unsupported(parse_doc(parse, json!({"runs": [], "version": "2.1.0"})).expect_err("x"));
-    assert!(m.contains("no 'SchemaVersion'"), "{m}");
-    let m =
-        unsupported(parse_doc(parse, json!({"SchemaVersion": 3, "Results": []})).expect_err("x"));
-    assert!(m.contains("SchemaVersion 3"), "{m}");
-    for doc in [json!("trivy"), json!(42), json!(true)] {
-        unsupported(parse_doc(parse, doc).expect_err("x"));
-    }
+    assert_unsupported_saying(
+        parse,
+        json!({"runs": [], "version": "2.1.0"}),
+        "no 'SchemaVersion'",
+    );
+    assert_unsupported_saying(
+        parse,
+        json!({"SchemaVersion": 3, "Results": []}),
+        "SchemaVersion 3",
+    );
+    assert_each_unsupported(parse, [json!("trivy"), json!(42), json!(true)]);
 }
 
 #[test]
@@ -233,12 +235,8 @@ fn severity_table_and_cvss_fallback() {
         v(json!({"Severity": "NEGLIGIBLE", "CVSS": {"nvd": {"V3Score": 0.0}}})),
         v(json!({"Severity": "", "CVSS": {"other": {"V3Score": 9.9}}}))
     ]}])));
-    let got: Vec<(Severity, Option<&str>)> = f
-        .iter()
-        .map(|x| (x.severity, x.tool_severity.as_deref()))
-        .collect();
     assert_eq!(
-        got,
+        severities(&f),
         vec![
             (Severity::Critical, Some("CRITICAL")),
             (Severity::High, Some("high")),

@@ -15,7 +15,8 @@
 //!   others are counted as skipped, by attribute.
 
 use crate::{
-    Conformance, Contract, ParseFn, assert_no_failures, corpus_dir_or_skip, read_manifest,
+    Conformance, Contract, ParseFn, assert_no_failures, corpus_dir_or_skip, list_items,
+    read_manifest, read_row,
 };
 use cordon_sdk::{Finding, StageError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,6 +62,30 @@ pub struct Suite<'a> {
 /// No format is refused.
 pub fn refuses_nothing(_format: &str) -> bool {
     false
+}
+
+impl<'a> Suite<'a> {
+    /// The suite of `parse` over the `owned` formats of `folders`, with the
+    /// defaults: no format refused ([`refuses_nothing`]), no expected errors,
+    /// no rows negative for DefectDojo only, no other facts. A crate that
+    /// differs sets those fields over this value.
+    pub fn new(
+        parse: ParseFn,
+        manifest_dir: &'a str,
+        folders: &'a [&'a str],
+        owned: fn(&str) -> bool,
+    ) -> Self {
+        Suite {
+            manifest_dir,
+            folders,
+            owned,
+            refused: refuses_nothing,
+            expected_errors: &[],
+            negative_for_defectdojo_only: &[],
+            parse,
+            other_fact: None,
+        }
+    }
 }
 
 /// One `finding[...]` fact.
@@ -111,12 +136,8 @@ fn parse_facts(facts: &str) -> (Vec<Fact>, Vec<String>) {
 }
 
 fn list(value: &str) -> Vec<String> {
-    value
-        .trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split(',')
-        .map(|s| s.trim().trim_matches('\'').trim_matches('"').to_string())
+    list_items(value)
+        .map(|s| s.trim_matches('\'').trim_matches('"').to_string())
         .filter(|s| !s.is_empty())
         .collect()
 }
@@ -229,12 +250,8 @@ impl Suite<'_> {
             if !(self.owned)(&row.format) {
                 continue;
             }
-            let bytes = match fs::read(dir.join(&row.file)) {
-                Ok(b) => b,
-                Err(e) => {
-                    failures.push(format!("{}: cannot read: {e}", row.file));
-                    continue;
-                }
+            let Some(bytes) = read_row(&dir, row, &mut failures) else {
+                continue;
             };
             let result = parse(&bytes);
             if let Some((_, kind)) = self.expected_errors.iter().find(|(f, _)| *f == row.file) {

@@ -17,7 +17,8 @@
 //! true. No other corpus file may make the parser panic.
 
 use crate::{
-    Conformance, Contract, ParseFn, Row, assert_no_failures, corpus_dir_or_skip, read_manifest,
+    Conformance, Contract, MAPPED_ATTRS, ParseFn, Row, assert_no_failures, corpus_dir_or_skip,
+    read_manifest, read_row,
 };
 use cordon_sdk::{Finding, StageError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -63,19 +64,6 @@ fn id_list(v: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
-
-/// The DefectDojo attributes that have a cordon equivalent.
-const CHECKED_ATTRS: &[&str] = &[
-    "severity",
-    "vuln_id_from_tool",
-    "vulnerability_ids",
-    "cwe",
-    "cwes",
-    "file_path",
-    "line",
-    "component_name",
-    "component_version",
-];
 
 /// Whether `f`'s cordon equivalent of DefectDojo attribute `attr` equals
 /// `value`; `None` when cordon has no such attribute.
@@ -209,7 +197,7 @@ fn check_fact(fact: &str, findings: &[Finding]) -> Outcome {
         }
     } else if let Some((sel_attr, sel_value)) = selector.split_once('=') {
         let sel_attr = sel_attr.trim();
-        if !CHECKED_ATTRS.contains(&sel_attr) {
+        if !MAPPED_ATTRS.contains(&sel_attr) {
             return Outcome::Skip(sel_attr.to_string());
         }
         match findings
@@ -252,12 +240,8 @@ impl Suite<'_> {
 
         for row in rows.iter().filter(|r| folders.contains(&r.folder())) {
             seen_files.insert(row.file.clone());
-            let bytes = match fs::read(dir.join(&row.file)) {
-                Ok(b) => b,
-                Err(e) => {
-                    failures.push(format!("{}: cannot read: {e}", row.file));
-                    continue;
-                }
+            let Some(bytes) = read_row(&dir, row, &mut failures) else {
+                continue;
             };
             let listed = table.counts.get(&row.file);
             let findings = match (parse(&bytes), is_negative(row)) {
@@ -413,12 +397,7 @@ impl Suite<'_> {
     }
 }
 
-const CONTRACT: Contract = Contract {
-    tool_and_pointer: true,
-    no_zero_positions: true,
-    no_zero_lines: false,
-    lengths: false,
-};
+const CONTRACT: Contract = Contract::TOOL_AND_POSITIONS;
 
 fn is_negative(row: &Row) -> bool {
     row.notes.to_ascii_lowercase().contains("negative sample")

@@ -7,7 +7,7 @@
 //! one-line wrappers around the crate's `parse` where they want one.
 
 use crate::ParseFn;
-use cordon_sdk::{Finding, Malformed, StageError};
+use cordon_sdk::{Finding, Malformed, Severity, StageError};
 use std::fmt::{Debug, Display};
 
 /// What a rejection helper can inspect: a bare [`StageError`], or a whole
@@ -89,6 +89,90 @@ pub fn assert_each_malformed<D: Display>(parse: ParseFn, docs: impl IntoIterator
             "{text}"
         );
     }
+}
+
+/// Assert that `parse` rejects each of `docs` (their text) as an
+/// unsupported format.
+///
+/// # Panics
+/// When a document is accepted or rejected otherwise (naming it).
+pub fn assert_each_unsupported<D: Display>(parse: ParseFn, docs: impl IntoIterator<Item = D>) {
+    for doc in docs {
+        let text = doc.to_string();
+        assert!(
+            matches!(
+                parse(text.as_bytes()),
+                Err(StageError::UnsupportedFormat(_))
+            ),
+            "{text}"
+        );
+    }
+}
+
+/// Assert that `parse` rejects the text of `doc` as malformed input with a
+/// message that contains `needle`.
+///
+/// # Panics
+/// When `doc` is accepted, rejected otherwise, or the message lacks
+/// `needle`.
+pub fn assert_malformed_saying(parse: ParseFn, doc: impl Display, needle: &str) {
+    let m = malformed(parse_doc(parse, doc));
+    assert!(m.message.contains(needle), "{}", m.message);
+}
+
+/// Assert that `parse` rejects the text of `doc` as an unsupported format
+/// with a message that contains `needle`.
+///
+/// # Panics
+/// When `doc` is accepted, rejected otherwise, or the message lacks
+/// `needle`.
+pub fn assert_unsupported_saying(parse: ParseFn, doc: impl Display, needle: &str) {
+    let m = unsupported(parse_doc(parse, doc));
+    assert!(m.contains(needle), "{m}");
+}
+
+/// Assert that `parse` reads `doc` behind a UTF-8 byte-order mark as exactly
+/// `findings` findings, and returns (whatever it returns) for every proper
+/// prefix of `doc`.
+///
+/// # Panics
+/// When the document with the mark is rejected or yields another count, or
+/// `parse` panics on a prefix.
+pub fn assert_bom_and_every_prefix(parse: ParseFn, doc: &str, findings: usize) {
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(doc.as_bytes());
+    assert_eq!(parse(&with_bom).expect("parses").len(), findings);
+    for cut in 0..doc.len() {
+        let _ = parse(&doc.as_bytes()[..cut]);
+    }
+}
+
+/// Assert that `f` maps each input of `cases` onto its value (a failure
+/// names the input).
+///
+/// # Panics
+/// When one does not.
+pub fn assert_maps<A: Debug + Copy, B: Debug + PartialEq>(f: impl Fn(A) -> B, cases: &[(A, B)]) {
+    for &(input, ref want) in cases {
+        assert_eq!(f(input), *want, "{input:?}");
+    }
+}
+
+/// Each finding's severity with the tool's own severity, in order.
+pub fn severities(findings: &[Finding]) -> Vec<(Severity, Option<&str>)> {
+    findings
+        .iter()
+        .map(|x| (x.severity, x.tool_severity.as_deref()))
+        .collect()
+}
+
+/// Each finding's severity with the tool's own severity word (`""` when
+/// there is none), in order.
+pub fn severity_words(findings: &[Finding]) -> Vec<(Severity, &str)> {
+    findings
+        .iter()
+        .map(|x| (x.severity, x.tool_severity.as_deref().unwrap_or("")))
+        .collect()
 }
 
 /// Assert that `parse` rejects each prefix `text[..cut]` as malformed input
@@ -185,6 +269,13 @@ mod tests {
         assert!(parse_doc(reject, 42).is_err());
         assert_each_malformed(reject, ["", " "]);
         assert_cuts_end_too_early(truncated, "[1, 2]", &[1, 3]);
+        assert_each_unsupported(reject, ["{}", "x"]);
+        assert_unsupported_saying(reject, "{}", "a report");
+        assert_malformed_saying(reject, " ", "empty");
+        assert_bom_and_every_prefix(reject, "[]", 0);
+        assert_maps(|n: u8| n * 2, &[(1, 2), (3, 6)]);
+        assert!(severities(&[]).is_empty());
+        assert!(severity_words(&[]).is_empty());
     }
 
     #[test]

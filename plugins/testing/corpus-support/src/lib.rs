@@ -238,6 +238,40 @@ impl Conformance {
     }
 }
 
+/// The bytes of `row`'s file in the corpus `dir`, or `None` after recording
+/// `"{file}: cannot read: {error}"` in `failures`.
+pub fn read_row(dir: &Path, row: &Row, failures: &mut Vec<String>) -> Option<Vec<u8>> {
+    fs::read(dir.join(&row.file))
+        .map_err(|e| failures.push(format!("{}: cannot read: {e}", row.file)))
+        .ok()
+}
+
+/// The DefectDojo attributes of a `finding[...]` fact that have a cordon
+/// equivalent.
+pub const MAPPED_ATTRS: &[&str] = &[
+    "severity",
+    "vuln_id_from_tool",
+    "vulnerability_ids",
+    "cwe",
+    "cwes",
+    "file_path",
+    "line",
+    "component_name",
+    "component_version",
+];
+
+/// The items of a fact value such as `[1, 2]`, `['CVE-1']` or a bare value:
+/// the brackets dropped, split at commas, each item trimmed of white space
+/// (quotes are left to the caller).
+pub fn list_items(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split(',')
+        .map(str::trim)
+}
+
 /// Whether a parse result is a rejection of the input
 /// (`malformed-input` or `unsupported-format`).
 pub fn is_rejection<T>(result: &Result<T, StageError>) -> bool {
@@ -262,6 +296,15 @@ pub struct Contract {
 }
 
 impl Contract {
+    /// `tool` and `source_pointer` set, and no location line or column 0:
+    /// the contract of the IaC and SAST drivers.
+    pub const TOOL_AND_POSITIONS: Contract = Contract {
+        tool_and_pointer: true,
+        no_zero_positions: true,
+        no_zero_lines: false,
+        lengths: false,
+    };
+
     /// Whether `f` keeps the contract.
     pub fn holds(&self, f: &Finding) -> bool {
         let positions =

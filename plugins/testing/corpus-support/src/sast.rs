@@ -18,11 +18,11 @@
 //! * negative samples are errors.
 
 use crate::{
-    Conformance, Contract, ParseFn, Row, assert_no_failures, corpus_dir_or_skip, read_manifest,
+    Conformance, Contract, MAPPED_ATTRS, ParseFn, Row, assert_no_failures, corpus_dir_or_skip,
+    list_items, read_manifest, read_row,
 };
 use cordon_sdk::{Finding, StageError};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 
 /// One parser crate's SAST-style corpus test.
 pub struct Suite<'a> {
@@ -60,6 +60,29 @@ pub fn title_not_compared(_ours: &str, _theirs: &str) -> Option<bool> {
     None
 }
 
+impl<'a> Suite<'a> {
+    /// The suite of `parse` over `folders` and `formats`, with the default
+    /// comparisons: paths and rule ids compared for equality ([`same_path`],
+    /// [`same_rule`]), titles not compared ([`title_not_compared`]). A crate
+    /// whose comparisons differ sets those fields over this value.
+    pub fn new(
+        parse: ParseFn,
+        manifest_dir: &'a str,
+        folders: &'a [&'a str],
+        formats: &'a [&'a str],
+    ) -> Self {
+        Suite {
+            manifest_dir,
+            folders,
+            formats,
+            parse,
+            path_matches: same_path,
+            rule_matches: same_rule,
+            title_matches: title_not_compared,
+        }
+    }
+}
+
 /// One row of the divergence table: what cordon and DefectDojo count
 /// (`None` in the cordon column means "error").
 struct Divergence {
@@ -91,12 +114,8 @@ fn is_negative(row: &Row) -> bool {
 
 /// `[1, 2]`, `[CVE-1]` or a bare value as a list of trimmed items.
 fn list(value: &str) -> Vec<String> {
-    value
-        .trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split(',')
-        .map(|s| s.trim().trim_matches(['\'', '"']).to_string())
+    list_items(value)
+        .map(|s| s.trim_matches(['\'', '"']).to_string())
         .filter(|s| !s.is_empty())
         .collect()
 }
@@ -138,19 +157,8 @@ impl Suite<'_> {
             return Err(String::new());
         };
         let (attr, value) = (attr.trim(), value.trim().trim_matches(['\'', '"']));
-        let mapped = [
-            "severity",
-            "vuln_id_from_tool",
-            "vulnerability_ids",
-            "cwe",
-            "cwes",
-            "file_path",
-            "line",
-            "component_name",
-            "component_version",
-        ];
         let title_checked = attr == "title" && (self.title_matches)("", "").is_some();
-        if !mapped.contains(&attr) && !title_checked {
+        if !MAPPED_ATTRS.contains(&attr) && !title_checked {
             return Ok(None);
         }
         let Some(f) = findings.get(i) else {
@@ -240,12 +248,8 @@ impl Suite<'_> {
         );
         for row in &rows {
             seen.insert(&row.file);
-            let bytes = match fs::read(dir.join(&row.file)) {
-                Ok(b) => b,
-                Err(e) => {
-                    failures.push(format!("{}: cannot read: {e}", row.file));
-                    continue;
-                }
+            let Some(bytes) = read_row(&dir, row, &mut failures) else {
+                continue;
             };
             let listed = table.get(&row.file);
             let result = parse(&bytes);
@@ -365,9 +369,4 @@ impl Suite<'_> {
     }
 }
 
-const CONTRACT: Contract = Contract {
-    tool_and_pointer: true,
-    no_zero_positions: true,
-    no_zero_lines: false,
-    lengths: false,
-};
+const CONTRACT: Contract = Contract::TOOL_AND_POSITIONS;

@@ -17,10 +17,10 @@
 
 use crate::{
     Conformance, Contract, ParseFn, Row, assert_no_failures, corpus_dir_or_skip, read_manifest,
+    read_row,
 };
 use cordon_sdk::{Finding, StageError};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 
 /// One parser crate's SCA-style corpus test.
 pub struct Suite<'a> {
@@ -264,16 +264,19 @@ impl Suite<'_> {
     /// # Panics
     /// On any mismatch (all are collected and reported at once).
     pub fn run(&self) {
-        let folders = self.folders;
-        let parse = self.parse;
-        let Some(dir) = corpus_dir_or_skip(self.manifest_dir) else {
+        let &Suite {
+            manifest_dir,
+            folders,
+            parse,
+        } = self;
+        let Some(dir) = corpus_dir_or_skip(manifest_dir) else {
             return;
         };
         let rows: Vec<Row> = read_manifest(&dir)
             .into_iter()
             .filter(|r| r.in_folders(folders))
             .collect();
-        let conformance = Conformance::read(self.manifest_dir, true);
+        let conformance = Conformance::read(manifest_dir, true);
         let mut failures: Vec<String> = Vec::new();
         let mut skipped_attrs: BTreeSet<String> = BTreeSet::new();
         let mut seen_facts: BTreeSet<(String, String)> = BTreeSet::new();
@@ -281,12 +284,8 @@ impl Suite<'_> {
         let (mut facts_checked, mut facts_passed) = (0, 0);
 
         for row in &rows {
-            let bytes = match fs::read(dir.join(&row.file)) {
-                Ok(b) => b,
-                Err(e) => {
-                    failures.push(format!("{}: cannot read: {e}", row.file));
-                    continue;
-                }
+            let Some(bytes) = read_row(&dir, row, &mut failures) else {
+                continue;
             };
             let parsed = parse(&bytes);
             if let Ok(findings) = &parsed {
