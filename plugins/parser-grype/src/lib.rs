@@ -53,7 +53,7 @@
 
 mod model;
 
-use cordon_parser_support::{finding, nonempty, one_line, parse_object};
+use cordon_parser_support::{finding, nonempty, one_line, package_title, parse_object};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Match, Obj, Report};
 
@@ -115,15 +115,7 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
     let name = artifact.and_then(|a| nonempty(&a.name));
     let version = artifact.and_then(|a| nonempty(&a.version));
 
-    let mut title = id.unwrap_or("Vulnerability").to_string();
-    if let Some(n) = name {
-        title.push_str(" in ");
-        title.push_str(n);
-        if let Some(v) = version {
-            title.push(' ');
-            title.push_str(v);
-        }
-    }
+    let title = package_title(id.unwrap_or("Vulnerability"), name, version);
 
     let description = vuln
         .and_then(|v| nonempty(&v.description))

@@ -67,7 +67,7 @@
 mod model;
 
 pub use cordon_parser_support::cvss_severity;
-use cordon_parser_support::{cwe_suffix, finding, nonempty, one_line, parse_object};
+use cordon_parser_support::{cwe_suffix, finding, nonempty, one_line, package_title, parse_object};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Obj, Osv, PackageEntry, Report};
 use std::collections::HashMap;
@@ -300,15 +300,7 @@ fn convert(
     let id = nonempty(&osv.id);
     let affected = osv.affected.as_deref().unwrap_or_default();
 
-    let mut title = id.unwrap_or("Vulnerability").to_string();
-    if let Some(n) = name {
-        title.push_str(" in ");
-        title.push_str(n);
-        if let Some(v) = version {
-            title.push(' ');
-            title.push_str(v);
-        }
-    }
+    let title = package_title(id.unwrap_or("Vulnerability"), name, version);
     let message = [nonempty(&osv.summary), nonempty(&osv.details)]
         .into_iter()
         .flatten()
