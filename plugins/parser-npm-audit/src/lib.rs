@@ -83,11 +83,10 @@ mod model;
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 // `clip` keeps this crate's own name, `cap` (the unit tests call it).
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, clip as cap, finding, json_error, non_empty,
-    pointer_token, strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, check_syntax, clip as cap, finding, first_byte,
+    json_error, non_empty, pointer_token, prepare,
 };
 use model::{Advisory, Package, Report, Via, ViaAdvisory};
-use serde::de::IgnoredAny;
 use serde_json::Value;
 
 /// The `tool` of every finding.
@@ -119,18 +118,10 @@ cordon_sdk::register_parser!(NpmAuditParser);
 /// Parse an npm audit JSON report (npm 6 or 7+) into findings; see the crate
 /// docs for the rules.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(bytes);
-    let Some(&first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(StageError::malformed(
-            "empty input: expected an npm audit JSON report",
-            None,
-            None,
-            None,
-        ));
-    };
+    let bytes = prepare(bytes, "an npm audit JSON report")?;
     check_depth(bytes)?;
-    if first != b'{' {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
+    if first_byte(bytes) != Some(b'{') {
+        check_syntax(bytes, DATA_ERROR)?;
         return Err(StageError::UnsupportedFormat(
             "not an npm audit report: the top-level JSON value must be an object".into(),
         ));
