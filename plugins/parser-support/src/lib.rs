@@ -68,6 +68,9 @@ pub use kit::{
     TITLE_MAX_CHARS, UNKNOWN_RULE, cvss_severity, cwe_digits, cwe_number, cwe_suffix, finding,
     non_empty, nonempty, title_line,
 };
-pub use sca::{OsvEvent, OsvPackageName, commit_note, package_title, redact};
+pub use sca::{
+    OsvEvent, OsvPackageName, commit_note, file_location, package_kind, package_title, package_url,
+    redact,
+};
 pub use shape::{Keys, Shape};
 pub use text::{MAX_ID_BYTES, MAX_TITLE_BYTES, clip, one_line, pointer_token};
