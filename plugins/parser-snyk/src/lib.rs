@@ -65,10 +65,10 @@
 mod model;
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, check_depth, check_syntax, clip, cwe_digits, finding,
-    first_byte, json_error, non_empty, prepare,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, check_depth, check_syntax, clip, cwe_digits, file_location,
+    finding, first_byte, json_error, non_empty, package_url, prepare,
 };
-use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Project, Vulnerability};
 use serde_json::Value;
 
@@ -211,16 +211,6 @@ pub fn dependency_path(from: &[String]) -> String {
         .join(" > ")
 }
 
-fn location(path: String) -> Location {
-    Location {
-        path,
-        start_line: None,
-        start_column: None,
-        end_line: None,
-        end_column: None,
-    }
-}
-
 fn push_unique(list: &mut Vec<String>, s: &str) {
     let s = s.trim();
     if !s.is_empty() && !list.iter().any(|x| x == s) {
@@ -243,20 +233,7 @@ fn purl(manager: Option<&str>, name: &str, version: Option<&str>) -> Option<Stri
         "hex" => "hex",
         _ => return None,
     };
-    let path = match kind {
-        "maven" => {
-            let (group, artifact) = name.split_once(':')?;
-            format!("{group}/{artifact}")
-        }
-        "npm" => name
-            .strip_prefix('@')
-            .map_or_else(|| name.to_string(), |s| format!("%40{s}")),
-        _ => name.to_string(),
-    };
-    Some(match version {
-        Some(v) => format!("pkg:{kind}/{path}@{v}"),
-        None => format!("pkg:{kind}/{path}"),
-    })
+    package_url(kind, name, version)
 }
 
 /// One vulnerability (dependency path) into one finding.
@@ -275,12 +252,12 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
 
     let mut locations = Vec::new();
     if !from.is_empty() {
-        locations.push(location(dependency_path(from)));
+        locations.push(file_location(dependency_path(from)));
     }
     if let Some(target) =
         non_empty(p.display_target_file.as_deref()).or_else(|| non_empty(p.target_file.as_deref()))
     {
-        let l = location(target.to_string());
+        let l = file_location(target.to_string());
         if !locations.contains(&l) {
             locations.push(l);
         }
