@@ -53,8 +53,13 @@
 
 mod model;
 
-use cordon_parser_support::{finding, nonempty, one_line, package_title, parse_object};
-use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_parser_support::{
+    file_location, finding, nonempty, one_line, package_kind, package_title, parse_object,
+};
+use cordon_sdk::{Component, Finding, Location, Parser, Severity, StageError};
+// The tests compare finding kinds.
+#[cfg(test)]
+use cordon_sdk::FindingKind;
 use model::{Match, Obj, Report};
 
 /// Format name of a Grype JSON report.
@@ -141,13 +146,7 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
         .into_iter()
         .flatten()
         .filter_map(|l| l.0.as_deref().map(str::trim).filter(|p| !p.is_empty()))
-        .map(|p| Location {
-            path: p.to_string(),
-            start_line: None,
-            start_column: None,
-            end_line: None,
-            end_column: None,
-        })
+        .map(file_location)
         .fold(Vec::new(), |mut acc: Vec<Location>, l| {
             if !acc.contains(&l) {
                 acc.push(l);
@@ -206,11 +205,7 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
             TOOL,
             id.unwrap_or(UNKNOWN_RULE).to_string(),
             one_line(&title, TITLE_MAX_CHARS),
-            if is_os {
-                FindingKind::Container
-            } else {
-                FindingKind::Sca
-            },
+            package_kind(is_os),
             severity,
         )
     }

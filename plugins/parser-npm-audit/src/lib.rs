@@ -83,8 +83,8 @@ mod model;
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 // `clip` keeps this crate's own name, `cap` (the unit tests call it).
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, check_syntax, clip as cap, finding, first_byte,
-    json_error, non_empty, pointer_token, prepare,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, check_syntax, clip as cap, file_location, finding,
+    first_byte, json_error, non_empty, pointer_token, prepare,
 };
 use model::{Advisory, Package, Report, Via, ViaAdvisory};
 use serde_json::Value;
@@ -318,16 +318,6 @@ fn censor_hashes(path: &str) -> String {
     out
 }
 
-fn location(path: String) -> Location {
-    Location {
-        path,
-        start_line: None,
-        start_column: None,
-        end_line: None,
-        end_column: None,
-    }
-}
-
 /// The advisory number as written (`146`, or a string).
 fn id_text(v: Option<&Value>) -> Option<String> {
     match v? {
@@ -366,7 +356,7 @@ fn advisory_finding(key: &str, adv: &Advisory, pointer: String) -> Finding {
     let mut locations: Vec<Location> = Vec::new();
     for f in findings {
         for p in f.paths.iter().flatten() {
-            let l = location(censor_hashes(p.trim()));
+            let l = file_location(censor_hashes(p.trim()));
             if !l.path.is_empty() && !locations.contains(&l) {
                 locations.push(l);
             }
@@ -550,7 +540,7 @@ fn package_finding(key: &str, pkg: &Package, pointer: String) -> Finding {
     }
     let mut locations: Vec<Location> = Vec::new();
     for n in &nodes {
-        let l = location(n.to_string());
+        let l = file_location(n.to_string());
         if !locations.contains(&l) {
             locations.push(l);
         }

@@ -76,7 +76,7 @@ mod model;
 
 pub use cordon_parser_support::cvss_severity;
 use cordon_parser_support::{
-    cwe_suffix, finding, json_error, nonempty, one_line, package_title, strip_bom,
+    cwe_suffix, finding, json_error, nonempty, one_line, package_kind, package_title, strip_bom,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Obj, Report, TargetResult, Vulnerability};
@@ -392,11 +392,7 @@ fn vulnerability(f: &mut Finding, v: &Vulnerability, result: &TargetResult) {
         None => nonempty(&result.r#type)
             .is_some_and(|t| OS_TYPES.contains(&t.to_ascii_lowercase().as_str())),
     };
-    f.kind = if is_os {
-        FindingKind::Container
-    } else {
-        FindingKind::Sca
-    };
+    f.kind = package_kind(is_os);
     if let Some(p) = pkg {
         f.component = Some(Component {
             name: p.to_string(),
