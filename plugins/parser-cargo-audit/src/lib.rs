@@ -54,7 +54,7 @@
 mod model;
 
 pub use cordon_parser_support::cvss_severity;
-use cordon_parser_support::{finding, nonempty, one_line, parse_object};
+use cordon_parser_support::{finding, nonempty, one_line, package_title, parse_object};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Obj, Report, Vulnerability};
 use std::str::FromStr;
@@ -118,15 +118,7 @@ fn convert(v: &Vulnerability, i: usize) -> Finding {
     let name = package.and_then(|p| nonempty(&p.name));
     let version = package.and_then(|p| nonempty(&p.version));
 
-    let mut title = id.unwrap_or("Advisory").to_string();
-    if let Some(n) = name {
-        title.push_str(" in ");
-        title.push_str(n);
-        if let Some(v) = version {
-            title.push(' ');
-            title.push_str(v);
-        }
-    }
+    let title = package_title(id.unwrap_or("Advisory"), name, version);
 
     let functions = v
         .affected

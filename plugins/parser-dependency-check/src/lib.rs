@@ -65,9 +65,9 @@ mod json_report;
 mod xml;
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, clip, cwe_number, non_empty, strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, clip, cwe_number, file_location, non_empty, strip_bom,
 };
-use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 
 /// The `tool` of every finding.
 pub const TOOL: &str = "dependency-check";
@@ -228,16 +228,6 @@ pub(crate) fn component(name: &str, version: Option<&str>, purl: Option<&str>) -
     }
 }
 
-fn location(path: &str) -> Location {
-    Location {
-        path: path.to_string(),
-        start_line: None,
-        start_column: None,
-        end_line: None,
-        end_column: None,
-    }
-}
-
 /// One vulnerability of one dependency into one finding.
 pub(crate) fn finding(
     dep: &Dependency,
@@ -252,7 +242,7 @@ pub(crate) fn finding(
 
     let mut locations = Vec::new();
     for p in [file_name, file_path].into_iter().flatten() {
-        let l = location(p);
+        let l = file_location(p);
         if !locations.contains(&l) {
             locations.push(l);
         }

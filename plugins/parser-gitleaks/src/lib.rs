@@ -64,8 +64,8 @@
 //! `tool-severity` is left empty because the report has none.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
-    position_strict, strip_bom,
+    MAX_ID_BYTES, Obj, check_syntax, clip, commit_note, finding, first_byte, json_error, non_empty,
+    one_line, position_strict, strip_bom,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -76,6 +76,7 @@ pub use cordon_parser_support::UNKNOWN_RULE;
 /// CWE-798: use of hard-coded credentials.
 pub const CWE_HARD_CODED_CREDENTIALS: u32 = 798;
 pub use cordon_parser_support::TITLE_MAX_CHARS;
+pub use cordon_parser_support::redact;
 /// How serde type errors are described.
 const WHAT: &str = "Gitleaks report";
 
@@ -179,19 +180,6 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     Ok(findings)
 }
 
-/// A secret as it may be shown: at most its first four characters, then `…`.
-///
-/// Short secrets show less: a quarter of their characters, rounded down, so a
-/// secret is never shown whole (an empty or one-to-three-character secret
-/// becomes just `…`). Control characters are dropped.
-pub fn redact(secret: &str) -> String {
-    let visible: Vec<char> = secret.trim().chars().filter(|c| !c.is_control()).collect();
-    let keep = (visible.len() / 4).min(4);
-    let mut out: String = visible.iter().take(keep).collect();
-    out.push('…');
-    out
-}
-
 /// The parts of a leak the two generations share, normalised.
 struct Parts<'a> {
     rule: Option<&'a str>,
@@ -285,13 +273,7 @@ fn build(p: Parts<'_>, i: usize) -> Finding {
         _ => {}
     }
     message.push('.');
-    if let Some(commit) = p.commit {
-        message.push_str(&format!(" Commit {commit}"));
-        if let Some(date) = p.date {
-            message.push_str(&format!(" ({date})"));
-        }
-        message.push('.');
-    }
+    message.push_str(&commit_note(p.commit, p.date));
     if let Some(link) = p.link {
         message.push_str(&format!(" {link}"));
     }

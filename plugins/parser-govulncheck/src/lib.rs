@@ -74,7 +74,7 @@
 
 mod model;
 
-use cordon_parser_support::{finding, json_error_as, nonempty, one_line, strip_bom};
+use cordon_parser_support::{finding, json_error_as, nonempty, one_line, package_title, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Frame, LegacyVuln, Message, Obj, Osv};
 use serde::de::IgnoredAny;
@@ -416,15 +416,7 @@ struct Common<'a> {
 }
 
 fn build(c: Common<'_>) -> Finding {
-    let mut title = c.id.unwrap_or("Vulnerability").to_string();
-    if let Some(m) = c.module {
-        title.push_str(" in ");
-        title.push_str(m);
-        if let Some(v) = c.version {
-            title.push(' ');
-            title.push_str(v);
-        }
-    }
+    let title = package_title(c.id.unwrap_or("Vulnerability"), c.module, c.version);
     let own = c.osv.and_then(|o| o.severity.0.as_deref()).map(str::trim);
     let (severity, tool_severity) = match own.and_then(severity_from_name) {
         Some(s) => (s, own.unwrap_or_default().to_string()),

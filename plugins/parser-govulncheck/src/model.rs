@@ -9,7 +9,7 @@
 //! read leniently. Unknown properties are ignored. Nothing here holds a
 //! whole document as `serde_json::Value`.
 
-use cordon_parser_support::present;
+use cordon_parser_support::{OsvEvent, OsvPackageName, present};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
@@ -70,29 +70,15 @@ pub(crate) struct Osv {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct Affected {
-    pub package: Option<Obj<AffectedPackage>>,
+    pub package: Option<Obj<OsvPackageName>>,
     pub ranges: Option<Vec<Obj<Range>>>,
-}
-
-/// `affected[].package`.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct AffectedPackage {
-    pub name: Option<String>,
 }
 
 /// `affected[].ranges[]`.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct Range {
-    pub events: Option<Vec<Obj<Event>>>,
-}
-
-/// `affected[].ranges[].events[]`; only `fixed` is read.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct Event {
-    pub fixed: Option<String>,
+    pub events: Option<Vec<Obj<OsvEvent>>>,
 }
 
 /// `database_specific` of a Go OSV record.

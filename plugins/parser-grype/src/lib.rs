@@ -53,8 +53,13 @@
 
 mod model;
 
-use cordon_parser_support::{finding, nonempty, one_line, parse_object};
-use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_parser_support::{
+    file_location, finding, nonempty, one_line, package_kind, package_title, parse_object,
+};
+use cordon_sdk::{Component, Finding, Location, Parser, Severity, StageError};
+// The tests compare finding kinds.
+#[cfg(test)]
+use cordon_sdk::FindingKind;
 use model::{Match, Obj, Report};
 
 /// Format name of a Grype JSON report.
@@ -115,15 +120,7 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
     let name = artifact.and_then(|a| nonempty(&a.name));
     let version = artifact.and_then(|a| nonempty(&a.version));
 
-    let mut title = id.unwrap_or("Vulnerability").to_string();
-    if let Some(n) = name {
-        title.push_str(" in ");
-        title.push_str(n);
-        if let Some(v) = version {
-            title.push(' ');
-            title.push_str(v);
-        }
-    }
+    let title = package_title(id.unwrap_or("Vulnerability"), name, version);
 
     let description = vuln
         .and_then(|v| nonempty(&v.description))
@@ -149,13 +146,7 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
         .into_iter()
         .flatten()
         .filter_map(|l| l.0.as_deref().map(str::trim).filter(|p| !p.is_empty()))
-        .map(|p| Location {
-            path: p.to_string(),
-            start_line: None,
-            start_column: None,
-            end_line: None,
-            end_column: None,
-        })
+        .map(file_location)
         .fold(Vec::new(), |mut acc: Vec<Location>, l| {
             if !acc.contains(&l) {
                 acc.push(l);
@@ -214,11 +205,7 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
             TOOL,
             id.unwrap_or(UNKNOWN_RULE).to_string(),
             one_line(&title, TITLE_MAX_CHARS),
-            if is_os {
-                FindingKind::Container
-            } else {
-                FindingKind::Sca
-            },
+            package_kind(is_os),
             severity,
         )
     }

@@ -83,11 +83,10 @@ mod model;
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 // `clip` keeps this crate's own name, `cap` (the unit tests call it).
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, clip as cap, finding, json_error, non_empty,
-    pointer_token, strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, check_syntax, clip as cap, file_location, finding,
+    first_byte, json_error, non_empty, pointer_token, prepare,
 };
 use model::{Advisory, Package, Report, Via, ViaAdvisory};
-use serde::de::IgnoredAny;
 use serde_json::Value;
 
 /// The `tool` of every finding.
@@ -119,18 +118,10 @@ cordon_sdk::register_parser!(NpmAuditParser);
 /// Parse an npm audit JSON report (npm 6 or 7+) into findings; see the crate
 /// docs for the rules.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(bytes);
-    let Some(&first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(StageError::malformed(
-            "empty input: expected an npm audit JSON report",
-            None,
-            None,
-            None,
-        ));
-    };
+    let bytes = prepare(bytes, "an npm audit JSON report")?;
     check_depth(bytes)?;
-    if first != b'{' {
-        serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
+    if first_byte(bytes) != Some(b'{') {
+        check_syntax(bytes, DATA_ERROR)?;
         return Err(StageError::UnsupportedFormat(
             "not an npm audit report: the top-level JSON value must be an object".into(),
         ));
@@ -327,16 +318,6 @@ fn censor_hashes(path: &str) -> String {
     out
 }
 
-fn location(path: String) -> Location {
-    Location {
-        path,
-        start_line: None,
-        start_column: None,
-        end_line: None,
-        end_column: None,
-    }
-}
-
 /// The advisory number as written (`146`, or a string).
 fn id_text(v: Option<&Value>) -> Option<String> {
     match v? {
@@ -375,7 +356,7 @@ fn advisory_finding(key: &str, adv: &Advisory, pointer: String) -> Finding {
     let mut locations: Vec<Location> = Vec::new();
     for f in findings {
         for p in f.paths.iter().flatten() {
-            let l = location(censor_hashes(p.trim()));
+            let l = file_location(censor_hashes(p.trim()));
             if !l.path.is_empty() && !locations.contains(&l) {
                 locations.push(l);
             }
@@ -559,7 +540,7 @@ fn package_finding(key: &str, pkg: &Package, pointer: String) -> Finding {
     }
     let mut locations: Vec<Location> = Vec::new();
     for n in &nodes {
-        let l = location(n.to_string());
+        let l = file_location(n.to_string());
         if !locations.contains(&l) {
             locations.push(l);
         }

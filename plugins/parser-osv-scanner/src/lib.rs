@@ -67,8 +67,14 @@
 mod model;
 
 pub use cordon_parser_support::cvss_severity;
-use cordon_parser_support::{cwe_suffix, finding, nonempty, one_line, parse_object};
-use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_parser_support::{
+    cwe_suffix, file_location, finding, nonempty, one_line, package_kind, package_title,
+    parse_object,
+};
+use cordon_sdk::{Component, Finding, Parser, Severity, StageError};
+// The tests compare finding kinds.
+#[cfg(test)]
+use cordon_sdk::FindingKind;
 use model::{Obj, Osv, PackageEntry, Report};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -300,15 +306,7 @@ fn convert(
     let id = nonempty(&osv.id);
     let affected = osv.affected.as_deref().unwrap_or_default();
 
-    let mut title = id.unwrap_or("Vulnerability").to_string();
-    if let Some(n) = name {
-        title.push_str(" in ");
-        title.push_str(n);
-        if let Some(v) = version {
-            title.push(' ');
-            title.push_str(v);
-        }
-    }
+    let title = package_title(id.unwrap_or("Vulnerability"), name, version);
     let message = [nonempty(&osv.summary), nonempty(&osv.details)]
         .into_iter()
         .flatten()
@@ -410,16 +408,7 @@ fn convert(
     Finding {
         message,
         tool_severity,
-        locations: path
-            .map(|p| Location {
-                path: p.to_string(),
-                start_line: None,
-                start_column: None,
-                end_line: None,
-                end_column: None,
-            })
-            .into_iter()
-            .collect(),
+        locations: path.map(file_location).into_iter().collect(),
         component,
         vulnerability_ids,
         cwes,
@@ -434,11 +423,7 @@ fn convert(
                 .unwrap_or(UNKNOWN_RULE)
                 .to_string(),
             one_line(&title, TITLE_MAX_CHARS),
-            if is_os {
-                FindingKind::Container
-            } else {
-                FindingKind::Sca
-            },
+            package_kind(is_os),
             severity,
         )
     }

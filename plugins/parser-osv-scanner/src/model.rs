@@ -8,7 +8,7 @@
 //! unexpected type there is ignored. Unknown properties are ignored. Nothing
 //! here holds a whole document as `serde_json::Value`.
 
-use cordon_parser_support::present;
+use cordon_parser_support::{OsvEvent, OsvPackageName, present};
 use serde::Deserialize;
 use serde::de::{
     Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer,
@@ -238,16 +238,9 @@ pub(crate) struct SeverityEntry {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct Affected {
-    pub package: Option<Obj<AffectedPackage>>,
+    pub package: Option<Obj<OsvPackageName>>,
     pub ranges: Option<Vec<Obj<Range>>>,
     pub database_specific: FreeForm<AffectedDatabaseSpecific>,
-}
-
-/// `affected[].package`.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct AffectedPackage {
-    pub name: Option<String>,
 }
 
 /// `affected[].ranges[]`.
@@ -256,14 +249,7 @@ pub(crate) struct AffectedPackage {
 pub(crate) struct Range {
     pub r#type: Option<String>,
     pub repo: Option<String>,
-    pub events: Option<Vec<Obj<Event>>>,
-}
-
-/// `affected[].ranges[].events[]`; only `fixed` is read.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct Event {
-    pub fixed: Option<String>,
+    pub events: Option<Vec<Obj<OsvEvent>>>,
 }
 
 /// `references[]`.

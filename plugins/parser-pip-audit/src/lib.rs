@@ -46,7 +46,7 @@
 
 mod model;
 
-use cordon_parser_support::{finding, json_error_as, nonempty, one_line, strip_bom};
+use cordon_parser_support::{finding, json_error_as, nonempty, one_line, package_title, strip_bom};
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Dependency, Obj, Report};
 use serde::de::IgnoredAny;
@@ -124,15 +124,7 @@ fn convert(dep: &Dependency, pointer: &str, out: &mut Vec<Finding>) {
     let version = nonempty(&dep.version);
     for (j, v) in dep.vulns.iter().flatten().enumerate() {
         let id = nonempty(&v.id);
-        let mut title = id.unwrap_or("Vulnerability").to_string();
-        if let Some(n) = name {
-            title.push_str(" in ");
-            title.push_str(n);
-            if let Some(v) = version {
-                title.push(' ');
-                title.push_str(v);
-            }
-        }
+        let title = package_title(id.unwrap_or("Vulnerability"), name, version);
         let mut vulnerability_ids: Vec<String> = Vec::new();
         let aliases = v.aliases.iter().flatten().map(|s| s.trim());
         for x in id.into_iter().chain(aliases) {

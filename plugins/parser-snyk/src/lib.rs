@@ -65,12 +65,11 @@
 mod model;
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, check_depth, clip, cwe_digits, finding, json_error,
-    non_empty, strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, check_depth, check_syntax, clip, cwe_digits, file_location,
+    finding, first_byte, json_error, non_empty, package_url, prepare,
 };
-use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
 use model::{Project, Vulnerability};
-use serde::de::IgnoredAny;
 use serde_json::Value;
 
 /// The `tool` of every finding.
@@ -93,25 +92,17 @@ cordon_sdk::register_parser!(SnykParser);
 /// Parse a Snyk Open Source / Container JSON report (one project or an
 /// array of projects) into findings; see the crate docs for the rules.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(bytes);
-    let Some(&first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(StageError::malformed(
-            "empty input: expected a Snyk JSON report",
-            None,
-            None,
-            None,
-        ));
-    };
+    let bytes = prepare(bytes, "a Snyk JSON report")?;
     check_depth(bytes)?;
     let mut findings = Vec::new();
-    match first {
-        b'{' => {
+    match first_byte(bytes) {
+        Some(b'{') => {
             let project: Obj<Project> =
                 serde_json::from_slice(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
             check_project(&project, "")?;
             convert_project(&project, "", &mut findings);
         }
-        b'[' => {
+        Some(b'[') => {
             let projects: Vec<Obj<Project>> =
                 serde_json::from_slice(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
             if projects.is_empty() {
@@ -127,7 +118,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
             }
         }
         _ => {
-            serde_json::from_slice::<IgnoredAny>(bytes).map_err(|e| json_error(&e, DATA_ERROR))?;
+            check_syntax(bytes, DATA_ERROR)?;
             return Err(StageError::UnsupportedFormat(
                 "not a Snyk report: the top-level JSON value must be an object or an array of projects".into(),
             ));
@@ -220,16 +211,6 @@ pub fn dependency_path(from: &[String]) -> String {
         .join(" > ")
 }
 
-fn location(path: String) -> Location {
-    Location {
-        path,
-        start_line: None,
-        start_column: None,
-        end_line: None,
-        end_column: None,
-    }
-}
-
 fn push_unique(list: &mut Vec<String>, s: &str) {
     let s = s.trim();
     if !s.is_empty() && !list.iter().any(|x| x == s) {
@@ -252,20 +233,7 @@ fn purl(manager: Option<&str>, name: &str, version: Option<&str>) -> Option<Stri
         "hex" => "hex",
         _ => return None,
     };
-    let path = match kind {
-        "maven" => {
-            let (group, artifact) = name.split_once(':')?;
-            format!("{group}/{artifact}")
-        }
-        "npm" => name
-            .strip_prefix('@')
-            .map_or_else(|| name.to_string(), |s| format!("%40{s}")),
-        _ => name.to_string(),
-    };
-    Some(match version {
-        Some(v) => format!("pkg:{kind}/{path}@{v}"),
-        None => format!("pkg:{kind}/{path}"),
-    })
+    package_url(kind, name, version)
 }
 
 /// One vulnerability (dependency path) into one finding.
@@ -284,12 +252,12 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
 
     let mut locations = Vec::new();
     if !from.is_empty() {
-        locations.push(location(dependency_path(from)));
+        locations.push(file_location(dependency_path(from)));
     }
     if let Some(target) =
         non_empty(p.display_target_file.as_deref()).or_else(|| non_empty(p.target_file.as_deref()))
     {
-        let l = location(target.to_string());
+        let l = file_location(target.to_string());
         if !locations.contains(&l) {
             locations.push(l);
         }

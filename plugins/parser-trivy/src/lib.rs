@@ -75,7 +75,9 @@
 mod model;
 
 pub use cordon_parser_support::cvss_severity;
-use cordon_parser_support::{cwe_suffix, finding, json_error, nonempty, one_line, strip_bom};
+use cordon_parser_support::{
+    cwe_suffix, finding, json_error, nonempty, one_line, package_kind, package_title, strip_bom,
+};
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use model::{Obj, Report, TargetResult, Vulnerability};
 use serde::de::IgnoredAny;
@@ -381,16 +383,7 @@ fn vulnerability(f: &mut Finding, v: &Vulnerability, result: &TargetResult) {
     let pkg = nonempty(&v.pkg_name);
     let version = nonempty(&v.installed_version);
     f.rule_id = id.unwrap_or(UNKNOWN_RULE).to_string();
-    let mut title = id.unwrap_or("Vulnerability").to_string();
-    if let Some(p) = pkg {
-        title.push_str(" in ");
-        title.push_str(p);
-        if let Some(v) = version {
-            title.push(' ');
-            title.push_str(v);
-        }
-    }
-    f.title = title_of(&title);
+    f.title = title_of(&package_title(id.unwrap_or("Vulnerability"), pkg, version));
     f.message = paragraphs([nonempty(&v.title), nonempty(&v.description)]);
     (f.severity, f.tool_severity) = vulnerability_severity(v);
     let class = nonempty(&result.class);
@@ -399,11 +392,7 @@ fn vulnerability(f: &mut Finding, v: &Vulnerability, result: &TargetResult) {
         None => nonempty(&result.r#type)
             .is_some_and(|t| OS_TYPES.contains(&t.to_ascii_lowercase().as_str())),
     };
-    f.kind = if is_os {
-        FindingKind::Container
-    } else {
-        FindingKind::Sca
-    };
+    f.kind = package_kind(is_os);
     if let Some(p) = pkg {
         f.component = Some(Component {
             name: p.to_string(),

@@ -78,8 +78,8 @@
 //! | trufflehog3 current | absent or another value | `high` |
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
-    position_strict, strip_bom,
+    MAX_ID_BYTES, Obj, check_syntax, clip, commit_note, finding, first_byte, json_error, non_empty,
+    one_line, position_strict, strip_bom,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -94,6 +94,7 @@ pub use cordon_parser_support::UNKNOWN_RULE;
 /// CWE-798: use of hard-coded credentials.
 pub const CWE_HARD_CODED_CREDENTIALS: u32 = 798;
 pub use cordon_parser_support::TITLE_MAX_CHARS;
+pub use cordon_parser_support::redact;
 const WHAT_NDJSON: &str = "TruffleHog NDJSON report";
 const WHAT_TH3: &str = "trufflehog3 report";
 
@@ -129,19 +130,6 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
             ))
         }
     }
-}
-
-/// A secret as it may be shown: at most its first four characters, then `…`.
-///
-/// Short secrets show less: a quarter of their characters, rounded down, so a
-/// secret is never shown whole (an empty or one-to-three-character secret
-/// becomes just `…`). Control characters are dropped.
-pub fn redact(secret: &str) -> String {
-    let visible: Vec<char> = secret.trim().chars().filter(|c| !c.is_control()).collect();
-    let keep = (visible.len() / 4).min(4);
-    let mut out: String = visible.iter().take(keep).collect();
-    out.push('…');
-    out
 }
 
 // ---- NDJSON (TruffleHog v2 and v3) ------------------------------------------------
@@ -405,13 +393,10 @@ fn convert_v3(r: &Record, pointer: String) -> Finding {
     m.push_str(&place(path, line));
     m.push('.');
     if let Some(d) = data {
-        if let Some(c) = non_empty(d.commit.as_deref()) {
-            m.push_str(&format!(" Commit {c}"));
-            if let Some(t) = non_empty(d.timestamp.as_deref()) {
-                m.push_str(&format!(" ({t})"));
-            }
-            m.push('.');
-        }
+        m.push_str(&commit_note(
+            non_empty(d.commit.as_deref()),
+            non_empty(d.timestamp.as_deref()),
+        ));
         if let Some(repo) = non_empty(d.repository.as_deref()) {
             m.push_str(&format!(" Repository {repo}."));
         }
@@ -468,13 +453,7 @@ fn convert_legacy(l: &Legacy<'_>, tool: &str, pointer: String) -> Finding {
     );
     m.push_str(&place(path, None));
     m.push('.');
-    if let Some(c) = non_empty(l.commit_hash) {
-        m.push_str(&format!(" Commit {c}"));
-        if let Some(d) = non_empty(l.date) {
-            m.push_str(&format!(" ({d})"));
-        }
-        m.push('.');
-    }
+    m.push_str(&commit_note(non_empty(l.commit_hash), non_empty(l.date)));
     if let Some(b) = non_empty(l.branch) {
         m.push_str(&format!(" Branch {b}."));
     }
@@ -564,13 +543,10 @@ fn convert_current(item: &Item, rule: &Rule, pointer: String) -> Finding {
     }
     m.push_str(&place(path, item.line));
     m.push('.');
-    if let Some(c) = non_empty(item.commit.as_deref()) {
-        m.push_str(&format!(" Commit {c}"));
-        if let Some(d) = non_empty(item.date.as_deref()) {
-            m.push_str(&format!(" ({d})"));
-        }
-        m.push('.');
-    }
+    m.push_str(&commit_note(
+        non_empty(item.commit.as_deref()),
+        non_empty(item.date.as_deref()),
+    ));
     if let Some(b) = non_empty(item.branch.as_deref()) {
         m.push_str(&format!(" Branch {b}."));
     }
