@@ -703,7 +703,7 @@ fn a_policy_cannot_suppress_with_undeclared_or_expired_suppressions() {
     let document = "name = \"p\"\nversion = \"1\"\n\
         [[suppressions]]\nid = \"SUP-1\"\nowner = \"a@b\"\nexpires = \"2020-01-01\"\nreason = \"r\"\nrule_id = \"x\"\n\
         [[suppressions]]\nid = \"SUP-2\"\nowner = \"a@b\"\nexpires = \"2099-01-01\"\nreason = \"r\"\nrule_id = \"y\"\n";
-    let ctx = cordon_runtime::stage::PolicyContext {
+    let ctx = cordon_runtime::PolicyContext {
         environment: String::new(),
         today: "2026-12-06".into(),
     };

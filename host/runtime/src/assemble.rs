@@ -23,9 +23,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::cache::CacheKey;
-use crate::engine::{LogSink, Runtime, RuntimeOptions};
+use crate::engine::Runtime;
 use crate::error::LoadError;
 use crate::pipeline::{ParserSlot, PipelineRunner, check_stage_names};
+use crate::types::{LogSink, RuntimeOptions};
 use crate::verify::{EmbeddedPlugin, VerifiedComponent};
 
 /// Builds a [`PipelineRunner`]. Defaults:

@@ -35,8 +35,8 @@ use wasmtime_wasi::{
 };
 
 use crate::bindings::{config, log};
-use crate::engine::{Determinism, LogLevel, LogSink};
 use crate::error::LimitKind;
+use crate::types::{Determinism, LogLevel, LogSink};
 
 /// Bytes of guest stderr kept for trap reports.
 pub const STDERR_CAPTURE_BYTES: usize = 8 << 10;

@@ -5,41 +5,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::Duration;
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, OptLevel};
 
 use crate::bindings::{config, log, normalizer, parser, policy};
 use crate::cache::{CacheError, CacheKey, CompileCache};
 use crate::capability::StageState;
-use crate::compile::CompileBounds;
 use crate::error::LoadError;
 use crate::stage::{LoadedStage, StagePre};
+use crate::types::{EPOCH_TICK, LogSink, MAX_WASM_STACK, RuntimeOptions};
 use crate::verify::VerifiedComponent;
 use cordon_manifest::{StageKind, StageSpec};
-
-/// How often the epoch advances. Deadlines are rounded up to this.
-pub const EPOCH_TICK: Duration = Duration::from_millis(10);
-
-/// Wasm stack available to a stage (deep recursion traps beyond it).
-pub const MAX_WASM_STACK: usize = 1 << 20;
-
-/// Severity of a stage log line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum LogLevel {
-    /// Error.
-    Error,
-    /// Warning.
-    Warn,
-    /// Info.
-    Info,
-    /// Debug.
-    Debug,
-}
-
-/// Where stage log lines go: `(stage, level, message)`. The message is the
-/// stage's raw string; the sink must sanitise it before it reaches a terminal.
-pub type LogSink = Arc<dyn Fn(&str, LogLevel, &str) + Send + Sync>;
 
 struct Ticker {
     stop: Arc<AtomicBool>,
@@ -51,39 +27,6 @@ impl Drop for Ticker {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(h) = self.handle.take() {
             let _ = h.join();
-        }
-    }
-}
-
-/// Deterministic mode: what stages see instead of the real world, so the same
-/// inputs give the same outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Determinism {
-    /// Seconds since the Unix epoch the wall clock reports (it never moves).
-    pub epoch_secs: u64,
-    /// Seed of the random streams (`wasi:random`, secure and insecure).
-    pub seed: u64,
-}
-
-/// How the runtime is set up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuntimeOptions {
-    /// Fixed clocks, seeded random, and fuel instead of wall time.
-    pub deterministic: Option<Determinism>,
-    /// Enforce the memory budget and the memory / table / instance caps.
-    /// Always `true` in cordon; `false` exists only so benchmarks can
-    /// measure what the limiter costs.
-    pub memory_limiter: bool,
-    /// What compiling one component may cost.
-    pub compile: CompileBounds,
-}
-
-impl Default for RuntimeOptions {
-    fn default() -> Self {
-        RuntimeOptions {
-            deterministic: None,
-            memory_limiter: true,
-            compile: CompileBounds::default(),
         }
     }
 }

@@ -18,6 +18,9 @@
 //! * [`capability`]: per-call store state: the empty WASI context, grants,
 //!   the memory budget.
 //! * [`stage`]: a loaded stage and its calls.
+//! * [`types`]: the plain types the modules share (options, log sinks,
+//!   detection results), a leaf, so the modules never import each other for
+//!   them.
 //! * [`validate`]: guest records in, host model out, with every cap checked.
 //! * [`contract`]: a stage's output held to the shape of its job (a
 //!   normalizer accounts for every input finding; a policy's suppressions
@@ -36,6 +39,7 @@ pub mod engine;
 pub mod error;
 pub mod pipeline;
 pub mod stage;
+pub mod types;
 pub mod validate;
 pub mod verify;
 
@@ -46,8 +50,12 @@ pub use assemble::{Assembled, PipelineBuilder};
 pub use bindings::wit as guest;
 /// `PLUGIN.wasm.sig` next to `PLUGIN.wasm`.
 pub use cordon_signing::plugin::signature_path;
-pub use engine::{Determinism, LogLevel, LogSink, Runtime, RuntimeOptions};
+pub use engine::Runtime;
 pub use error::{CallError, LimitKind, LoadError, StageFailure};
 pub use pipeline::{Input, InputBytes, Mode, ParserSlot, PipelineRunner, RunOptions};
-pub use stage::{Detection, LoadedStage};
+pub use stage::LoadedStage;
+pub use types::{
+    Detection, Determinism, EPOCH_TICK, LogLevel, LogSink, MAX_WASM_STACK, PolicyContext,
+    RuntimeOptions,
+};
 pub use verify::{EmbeddedPlugin, Verification, VerifiedComponent};

@@ -15,7 +15,8 @@ use std::sync::{Arc, OnceLock};
 
 use crate::engine::Runtime;
 use crate::error::{CallError, LoadError};
-use crate::stage::{LoadedStage, PolicyContext};
+use crate::stage::LoadedStage;
+use crate::types::PolicyContext;
 use crate::verify::{Verification, VerifiedComponent, sha256_digest};
 
 /// A verified parser, compiled the first time an input needs it. Choosing a

@@ -11,8 +11,8 @@ use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings::{normalizer, parser, policy, wit};
 use crate::capability::{HostTrap, StageState};
-use crate::engine::{Determinism, EPOCH_TICK, LogSink, RuntimeOptions};
 use crate::error::{CallError, LimitKind};
+use crate::types::{Detection, Determinism, EPOCH_TICK, LogSink, PolicyContext, RuntimeOptions};
 use crate::verify::{Verification, VerifiedComponent};
 use crate::{contract, validate};
 
@@ -25,24 +25,6 @@ pub(crate) enum StagePre {
 /// Bytes of host allocation allowed per returned record beyond its strings
 /// (the record itself, its lists and options), for the transfer bound.
 const RECORD_OVERHEAD_BYTES: u64 = 1024;
-
-/// What a parser said about the first bytes of an input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Detection {
-    /// Format name.
-    pub format: String,
-    /// 0-100.
-    pub confidence: u8,
-}
-
-/// Facts a policy stage gets about the run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyContext {
-    /// Environment name; empty means the policy's default.
-    pub environment: String,
-    /// Today's date, `YYYY-MM-DD`.
-    pub today: String,
-}
 
 /// A compiled, linked, type-checked stage, ready to be called any number of
 /// times (concurrently, too). Each call gets its own store.

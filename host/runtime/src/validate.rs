@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::bindings::wit;
 use crate::error::{CallError, LimitKind, StageFailure};
-use crate::stage::Detection;
+use crate::types::Detection;
 
 /// Longest single identifier-like field (tool, rule id, ids, names).
 pub const MAX_ID_BYTES: usize = 1024;
