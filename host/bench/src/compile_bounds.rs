@@ -1,8 +1,9 @@
 //! What compiling costs at the compile bounds' edge: components whose one
 //! function body is as large as `CompileBounds::default()` allows, in the
-//! shapes that are cheap and expensive for the compiler. Prints compile time
-//! and the process's peak RSS during the compile, so the default deadline
-//! and size bounds are chosen from numbers.
+//! shapes that are cheap and expensive for the compiler. Each shape runs in
+//! a process of its own, which prints the compile time and its own peak RSS
+//! (`VmHWM`: generating and parsing the WAT included), so the default
+//! deadline and size bounds are chosen from numbers.
 
 use cordon_manifest::StageKind;
 use cordon_runtime::compile::CompileBounds;
@@ -30,28 +31,39 @@ fn peak_rss_mib() -> Option<u64> {
     Some(kib >> 10)
 }
 
-/// Reset the peak-RSS watermark (Linux: `5` to `/proc/self/clear_refs`).
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
+/// Print the table: one child process per shape.
 pub fn run() {
-    let bounds = CompileBounds::default();
-    let max = bounds.max_function_bytes as usize;
+    let max = CompileBounds::default().max_function_bytes;
     println!(
         "\n## Compiling at the compile bounds (one function body of up to {} MiB)\n",
         max >> 20
     );
-    println!("| function body | body bytes | compile ms | peak RSS MiB |");
+    println!("| function body | body bytes | compile ms | process peak RSS MiB |");
     println!("|---|---|---|---|");
+    let exe = std::env::current_exe().expect("own path");
+    for shape in 0..SHAPES {
+        let status = std::process::Command::new(&exe)
+            .args(["compile-bounds-shape", &shape.to_string()])
+            .status()
+            .expect("child runs");
+        assert!(status.success(), "shape {shape}: {status}");
+    }
+}
+
+const SHAPES: usize = 3;
+
+/// Compile shape number `which` and print its row.
+pub fn run_shape(which: usize) {
+    let bounds = CompileBounds::default();
+    let max = bounds.max_function_bytes as usize;
     let locals = 1000u32;
-    let shapes: Vec<(&str, u32, String)> = vec![
-        (
+    let (name, locals, body): (&str, u32, String) = match which {
+        0 => (
             "straight-line constants (`i32.const 0; drop`)",
             0,
             "(drop (i32.const 0))\n".repeat(max / 3 - 16),
         ),
-        (
+        1 => (
             "1000 locals, each op reads two and writes a third",
             locals,
             (0..max / 10 - 64)
@@ -62,12 +74,13 @@ pub fn run() {
                 })
                 .collect(),
         ),
-        ("nested blocks, 1000 deep, repeated", 0, {
+        _ => ("nested blocks, 1000 deep, repeated", 0, {
+            // `block` is 2 bytes and its `end` 1: 3 000 bytes a nest.
             let one = format!("{}{}", "(block ".repeat(1000), ")".repeat(1000));
-            let n = max / (2 * 1000 + 4);
+            let n = max / 3000 - 1;
             format!("{}\n", one.repeat(n))
         }),
-    ];
+    };
     let rt = Runtime::with_options(
         Arc::new(|_, _, _| {}),
         RuntimeOptions {
@@ -79,13 +92,12 @@ pub fn run() {
         },
     )
     .expect("runtime");
-    for (name, locals, body) in shapes {
+    {
         let bytes = component(locals, &body);
         let size = cordon_manifest::component::code_size(&bytes).expect("component");
         let pin = sha256_digest(&bytes);
         let v =
             VerifiedComponent::verify_pinned("bound", StageKind::Parser, bytes, &pin).expect("pin");
-        reset_peak();
         let start = Instant::now();
         // Not a parser: `load` compiles it, then refuses its world. Only
         // the compile is timed in substance.

@@ -175,9 +175,13 @@ fn load(rt: &Runtime, v: VerifiedComponent) -> LoadedStage {
 }
 
 fn main() {
-    if std::env::args().nth(1).as_deref() == Some("compile-bounds") {
-        compile_bounds::run();
-        return;
+    match std::env::args().nth(1).as_deref() {
+        Some("compile-bounds") => return compile_bounds::run(),
+        Some("compile-bounds-shape") => {
+            let which = std::env::args().nth(2).and_then(|n| n.parse().ok());
+            return compile_bounds::run_shape(which.unwrap_or(0));
+        }
+        _ => {}
     }
     let natives = native_parsers();
     let parsers: Vec<(&'static str, VerifiedComponent)> =
