@@ -52,6 +52,7 @@
 mod de;
 mod input;
 mod kit;
+mod sast;
 mod shape;
 mod text;
 
@@ -66,6 +67,10 @@ pub use input::{
 pub use kit::{
     TITLE_MAX_CHARS, UNKNOWN_RULE, cvss_severity, cwe_digits, cwe_number, cwe_suffix, finding,
     non_empty, nonempty, title_line,
+};
+pub use sast::{
+    Position, SHOWN_CHARS, cwe_exact, excerpt, foreign_entries, high_medium_low, located,
+    parse_or_foreign, shown, tag, top_level,
 };
 pub use shape::{Keys, Shape};
 pub use text::{MAX_ID_BYTES, MAX_TITLE_BYTES, clip, one_line, pointer_token};
