@@ -1,9 +1,10 @@
 //! Pieces the code and infrastructure scanners' parsers share: the top
 //! level of a report checked before it is read, a type error told apart
 //! from another tool's report, excerpts of a report's own text for error
-//! messages, and `key:value` tags.
+//! messages, positions as a type, a finding's one location, `key:value`
+//! tags, the `HIGH` / `MEDIUM` / `LOW` scale and exact CWE ids.
 
-use crate::{Keys, check_syntax, cwe_digits, first_byte, json_error, position, prepare};
+use crate::{Keys, check_syntax, cwe_digits, first_byte, json_error, non_empty, position, prepare};
 use cordon_sdk::{Location, Severity, StageError};
 use serde::{Deserialize, Deserializer};
 
@@ -120,10 +121,11 @@ pub fn high_medium_low(raw: &str) -> Option<Severity> {
     }
 }
 
-/// A CWE id written as a number or as `CWE-` (any case) and a number,
-/// exactly (`79`, `CWE-79`); `0` and anything else are `None`. (Unlike
-/// [`cwe_number`](crate::cwe_number), which reads the number a longer text
-/// starts with.)
+/// A CWE id written as a number or as `CWE-` (any case) and a number, and
+/// nothing else (`79`, `CWE-79`; surrounding whitespace and a `+` sign are
+/// allowed, as `str::parse` allows them); `0` and anything else are `None`.
+/// Unlike [`cwe_number`](crate::cwe_number), which reads the number a longer
+/// text starts with.
 pub fn cwe_exact(s: &str) -> Option<u32> {
     cwe_digits(s).parse().ok().filter(|&n| n > 0)
 }
@@ -141,14 +143,14 @@ pub fn located(path: &str, at: impl FnOnce(&str) -> Location) -> Vec<Location> {
 /// A tag `key:value` with the value trimmed and lower-cased; `None` for an
 /// absent or blank value.
 pub fn tag(key: &str, value: Option<&str>) -> Option<String> {
-    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    let v = non_empty(value)?;
     Some(format!("{key}:{}", v.to_ascii_lowercase()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Keys, Shape};
+    use crate::Shape;
 
     #[test]
     fn excerpts_are_cut() {
