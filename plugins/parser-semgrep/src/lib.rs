@@ -107,7 +107,9 @@ mod json;
 
 pub use common::TITLE_MAX_CHARS;
 
-use cordon_parser_support::{Keys, Obj, Shape, loose_string, parse_or_foreign, shown, top_level};
+use cordon_parser_support::{
+    Keys, MAX_ID_BYTES, Obj, Shape, loose_string, parse_or_foreign, shown, top_level,
+};
 use cordon_sdk::{Finding, Level, Parser, StageError};
 use serde::Deserialize;
 
@@ -123,9 +125,6 @@ pub const FORMAT_APP_SCA: &str = "semgrep-app-sca-vulns-api-json";
 
 /// What the parser calls the input in error messages.
 const WHAT: &str = "Semgrep report";
-/// Longest tag, tool severity or id this parser emits, in bytes (the host
-/// rejects identifiers over 1 KiB).
-const MAX_ID_BYTES: usize = 1024;
 
 /// The stage, registered below.
 pub struct SemgrepParser;
@@ -288,7 +287,10 @@ fn clip(s: &mut String) {
     }
 }
 
-/// Keep free-form identifiers within the host's limits.
+/// Keep free-form identifiers within the host's limits. This cut has no
+/// trailing `…`, unlike the one `register_parser!` applies to the output
+/// (`fit_to_contract`, which leaves values within the cap alone), so it is
+/// part of what the component returns.
 fn clip_ids(f: &mut Finding) {
     f.tags.iter_mut().for_each(clip);
     f.vulnerability_ids.iter_mut().for_each(clip);
