@@ -49,8 +49,8 @@
 //! Bandit has no "critical"; `tool-severity` keeps the string as written.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, cwe_digits, finding, first_byte, json_error, loose_string,
-    position, prepare, title_line,
+    Keys, Obj, Position, Shape, UNKNOWN_RULE, cwe_exact, finding, foreign_entries, high_medium_low,
+    located, loose_string, non_empty, parse_or_foreign, position, tag, title_line, top_level,
 };
 use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -77,9 +77,7 @@ cordon_sdk::register_parser!(BanditParser);
 #[derive(Deserialize)]
 #[serde(expecting = "a Bandit report (a JSON object with 'results')")]
 struct Report {
-    #[serde(default)]
     results: Option<Vec<Obj<BanditResult>>>,
-    #[serde(default)]
     errors: Option<Vec<serde::de::IgnoredAny>>,
 }
 
@@ -87,25 +85,16 @@ struct Report {
 struct BanditResult {
     test_id: String,
     filename: String,
-    #[serde(default)]
     test_name: Option<String>,
-    #[serde(default)]
     issue_text: Option<String>,
-    #[serde(default)]
     issue_severity: Option<String>,
-    #[serde(default)]
     issue_confidence: Option<String>,
-    #[serde(default)]
     issue_cwe: Option<Obj<Cwe>>,
     #[serde(default, deserialize_with = "position")]
     line_number: Option<u32>,
-    #[serde(default)]
-    line_range: Option<Vec<Line>>,
-    #[serde(default)]
+    line_range: Option<Vec<Position>>,
     col_offset: Option<serde_json::Number>,
-    #[serde(default)]
     end_col_offset: Option<serde_json::Number>,
-    #[serde(default)]
     more_info: Option<String>,
 }
 
@@ -114,15 +103,6 @@ struct BanditResult {
 struct Cwe {
     #[serde(default, deserialize_with = "loose_string")]
     id: Option<String>,
-}
-
-/// One entry of `line_range`.
-struct Line(Option<u32>);
-
-impl<'de> Deserialize<'de> for Line {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        position(d).map(Line)
-    }
 }
 
 /// Keys that mark a Bandit result.
@@ -134,35 +114,16 @@ impl Keys for ResultKeys {
 /// Error-path probe: does `results` hold Bandit results at all?
 #[derive(Deserialize)]
 struct Probe {
-    #[serde(default)]
     results: Option<Shape<ResultKeys>>,
 }
 
 /// Parse a Bandit JSON report (see the crate docs for the rules).
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = prepare(report, "a Bandit JSON report")?;
-    if first_byte(bytes) != Some(b'{') {
-        check_syntax(bytes, WHAT)?;
-        return Err(StageError::UnsupportedFormat(
-            "not a Bandit report: the top-level JSON value must be an object".into(),
-        ));
-    }
-    let doc: Report = match serde_json::from_slice(bytes) {
-        Ok(doc) => doc,
-        Err(e) => {
-            if e.classify() == serde_json::error::Category::Data
-                && let Ok(p) = serde_json::from_slice::<Probe>(bytes)
-                && p.results.as_ref().is_some_and(Shape::foreign)
-            {
-                return Err(StageError::UnsupportedFormat(
-                    "not a Bandit report: no entry of `results` has a `test_id` \
-                     (is this another tool's report?)"
-                        .into(),
-                ));
-            }
-            return Err(json_error(&e, WHAT));
-        }
-    };
+    let bytes = top_level(report, b'{', "a Bandit JSON report", WHAT)?;
+    let doc: Report = parse_or_foreign(bytes, WHAT, |p: Probe| {
+        let foreign = p.results.as_ref().is_some_and(Shape::foreign);
+        foreign.then(|| foreign_entries::<ResultKeys>(WHAT, Some("results")))
+    })?;
     let Some(results) = doc.results else {
         return Err(StageError::UnsupportedFormat(
             "not a Bandit report: no `results`".into(),
@@ -183,12 +144,9 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
 }
 
 fn severity(raw: Option<&str>) -> Severity {
-    match raw.map(|s| s.trim().to_ascii_uppercase()).as_deref() {
-        Some("HIGH") => Severity::High,
-        Some("MEDIUM") => Severity::Medium,
-        Some("LOW") => Severity::Low,
-        Some("UNDEFINED") => Severity::Info,
-        _ => Severity::Medium,
+    match raw {
+        Some(s) if s.trim().eq_ignore_ascii_case("UNDEFINED") => Severity::Info,
+        _ => raw.and_then(high_medium_low).unwrap_or(Severity::Medium),
     }
 }
 
@@ -200,16 +158,11 @@ fn column(offset: Option<&serde_json::Number>) -> Option<u32> {
 }
 
 fn convert(r: &BanditResult, i: usize) -> Finding {
-    let rule_id = match r.test_id.trim() {
-        "" => "unknown".to_string(),
-        id => id.to_string(),
-    };
+    let rule_id = non_empty(Some(&r.test_id))
+        .unwrap_or(UNKNOWN_RULE)
+        .to_string();
     let message = r.issue_text.clone().unwrap_or_default();
-    let test_name = r
-        .test_name
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
+    let test_name = non_empty(r.test_name.as_deref());
     let title = title_line(&message)
         .or_else(|| test_name.map(str::to_string))
         .unwrap_or_else(|| rule_id.clone());
@@ -218,42 +171,27 @@ fn convert(r: &BanditResult, i: usize) -> Finding {
         .as_deref()
         .and_then(|range| range.iter().filter_map(|l| l.0).max())
         .filter(|&end| r.line_number.is_none_or(|start| end >= start));
-    let mut tags = Vec::new();
-    if let Some(n) = test_name {
-        tags.push(n.to_string());
-    }
-    if let Some(c) = r
-        .issue_confidence
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        tags.push(format!("confidence:{}", c.to_ascii_lowercase()));
-    }
-    let sev = r
-        .issue_severity
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
+    let tags = test_name
+        .map(str::to_string)
+        .into_iter()
+        .chain(tag("confidence", r.issue_confidence.as_deref()))
+        .collect();
+    let sev = non_empty(r.issue_severity.as_deref());
     Finding {
         message,
         tool_severity: sev.map(str::to_string),
-        locations: Some(&r.filename)
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| Location {
-                path: p.clone(),
-                start_line: r.line_number,
-                start_column: column(r.col_offset.as_ref()),
-                end_line,
-                end_column: column(r.end_col_offset.as_ref()),
-            })
-            .into_iter()
-            .collect(),
+        locations: located(&r.filename, |path| Location {
+            path: path.to_string(),
+            start_line: r.line_number,
+            start_column: column(r.col_offset.as_ref()),
+            end_line,
+            end_column: column(r.end_col_offset.as_ref()),
+        }),
         cwes: r
             .issue_cwe
             .as_deref()
             .and_then(|c| c.id.as_deref())
-            .and_then(|id| cwe_digits(id).parse().ok().filter(|&n| n > 0))
+            .and_then(cwe_exact)
             .into_iter()
             .collect(),
         tags,

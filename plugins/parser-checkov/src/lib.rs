@@ -63,7 +63,7 @@
 
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
-    position_strict, present, strip_bom,
+    position_strict, prepare, present,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -147,21 +147,13 @@ impl<'de> Deserialize<'de> for Line {
 
 /// Parse a Checkov JSON report (object, array of objects, or summary-only).
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = strip_bom(report);
+    let bytes = prepare(report, "a Checkov JSON report")?;
     let reports: Vec<Obj<Report>> = match first_byte(bytes) {
-        None => {
-            return Err(StageError::malformed(
-                "empty input: expected a Checkov JSON report",
-                None,
-                None,
-                None,
-            ));
-        }
         Some(b'{') => {
             vec![serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?]
         }
         Some(b'[') => serde_json::from_slice(bytes).map_err(|e| json_error(&e, WHAT))?,
-        Some(_) => {
+        _ => {
             check_syntax(bytes, WHAT)?;
             return Err(StageError::UnsupportedFormat(
                 "not a Checkov report: expected a JSON object or an array of objects".to_string(),
@@ -246,6 +238,8 @@ fn convert(
     let is_secret = check_type == Some("secrets");
     let is_sca = vuln_id.is_some() || matches!(check_type, Some("sca_package" | "sca_image"));
 
+    // Clipped before it is written into the title and message (the clip of
+    // the output, `fit_to_contract`, comes after that).
     let rule_id = clip(
         non_empty(check.check_id.as_deref())
             .or(non_empty(check.bc_check_id.as_deref()))
@@ -268,23 +262,25 @@ fn convert(
     let component = if is_sca {
         vuln.and_then(|v| non_empty(v.package_name.as_deref()))
             .map(|pkg| Component {
-                name: clip(pkg, MAX_ID_BYTES),
+                name: pkg.to_string(),
                 version: vuln
                     .and_then(|v| non_empty(v.package_version.as_deref()))
-                    .map(|s| clip(s, MAX_ID_BYTES)),
+                    .map(str::to_string),
                 purl: None,
                 fixed_versions: vuln
                     .and_then(|v| {
                         non_empty(v.lowest_fixed_version.as_deref())
                             .or(non_empty(v.fixed_version.as_deref()))
                     })
-                    .map(|s| clip(s, MAX_ID_BYTES))
+                    .map(str::to_string)
                     .into_iter()
                     .collect(),
             })
     } else if is_secret {
         None
     } else {
+        // Clipped here too, not only by `fit_to_contract`: the unit tests
+        // read `parse`'s own output.
         resource.map(|r| Component {
             name: clip(r, MAX_ID_BYTES),
             version: None,
@@ -324,16 +320,16 @@ fn convert(
 
     let mut tags = Vec::new();
     if let Some(t) = check_type {
-        tags.push(clip(&format!("check-type:{t}"), MAX_ID_BYTES));
+        tags.push(format!("check-type:{t}"));
     }
     if let Some(c) = non_empty(check.bc_category.as_deref()) {
-        tags.push(clip(&format!("category:{c}"), MAX_ID_BYTES));
+        tags.push(format!("category:{c}"));
     }
 
     Finding {
-        tool_version: non_empty(version).map(|v| clip(v, MAX_ID_BYTES)),
+        tool_version: non_empty(version).map(str::to_string),
         message,
-        tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
+        tool_severity: tool_severity.map(str::to_string),
         locations: file
             .map(|path| Location {
                 path: path.to_string(),
@@ -345,10 +341,7 @@ fn convert(
             .into_iter()
             .collect(),
         component,
-        vulnerability_ids: vuln_id
-            .map(|id| clip(id, MAX_ID_BYTES))
-            .into_iter()
-            .collect(),
+        vulnerability_ids: vuln_id.map(str::to_string).into_iter().collect(),
         tags,
         help_uri: non_empty(check.guideline.as_deref())
             .or_else(|| vuln.and_then(|v| non_empty(v.link.as_deref())))

@@ -59,8 +59,8 @@
 //! level. `tool-severity` keeps the string used.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, finding, first_byte, json_error, loose_string, loose_strings,
-    position, prepare, title_line,
+    Keys, Obj, Position, Shape, UNKNOWN_RULE, check_syntax, finding, first_byte, foreign_entries,
+    located, loose_string, loose_strings, parse_or_foreign, prepare, shown, tag, title_line,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -72,8 +72,6 @@ pub const FORMAT: &str = "github-code-scanning-alerts-api-json";
 pub use cordon_parser_support::TITLE_MAX_CHARS;
 /// What the parser calls the input in error messages.
 const WHAT: &str = "GitHub code scanning alerts list";
-/// Longest excerpt of the report's own text repeated in an error message.
-const SHOWN_CHARS: usize = 200;
 
 /// The stage, registered below.
 pub struct GithubSastParser;
@@ -88,18 +86,16 @@ cordon_sdk::register_parser!(GithubSastParser);
 
 /// One alert.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct Alert {
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     number: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     state: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     dismissed_reason: Option<String>,
-    #[serde(default)]
     rule: Option<Obj<Rule>>,
-    #[serde(default)]
     tool: Option<Obj<Tool>>,
-    #[serde(default)]
     most_recent_instance: Option<Obj<Instance>>,
 }
 
@@ -112,65 +108,57 @@ impl Alert {
 
 /// `alert.rule`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct Rule {
-    #[serde(default)]
     id: Option<String>,
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     severity: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     security_severity_level: Option<String>,
-    #[serde(default)]
     description: Option<String>,
-    #[serde(default)]
     full_description: Option<String>,
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     tags: Vec<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     help_uri: Option<String>,
 }
 
 /// `alert.tool`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct Tool {
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     version: Option<String>,
 }
 
 /// `alert.most_recent_instance`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct Instance {
-    #[serde(default)]
     message: Option<Obj<Message>>,
-    #[serde(default)]
     location: Option<Obj<AlertLocation>>,
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     classifications: Vec<String>,
 }
 
 /// `most_recent_instance.message`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct Message {
-    #[serde(default)]
     text: Option<String>,
 }
 
 /// `most_recent_instance.location`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct AlertLocation {
-    #[serde(default)]
     path: Option<String>,
-    #[serde(default, deserialize_with = "position")]
-    start_line: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
-    end_line: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
-    start_column: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
-    end_column: Option<u32>,
+    start_line: Position,
+    end_line: Position,
+    start_column: Position,
+    end_column: Position,
 }
 
 /// The API's error object (`{"message": "Not Found", ...}`).
@@ -209,18 +197,9 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
             }
         }));
     }
-    let alerts: Vec<Obj<Alert>> = match serde_json::from_slice(bytes) {
-        Ok(alerts) => alerts,
-        Err(e) => {
-            if e.classify() == serde_json::error::Category::Data
-                && let Ok(shape) = serde_json::from_slice::<Shape<AlertKeys>>(bytes)
-                && shape.foreign()
-            {
-                return Err(foreign());
-            }
-            return Err(json_error(&e, WHAT));
-        }
-    };
+    let alerts: Vec<Obj<Alert>> = parse_or_foreign(bytes, WHAT, |shape: Shape<AlertKeys>| {
+        shape.foreign().then(foreign)
+    })?;
     if !alerts.is_empty() && !alerts.iter().any(|a| a.marked()) {
         return Err(foreign());
     }
@@ -232,21 +211,7 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
 }
 
 fn foreign() -> StageError {
-    StageError::UnsupportedFormat(
-        "not a GitHub code scanning alerts list: no entry has a `rule` or \
-         `most_recent_instance` (is this another tool's report?)"
-            .into(),
-    )
-}
-
-/// At most [`SHOWN_CHARS`] characters of the report's own text.
-fn shown(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() > SHOWN_CHARS {
-        s.chars().take(SHOWN_CHARS).chain(['…']).collect()
-    } else {
-        s.to_string()
-    }
+    foreign_entries::<AlertKeys>(WHAT, None)
 }
 
 /// A text value, trimmed, without the `"None"` a Python export writes for
@@ -321,7 +286,7 @@ fn convert(a: &Alert, i: usize) -> Finding {
 
     let rule_id = text(rule.and_then(|r| r.id.as_deref()))
         .or_else(|| text(rule.and_then(|r| r.name.as_deref())))
-        .unwrap_or("unknown")
+        .unwrap_or(UNKNOWN_RULE)
         .to_string();
     let message = text(
         instance
@@ -360,18 +325,12 @@ fn convert(a: &Alert, i: usize) -> Finding {
         }
     }
     let state = text(a.state.as_deref());
-    if let Some(s) = state {
-        tags.push(format!("state:{}", s.to_ascii_lowercase()));
-    }
-    if state.is_some_and(|s| s.eq_ignore_ascii_case("dismissed"))
-        && let Some(r) = text(a.dismissed_reason.as_deref())
-    {
-        tags.push(format!("dismissed-reason:{}", r.to_ascii_lowercase()));
+    tags.extend(tag("state", state));
+    if state.is_some_and(|s| s.eq_ignore_ascii_case("dismissed")) {
+        tags.extend(tag("dismissed-reason", text(a.dismissed_reason.as_deref())));
     }
     for c in instance.iter().flat_map(|inst| &inst.classifications) {
-        if let Some(c) = text(Some(c)) {
-            tags.push(format!("classification:{}", c.to_ascii_lowercase()));
-        }
+        tags.extend(tag("classification", text(Some(c))));
     }
     if let Some(n) = text(a.number.as_deref()) {
         tags.push(format!("github-alert:{n}"));
@@ -390,18 +349,15 @@ fn convert(a: &Alert, i: usize) -> Finding {
 
     let locations = instance
         .and_then(|inst| inst.location.as_deref())
-        .and_then(|l| {
-            let path = l.path.as_deref().filter(|p| !p.trim().is_empty())?;
-            Some(Location {
+        .map_or_else(Vec::new, |l| {
+            located(l.path.as_deref().unwrap_or_default(), |path| Location {
                 path: path.to_string(),
-                start_line: l.start_line,
-                start_column: l.start_column,
-                end_line: l.end_line,
-                end_column: l.end_column,
+                start_line: l.start_line.0,
+                start_column: l.start_column.0,
+                end_line: l.end_line.0,
+                end_column: l.end_column.0,
             })
-        })
-        .into_iter()
-        .collect();
+        });
 
     Finding {
         tool_version: text(tool.and_then(|t| t.version.as_deref())).map(str::to_string),

@@ -49,8 +49,8 @@
 //! written.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, cwe_digits, finding, first_byte, json_error, loose_string,
-    position, prepare, title_line,
+    Keys, Obj, Shape, UNKNOWN_RULE, cwe_exact, finding, foreign_entries, high_medium_low, located,
+    loose_string, non_empty, parse_or_foreign, position, tag, title_line, top_level,
 };
 use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
 use serde::de::{self, IgnoredAny, Visitor};
@@ -80,9 +80,9 @@ cordon_sdk::register_parser!(GosecParser);
 #[derive(Deserialize)]
 #[serde(expecting = "a gosec report (a JSON object with 'Issues')")]
 struct Report {
-    #[serde(default, rename = "Issues")]
+    #[serde(rename = "Issues")]
     issues: Option<Vec<Obj<Issue>>>,
-    #[serde(default, rename = "Golang errors")]
+    #[serde(rename = "Golang errors")]
     golang_errors: Option<HashMap<String, IgnoredAny>>,
     #[serde(default, rename = "GosecVersion", deserialize_with = "loose_string")]
     version: Option<String>,
@@ -92,21 +92,15 @@ struct Report {
 struct Issue {
     rule_id: String,
     file: String,
-    #[serde(default)]
     severity: Option<String>,
-    #[serde(default)]
     confidence: Option<String>,
-    #[serde(default)]
     cwe: Option<Obj<Cwe>>,
-    #[serde(default)]
     details: Option<String>,
     #[serde(default, deserialize_with = "line_range")]
     line: (Option<u32>, Option<u32>),
     #[serde(default, deserialize_with = "position")]
     column: Option<u32>,
-    #[serde(default)]
     nosec: Option<bool>,
-    #[serde(default)]
     suppressions: Option<Vec<IgnoredAny>>,
 }
 
@@ -163,35 +157,17 @@ impl Keys for IssueKeys {
 /// Error-path probe: does `Issues` hold gosec issues at all?
 #[derive(Deserialize)]
 struct Probe {
-    #[serde(default, rename = "Issues")]
+    #[serde(rename = "Issues")]
     issues: Option<Shape<IssueKeys>>,
 }
 
 /// Parse a gosec JSON report (see the crate docs for the rules).
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = prepare(report, "a gosec JSON report")?;
-    if first_byte(bytes) != Some(b'{') {
-        check_syntax(bytes, WHAT)?;
-        return Err(StageError::UnsupportedFormat(
-            "not a gosec report: the top-level JSON value must be an object".into(),
-        ));
-    }
-    let doc: Report = match serde_json::from_slice(bytes) {
-        Ok(doc) => doc,
-        Err(e) => {
-            if e.classify() == serde_json::error::Category::Data
-                && let Ok(p) = serde_json::from_slice::<Probe>(bytes)
-                && p.issues.as_ref().is_some_and(Shape::foreign)
-            {
-                return Err(StageError::UnsupportedFormat(
-                    "not a gosec report: no entry of `Issues` has a `rule_id` \
-                     (is this another tool's report?)"
-                        .into(),
-                ));
-            }
-            return Err(json_error(&e, WHAT));
-        }
-    };
+    let bytes = top_level(report, b'{', "a gosec JSON report", WHAT)?;
+    let doc: Report = parse_or_foreign(bytes, WHAT, |p: Probe| {
+        let foreign = p.issues.as_ref().is_some_and(Shape::foreign);
+        foreign.then(|| foreign_entries::<IssueKeys>(WHAT, Some("Issues")))
+    })?;
     let Some(issues) = doc.issues else {
         return Err(StageError::UnsupportedFormat(
             "not a gosec report: no `Issues`".into(),
@@ -214,59 +190,35 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         .collect())
 }
 
-fn severity(raw: Option<&str>) -> Severity {
-    match raw.map(|s| s.trim().to_ascii_uppercase()).as_deref() {
-        Some("HIGH") => Severity::High,
-        Some("MEDIUM") => Severity::Medium,
-        Some("LOW") => Severity::Low,
-        _ => Severity::Medium,
-    }
-}
-
 fn convert(issue: &Issue, i: usize, version: Option<&str>) -> Finding {
-    let rule_id = match issue.rule_id.trim() {
-        "" => "unknown".to_string(),
-        id => id.to_string(),
-    };
+    let rule_id = non_empty(Some(&issue.rule_id))
+        .unwrap_or(UNKNOWN_RULE)
+        .to_string();
     let message = issue.details.clone().unwrap_or_default();
     let title = title_line(&message).unwrap_or_else(|| rule_id.clone());
-    let mut tags = Vec::new();
-    if let Some(c) = issue
-        .confidence
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        tags.push(format!("confidence:{}", c.to_ascii_lowercase()));
-    }
+    let mut tags: Vec<String> = tag("confidence", issue.confidence.as_deref())
+        .into_iter()
+        .collect();
     if issue.nosec == Some(true) || issue.suppressions.as_ref().is_some_and(|s| !s.is_empty()) {
         tags.push("suppressed-in-source".to_string());
     }
     let cwe = issue.cwe.as_deref();
-    let sev = issue
-        .severity
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
+    let sev = non_empty(issue.severity.as_deref());
     let (start_line, end_line) = issue.line;
     Finding {
         tool_version: version.map(str::to_string),
         message,
         tool_severity: sev.map(str::to_string),
-        locations: Some(&issue.file)
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| Location {
-                path: p.clone(),
-                start_line,
-                start_column: issue.column,
-                end_line,
-                end_column: None,
-            })
-            .into_iter()
-            .collect(),
+        locations: located(&issue.file, |path| Location {
+            path: path.to_string(),
+            start_line,
+            start_column: issue.column,
+            end_line,
+            end_column: None,
+        }),
         cwes: cwe
             .and_then(|c| c.id.as_deref())
-            .and_then(|id| cwe_digits(id).parse().ok().filter(|&n| n > 0))
+            .and_then(cwe_exact)
             .into_iter()
             .collect(),
         tags,
@@ -274,7 +226,13 @@ fn convert(issue: &Issue, i: usize, version: Option<&str>) -> Finding {
             .and_then(|c| c.url.clone())
             .filter(|u| u.starts_with("http")),
         source_pointer: format!("/Issues/{i}"),
-        ..finding(TOOL, rule_id, title, FindingKind::Sast, severity(sev))
+        ..finding(
+            TOOL,
+            rule_id,
+            title,
+            FindingKind::Sast,
+            sev.and_then(high_medium_low).unwrap_or(Severity::Medium),
+        )
     }
 }
 

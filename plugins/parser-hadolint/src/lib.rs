@@ -49,7 +49,8 @@
 //! level as written.
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, finding, first_byte, json_error, position, prepare, title_line,
+    Keys, Obj, Shape, UNKNOWN_RULE, finding, foreign_entries, located, non_empty, parse_or_foreign,
+    position, title_line, top_level,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -78,9 +79,7 @@ cordon_sdk::register_parser!(HadolintParser);
 struct Item {
     code: String,
     file: String,
-    #[serde(default)]
     message: Option<String>,
-    #[serde(default)]
     level: Option<String>,
     #[serde(default, deserialize_with = "position")]
     line: Option<u32>,
@@ -96,29 +95,12 @@ impl Keys for ItemKeys {
 
 /// Parse a Hadolint JSON report (see the crate docs for the rules).
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = prepare(report, "a Hadolint JSON report")?;
-    if first_byte(bytes) != Some(b'[') {
-        check_syntax(bytes, WHAT)?;
-        return Err(StageError::UnsupportedFormat(
-            "not a Hadolint report: the top-level JSON value must be an array".into(),
-        ));
-    }
-    let items: Vec<Obj<Item>> = match serde_json::from_slice(bytes) {
-        Ok(items) => items,
-        Err(e) => {
-            if e.classify() == serde_json::error::Category::Data
-                && let Ok(shape) = serde_json::from_slice::<Shape<ItemKeys>>(bytes)
-                && shape.foreign()
-            {
-                return Err(StageError::UnsupportedFormat(
-                    "not a Hadolint report: no entry has a `code` \
-                     (is this another tool's report?)"
-                        .into(),
-                ));
-            }
-            return Err(json_error(&e, WHAT));
-        }
-    };
+    let bytes = top_level(report, b'[', "a Hadolint JSON report", WHAT)?;
+    let items: Vec<Obj<Item>> = parse_or_foreign(bytes, WHAT, |shape: Shape<ItemKeys>| {
+        shape
+            .foreign()
+            .then(|| foreign_entries::<ItemKeys>(WHAT, None))
+    })?;
     Ok(items
         .iter()
         .enumerate()
@@ -150,7 +132,7 @@ fn code_family(code: &str) -> Option<&'static str> {
 
 fn convert(item: &Item, i: usize) -> Finding {
     let code = item.code.trim();
-    let rule_id = if code.is_empty() { "unknown" } else { code }.to_string();
+    let rule_id = non_empty(Some(code)).unwrap_or(UNKNOWN_RULE).to_string();
     let message = item.message.clone().unwrap_or_default();
     let title = title_line(&message).unwrap_or_else(|| rule_id.clone());
     let family = code_family(code);
@@ -159,25 +141,17 @@ fn convert(item: &Item, i: usize) -> Finding {
         Some(_) => Some(format!("https://www.shellcheck.net/wiki/{code}")),
         None => None,
     };
-    let level = item
-        .level
-        .as_deref()
-        .map(str::trim)
-        .filter(|l| !l.is_empty());
+    let level = non_empty(item.level.as_deref());
     Finding {
         message,
         tool_severity: level.map(str::to_string),
-        locations: Some(&item.file)
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| Location {
-                path: p.clone(),
-                start_line: item.line,
-                start_column: item.column,
-                end_line: None,
-                end_column: None,
-            })
-            .into_iter()
-            .collect(),
+        locations: located(&item.file, |path| Location {
+            path: path.to_string(),
+            start_line: item.line,
+            start_column: item.column,
+            end_line: None,
+            end_column: None,
+        }),
         tags: if family == Some("SC") {
             vec!["shellcheck".to_string()]
         } else {

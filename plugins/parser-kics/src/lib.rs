@@ -178,6 +178,8 @@ fn severity_of(s: &str) -> Severity {
 
 fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize) -> Finding {
     let name = non_empty(query.query_name.as_deref());
+    // Clipped before the title is made of it (the host's clip of the
+    // output, `fit_to_contract`, comes after that).
     let rule_id = clip(
         non_empty(query.query_id.as_deref())
             .or(name)
@@ -208,7 +210,7 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
         ("issue-type", non_empty(file.issue_type.as_deref())),
     ] {
         if let Some(v) = value {
-            tags.push(clip(&format!("{label}:{v}"), MAX_ID_BYTES));
+            tags.push(format!("{label}:{v}"));
         }
     }
 
@@ -223,9 +225,9 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
 
     let tool_severity = non_empty(query.severity.as_deref());
     Finding {
-        tool_version: version.map(|v| clip(v, MAX_ID_BYTES)),
+        tool_version: version.map(str::to_string),
         message,
-        tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
+        tool_severity: tool_severity.map(str::to_string),
         locations: non_empty(file.file_name.as_deref())
             .map(|path| Location {
                 path: path.to_string(),
@@ -237,7 +239,7 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
             .into_iter()
             .collect(),
         component: resource.map(|name| Component {
-            name: clip(&name, MAX_ID_BYTES),
+            name,
             version: None,
             purl: None,
             fixed_versions: Vec::new(),

@@ -63,7 +63,7 @@ mod detect;
 mod ids;
 mod model;
 
-use cordon_parser_support::{cvss_severity, finding, json_error, strip_bom, title_line};
+use cordon_parser_support::{cvss_severity, excerpt, finding, json_error, strip_bom, title_line};
 use cordon_sdk::{Detection, Finding, FindingKind, Location, Parser, Severity, StageError};
 use ids::{cwes_from_value, find_vulnerability_ids, parse_cwe, push_unique};
 use model::{
@@ -142,14 +142,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
         Some(Value::String(v)) if v == SUPPORTED_VERSION => {}
         Some(Value::String(v)) => {
             // Quoted and escaped as JSON; a runaway value is cut short.
-            let shown: String = if v.chars().count() > VERSION_SHOWN_CHARS {
-                v.chars().take(VERSION_SHOWN_CHARS).chain(['…']).collect()
-            } else {
-                v
-            };
             return Err(StageError::UnsupportedFormat(format!(
                 "SARIF version {} is not supported; this parser reads {SUPPORTED_VERSION}",
-                Value::String(shown)
+                Value::String(excerpt(&v, VERSION_SHOWN_CHARS))
             )));
         }
         Some(other) => {

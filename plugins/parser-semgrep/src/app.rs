@@ -4,10 +4,12 @@
 
 use crate::cli::secrets_rule;
 use crate::common::{
-    cwes, find_ghsa, is_vuln_id, purl, push_unique, qualify, severity, tag, title_line,
+    Dependency, cwes, find_ghsa, is_vuln_id, push_unique, qualify, severity, tag, title_line,
 };
 use crate::{TOOL, UNKNOWN_RULE};
-use cordon_parser_support::{Obj, finding, loose_string, loose_strings, non_empty, position};
+use cordon_parser_support::{
+    Obj, Position, finding, located, loose_string, loose_strings, non_empty,
+};
 use cordon_sdk::{Component, Finding, FindingKind, Location};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -16,42 +18,33 @@ use serde::de::IgnoredAny;
 
 /// One entry of `findings`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct AppFinding {
-    #[serde(default)]
     pub rule_name: Option<String>,
-    #[serde(default)]
     pub rule_message: Option<String>,
-    #[serde(default)]
     pub severity: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub confidence: Option<String>,
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     pub categories: Vec<String>,
-    #[serde(default)]
     pub location: Option<Obj<AppLocation>>,
-    #[serde(default)]
     pub repository: Option<Obj<Repository>>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub triage_state: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub state: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub status: Option<String>,
-    #[serde(default)]
     pub rule: Option<Obj<AppRule>>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub validation_state: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub vulnerability_identifier: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub reachability: Option<String>,
-    #[serde(default)]
-    pub found_dependency: Option<Obj<AppDependency>>,
-    #[serde(default)]
-    pub fix_recommendations: Option<Vec<Obj<AppDependency>>>,
-    #[serde(default)]
+    pub found_dependency: Option<Obj<Dependency>>,
+    pub fix_recommendations: Option<Vec<Obj<Dependency>>>,
     pub match_based_id: Option<IgnoredAny>,
-    #[serde(default)]
     pub syntactic_id: Option<IgnoredAny>,
 }
 
@@ -64,50 +57,32 @@ impl AppFinding {
 
 /// `finding.location`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct AppLocation {
-    #[serde(default)]
     pub file_path: Option<String>,
-    #[serde(default, deserialize_with = "position")]
-    pub line: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
-    pub column: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
-    pub end_line: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
-    pub end_column: Option<u32>,
+    pub line: Position,
+    pub column: Position,
+    pub end_line: Position,
+    pub end_column: Position,
 }
 
 /// `finding.repository`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct Repository {
-    #[serde(default)]
     pub name: Option<String>,
 }
 
 /// `finding.rule`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct AppRule {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     pub cwe_names: Vec<String>,
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     pub owasp_names: Vec<String>,
-}
-
-/// `found_dependency` and `fix_recommendations[]` of a Supply Chain finding.
-#[derive(Deserialize, Default)]
-pub(crate) struct AppDependency {
-    #[serde(default)]
-    pub package: Option<String>,
-    #[serde(default)]
-    pub version: Option<String>,
-    #[serde(default)]
-    pub ecosystem: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
-    pub transitivity: Option<String>,
 }
 
 /// One findings-API entry into one finding.
@@ -151,21 +126,17 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
     };
 
     let repo = f.repository.as_deref().and_then(|r| r.name.as_deref());
-    let locations = f
-        .location
-        .as_deref()
-        .and_then(|l| {
-            let path = non_empty(l.file_path.as_deref())?;
-            Some(Location {
-                path: qualify(repo, path),
-                start_line: l.line,
-                start_column: l.column,
-                end_line: l.end_line,
-                end_column: l.end_column,
-            })
+    let locations = f.location.as_deref().map_or_else(Vec::new, |l| {
+        located(l.file_path.as_deref().unwrap_or_default(), |path| {
+            Location {
+                path: qualify(repo, path.trim()),
+                start_line: l.line.0,
+                start_column: l.column.0,
+                end_line: l.end_line.0,
+                end_column: l.end_column.0,
+            }
         })
-        .into_iter()
-        .collect();
+    });
 
     let mut tags: Vec<String> = Vec::new();
     for c in f
@@ -198,23 +169,14 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
     }
 
     let component = dep.and_then(|d| {
-        let name = non_empty(d.package.as_deref())?;
         let version = non_empty(d.version.as_deref()).map(str::to_string);
-        let fixed_versions = f
-            .fix_recommendations
-            .iter()
-            .flatten()
-            .filter(|fix| non_empty(fix.package.as_deref()).is_none_or(|p| p == name))
-            .filter_map(|fix| non_empty(fix.version.as_deref()).map(str::to_string))
-            .collect();
-        Some(Component {
-            name: name.to_string(),
-            purl: d
-                .ecosystem
-                .as_deref()
-                .and_then(|eco| purl(eco, name, version.as_deref())),
-            version,
-            fixed_versions,
+        d.component(version, |name| {
+            f.fix_recommendations
+                .iter()
+                .flatten()
+                .filter(|fix| non_empty(fix.package.as_deref()).is_none_or(|p| p == name))
+                .filter_map(|fix| non_empty(fix.version.as_deref()).map(str::to_string))
+                .collect()
         })
     });
 
@@ -236,25 +198,18 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
 
 /// One entry of `vulns`.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub(crate) struct Vuln {
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
     pub advisory: Option<Obj<Advisory>>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub exposure_type: Option<String>,
-    #[serde(default)]
     pub matched_dependency: Option<Obj<VersionedName>>,
-    #[serde(default)]
     pub closest_safe_dependency: Option<Obj<VersionedName>>,
-    #[serde(default)]
     pub dependency_file_location: Option<Obj<FileLocation>>,
-    #[serde(default)]
     pub triage: Option<Obj<Triage>>,
-    #[serde(default)]
     pub repository_name: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub transitivity: Option<String>,
 }
 
@@ -269,66 +224,54 @@ impl Vuln {
 
 /// `vuln.advisory`.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub(crate) struct Advisory {
-    #[serde(default)]
     pub rule_id: Option<String>,
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub severity: Option<String>,
-    #[serde(default)]
     pub references: Option<Obj<References>>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub reachability: Option<String>,
-    #[serde(default)]
     pub safe_dependencies: Option<Vec<Obj<VersionedName>>>,
 }
 
 /// `advisory.references`.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub(crate) struct References {
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     pub cve_ids: Vec<String>,
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     pub cwe_ids: Vec<String>,
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     pub urls: Vec<String>,
 }
 
 /// `{name, versionSpecifier}`.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub(crate) struct VersionedName {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub version_specifier: Option<String>,
 }
 
 /// `vuln.dependencyFileLocation`; the numbers are strings in real exports.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub(crate) struct FileLocation {
-    #[serde(default)]
     pub path: Option<String>,
-    #[serde(default, deserialize_with = "position")]
-    pub start_line: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
-    pub start_col: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
-    pub end_line: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
-    pub end_col: Option<u32>,
+    pub start_line: Position,
+    pub start_col: Position,
+    pub end_line: Position,
+    pub end_col: Position,
 }
 
 /// `vuln.triage`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct Triage {
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub status: Option<String>,
 }
 
@@ -363,18 +306,15 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
     let locations = v
         .dependency_file_location
         .as_deref()
-        .and_then(|l| {
-            let path = non_empty(l.path.as_deref())?;
-            Some(Location {
-                path: qualify(repo, path),
-                start_line: l.start_line,
-                start_column: l.start_col,
-                end_line: l.end_line,
-                end_column: l.end_col,
+        .map_or_else(Vec::new, |l| {
+            located(l.path.as_deref().unwrap_or_default(), |path| Location {
+                path: qualify(repo, path.trim()),
+                start_line: l.start_line.0,
+                start_column: l.start_col.0,
+                end_line: l.end_line.0,
+                end_column: l.end_col.0,
             })
-        })
-        .into_iter()
-        .collect();
+        });
 
     let component = v.matched_dependency.as_deref().and_then(|m| {
         let name = non_empty(m.name.as_deref())?;
@@ -423,10 +363,10 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
     Finding {
         message,
         tool_severity: sev_raw.map(str::to_string),
-        locations,
-        component,
         vulnerability_ids,
         cwes: refs.map(|r| cwes(&r.cwe_ids)).unwrap_or_default(),
+        component,
+        locations,
         tags,
         help_uri: refs
             .and_then(|r| r.urls.first())

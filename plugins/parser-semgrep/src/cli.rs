@@ -1,10 +1,10 @@
 //! Semgrep CLI JSON (`semgrep --json`): `results[]`, `errors[]`, `version`.
 
-use crate::common::{cwes, is_vuln_id, purl, push_unique, severity, tag, title_line};
+use crate::common::{Dependency, cwes, is_vuln_id, push_unique, severity, tag, title_line};
 use crate::json::loose_pairs;
 use crate::{TOOL, UNKNOWN_RULE};
-use cordon_parser_support::{Obj, finding, loose_string, loose_strings, position};
-use cordon_sdk::{Component, Finding, FindingKind, Location};
+use cordon_parser_support::{Obj, Position, finding, located, loose_string, loose_strings};
+use cordon_sdk::{Finding, FindingKind, Location};
 use serde::Deserialize;
 
 /// One entry of `results`.
@@ -12,113 +12,93 @@ use serde::Deserialize;
 pub(crate) struct CliResult {
     pub check_id: String,
     pub path: String,
-    pub start: Obj<Position>,
-    #[serde(default)]
-    pub end: Option<Obj<Position>>,
-    #[serde(default)]
+    pub start: Obj<Point>,
+    pub end: Option<Obj<Point>>,
     pub extra: Option<Obj<Extra>>,
 }
 
 /// `start` / `end` of a result.
 #[derive(Deserialize, Default)]
-pub(crate) struct Position {
-    #[serde(default, deserialize_with = "position")]
-    pub line: Option<u32>,
-    #[serde(default, deserialize_with = "position")]
-    pub col: Option<u32>,
+#[serde(default)]
+pub(crate) struct Point {
+    pub line: Position,
+    pub col: Position,
 }
 
 /// `result.extra`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct Extra {
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default)]
     pub severity: Option<String>,
-    #[serde(default)]
     pub metadata: Option<Obj<Metadata>>,
-    #[serde(default)]
     pub is_ignored: Option<bool>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub validation_state: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub engine_kind: Option<String>,
-    #[serde(default)]
     pub sca_info: Option<Obj<ScaInfo>>,
 }
 
 /// `extra.metadata`: written by rule authors, so every field is read
 /// leniently (a value of an unexpected shape is ignored, never an error).
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct Metadata {
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     pub cwe: Vec<String>,
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     pub owasp: Vec<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub category: Option<String>,
-    #[serde(default, deserialize_with = "loose_strings")]
+    #[serde(deserialize_with = "loose_strings")]
     pub subcategory: Vec<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub confidence: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub likelihood: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub impact: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub source: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub shortlink: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub product: Option<String>,
     #[serde(
-        default,
         rename = "sca-vuln-database-identifier",
         deserialize_with = "loose_strings"
     )]
     pub sca_vuln_id: Vec<String>,
-    #[serde(default, rename = "sca-severity", deserialize_with = "loose_string")]
+    #[serde(rename = "sca-severity", deserialize_with = "loose_string")]
     pub sca_severity: Option<String>,
-    #[serde(default, rename = "sca-fix-versions", deserialize_with = "loose_pairs")]
+    #[serde(rename = "sca-fix-versions", deserialize_with = "loose_pairs")]
     pub sca_fix_versions: Vec<(String, String)>,
 }
 
 /// `extra.sca_info` (Semgrep Supply Chain results).
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct ScaInfo {
-    #[serde(default)]
     pub reachable: Option<bool>,
-    #[serde(default)]
     pub dependency_match: Option<Obj<DependencyMatch>>,
 }
 
 /// `extra.sca_info.dependency_match`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct DependencyMatch {
-    #[serde(default)]
-    pub found_dependency: Option<Obj<FoundDependency>>,
-}
-
-/// The dependency a Supply Chain rule matched.
-#[derive(Deserialize, Default)]
-pub(crate) struct FoundDependency {
-    #[serde(default)]
-    pub package: Option<String>,
-    #[serde(default)]
-    pub version: Option<String>,
-    #[serde(default)]
-    pub ecosystem: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
-    pub transitivity: Option<String>,
+    pub found_dependency: Option<Obj<Dependency>>,
 }
 
 /// One entry of `errors`. Its `type` is a string or a list in different
 /// Semgrep versions, so only `level` and `message` are read, leniently.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub(crate) struct CliError {
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub level: Option<String>,
-    #[serde(default, deserialize_with = "loose_string")]
+    #[serde(deserialize_with = "loose_string")]
     pub message: Option<String>,
 }
 
@@ -235,29 +215,13 @@ pub(crate) fn convert(r: &CliResult, i: usize, version: Option<&str>) -> Finding
     }
 
     let component = dep.and_then(|d| {
-        let name = d
-            .package
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())?;
         let version = d.version.clone().filter(|v| !v.trim().is_empty());
-        let fixed_versions = meta
-            .map(|m| {
-                m.sca_fix_versions
-                    .iter()
-                    .filter(|(pkg, _)| pkg.trim() == name)
-                    .map(|(_, v)| v.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(Component {
-            name: name.to_string(),
-            purl: d
-                .ecosystem
-                .as_deref()
-                .and_then(|eco| purl(eco, name, version.as_deref())),
-            version,
-            fixed_versions,
+        d.component(version, |name| {
+            meta.iter()
+                .flat_map(|m| &m.sca_fix_versions)
+                .filter(|(pkg, _)| pkg.trim() == name)
+                .map(|(_, v)| v.clone())
+                .collect()
         })
     });
 
@@ -267,17 +231,13 @@ pub(crate) fn convert(r: &CliResult, i: usize, version: Option<&str>) -> Finding
         tool_version: version.map(str::to_string),
         message,
         tool_severity: sev_raw.map(str::to_string),
-        locations: Some(&r.path)
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| Location {
-                path: p.clone(),
-                start_line: start.line,
-                start_column: start.col,
-                end_line: end.and_then(|e| e.line),
-                end_column: end.and_then(|e| e.col),
-            })
-            .into_iter()
-            .collect(),
+        locations: located(&r.path, |path| Location {
+            path: path.to_string(),
+            start_line: start.line.0,
+            start_column: start.col.0,
+            end_line: end.and_then(|e| e.line.0),
+            end_column: end.and_then(|e| e.col.0),
+        }),
         component,
         vulnerability_ids,
         cwes: meta.map(|m| cwes(&m.cwe)).unwrap_or_default(),

@@ -1,9 +1,46 @@
 //! Mapping helpers shared by the three Semgrep formats.
 
-use cordon_sdk::Severity;
+use cordon_parser_support::{loose_string, non_empty};
+use cordon_sdk::{Component, Severity};
+use serde::Deserialize;
 
 pub use cordon_parser_support::TITLE_MAX_CHARS;
-pub(crate) use cordon_parser_support::title_line;
+pub(crate) use cordon_parser_support::{tag, title_line};
+
+/// A dependency a Supply Chain rule matched: the CLI's
+/// `extra.sca_info.dependency_match.found_dependency`, the App's
+/// `found_dependency` and `fix_recommendations[]`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Dependency {
+    pub package: Option<String>,
+    pub version: Option<String>,
+    pub ecosystem: Option<String>,
+    #[serde(deserialize_with = "loose_string")]
+    pub transitivity: Option<String>,
+}
+
+impl Dependency {
+    /// The component named by `package` (none without one), at `version`
+    /// as the format reads it, with a purl from `ecosystem` and the
+    /// versions `fixed` gives for that name.
+    pub fn component(
+        &self,
+        version: Option<String>,
+        fixed: impl FnOnce(&str) -> Vec<String>,
+    ) -> Option<Component> {
+        let name = non_empty(self.package.as_deref())?;
+        Some(Component {
+            name: name.to_string(),
+            purl: self
+                .ecosystem
+                .as_deref()
+                .and_then(|eco| purl(eco, name, version.as_deref())),
+            version,
+            fixed_versions: fixed(name),
+        })
+    }
+}
 
 /// A Semgrep severity (CLI rule severity, App finding severity or advisory
 /// severity) on the canonical scale. See the crate docs for the table.
@@ -148,11 +185,4 @@ pub(crate) fn qualify(repository: Option<&str>, path: &str) -> String {
         }
         None => path.to_string(),
     }
-}
-
-/// A tag `key:value` with the value trimmed and lower-cased; `None` for a
-/// blank value.
-pub(crate) fn tag(key: &str, value: Option<&str>) -> Option<String> {
-    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-    Some(format!("{key}:{}", v.to_ascii_lowercase()))
 }

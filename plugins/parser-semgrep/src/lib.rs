@@ -108,7 +108,7 @@ mod json;
 pub use common::TITLE_MAX_CHARS;
 
 use cordon_parser_support::{
-    Keys, Obj, Shape, check_syntax, first_byte, json_error, loose_string, prepare,
+    Keys, MAX_ID_BYTES, Obj, Shape, loose_string, parse_or_foreign, shown, top_level,
 };
 use cordon_sdk::{Finding, Level, Parser, StageError};
 use serde::Deserialize;
@@ -125,11 +125,6 @@ pub const FORMAT_APP_SCA: &str = "semgrep-app-sca-vulns-api-json";
 
 /// What the parser calls the input in error messages.
 const WHAT: &str = "Semgrep report";
-/// Longest excerpt of a report's own text repeated in an error message.
-const SHOWN_CHARS: usize = 200;
-/// Longest tag, tool severity or id this parser emits, in bytes (the host
-/// rejects identifiers over 1 KiB).
-const MAX_ID_BYTES: usize = 1024;
 
 /// The stage, registered below.
 pub struct SemgrepParser;
@@ -148,17 +143,13 @@ cordon_sdk::register_parser!(SemgrepParser);
 struct Document {
     #[serde(default, deserialize_with = "loose_string")]
     version: Option<String>,
-    #[serde(default)]
     results: Option<Vec<Obj<cli::CliResult>>>,
-    #[serde(default)]
     errors: Option<Vec<Obj<cli::CliError>>>,
     #[serde(default, deserialize_with = "loose_string")]
     error: Option<String>,
-    #[serde(default)]
     findings: Option<Vec<Obj<app::AppFinding>>>,
-    #[serde(default)]
     vulns: Option<Vec<Obj<app::Vuln>>>,
-    #[serde(default, rename = "hasMore")]
+    #[serde(rename = "hasMore")]
     has_more: Option<bool>,
 }
 
@@ -182,27 +173,32 @@ impl Keys for VulnKeys {
 /// Error-path probe: do the arrays hold Semgrep entries at all?
 #[derive(Deserialize)]
 struct Probe {
-    #[serde(default)]
     results: Option<Shape<ResultKeys>>,
-    #[serde(default)]
     findings: Option<Shape<FindingKeys>>,
-    #[serde(default)]
     vulns: Option<Shape<VulnKeys>>,
+}
+
+impl Probe {
+    /// `unsupported-format` when the array present holds another tool's
+    /// entries.
+    fn foreign(self) -> Option<StageError> {
+        let (name, foreign) = if let Some(s) = &self.results {
+            ("results", s.foreign())
+        } else if let Some(s) = &self.findings {
+            ("findings", s.foreign())
+        } else if let Some(s) = &self.vulns {
+            ("vulns", s.foreign())
+        } else {
+            ("", false)
+        };
+        foreign.then(|| self::foreign(name))
+    }
 }
 
 /// Parse a Semgrep report (any of the three formats; see the crate docs).
 pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let bytes = prepare(report, "a Semgrep JSON report")?;
-    if first_byte(bytes) != Some(b'{') {
-        check_syntax(bytes, WHAT)?;
-        return Err(StageError::UnsupportedFormat(
-            "not a Semgrep report: the top-level JSON value must be an object".into(),
-        ));
-    }
-    let doc: Document = match serde_json::from_slice(bytes) {
-        Ok(doc) => doc,
-        Err(e) => return Err(explain(bytes, e)),
-    };
+    let bytes = top_level(report, b'{', "a Semgrep JSON report", WHAT)?;
+    let doc: Document = parse_or_foreign(bytes, WHAT, Probe::foreign)?;
 
     let mut findings = if let Some(results) = &doc.results {
         let fatal = doc.errors.iter().flatten().find(|e| e.is_fatal());
@@ -267,28 +263,6 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     Ok(findings)
 }
 
-/// A typed-parse error: `unsupported-format` when the arrays hold another
-/// tool's entries, else `malformed-input` with the position.
-fn explain(bytes: &[u8], e: serde_json::Error) -> StageError {
-    if e.classify() == serde_json::error::Category::Data
-        && let Ok(p) = serde_json::from_slice::<Probe>(bytes)
-    {
-        let (name, foreign) = if let Some(s) = &p.results {
-            ("results", s.foreign())
-        } else if let Some(s) = &p.findings {
-            ("findings", s.foreign())
-        } else if let Some(s) = &p.vulns {
-            ("vulns", s.foreign())
-        } else {
-            ("", false)
-        };
-        if foreign {
-            return self::foreign(name);
-        }
-    }
-    json_error(&e, WHAT)
-}
-
 /// `unsupported-format` for an array of another tool's entries.
 fn foreign(name: &str) -> StageError {
     StageError::UnsupportedFormat(format!(
@@ -302,16 +276,6 @@ fn foreign(name: &str) -> StageError {
     ))
 }
 
-/// At most [`SHOWN_CHARS`] characters of the report's own text.
-fn shown(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() > SHOWN_CHARS {
-        s.chars().take(SHOWN_CHARS).chain(['…']).collect()
-    } else {
-        s.to_string()
-    }
-}
-
 /// Cut a string to at most [`MAX_ID_BYTES`] bytes on a character boundary.
 fn clip(s: &mut String) {
     if s.len() > MAX_ID_BYTES {
@@ -323,7 +287,10 @@ fn clip(s: &mut String) {
     }
 }
 
-/// Keep free-form identifiers within the host's limits.
+/// Keep free-form identifiers within the host's limits. This cut has no
+/// trailing `…`, unlike the one `register_parser!` applies to the output
+/// (`fit_to_contract`, which leaves values within the cap alone), so it is
+/// part of what the component returns.
 fn clip_ids(f: &mut Finding) {
     f.tags.iter_mut().for_each(clip);
     f.vulnerability_ids.iter_mut().for_each(clip);

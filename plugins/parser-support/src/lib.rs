@@ -52,6 +52,7 @@
 mod de;
 mod input;
 mod kit;
+mod sast;
 mod sca;
 mod shape;
 mod text;
@@ -67,6 +68,10 @@ pub use input::{
 pub use kit::{
     TITLE_MAX_CHARS, UNKNOWN_RULE, cvss_severity, cwe_digits, cwe_number, cwe_suffix, finding,
     non_empty, nonempty, title_line,
+};
+pub use sast::{
+    Position, SHOWN_CHARS, cwe_exact, excerpt, foreign_entries, high_medium_low, located,
+    parse_or_foreign, shown, tag, top_level,
 };
 pub use sca::{
     OsvEvent, OsvPackageName, commit_note, file_location, package_kind, package_title, package_url,

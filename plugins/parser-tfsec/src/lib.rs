@@ -207,6 +207,9 @@ fn url_in(text: &str) -> Option<&str> {
 }
 
 fn convert(r: &TfResult, i: usize) -> Finding {
+    // Clipped before it is compared with the other ids and written into the
+    // title and message (the clip of the output, `fit_to_contract`, comes
+    // after that).
     let rule_id = clip(
         non_empty(r.rule_id.as_deref())
             .or(non_empty(r.long_id.as_deref()))
@@ -246,12 +249,11 @@ fn convert(r: &TfResult, i: usize) -> Finding {
     if r.status == Status::Ignored {
         tags.push("suppressed-in-source".to_string());
     }
-    let tags = tags.into_iter().map(|t| clip(&t, MAX_ID_BYTES)).collect();
 
     let location = r.location.as_deref();
     Finding {
         message,
-        tool_severity: tool_severity.map(|s| clip(s, MAX_ID_BYTES)),
+        tool_severity: tool_severity.map(str::to_string),
         locations: location
             .and_then(|l| {
                 let path = non_empty(l.filename.as_deref())?;
@@ -266,7 +268,7 @@ fn convert(r: &TfResult, i: usize) -> Finding {
             .into_iter()
             .collect(),
         component: non_empty(r.resource.as_deref()).map(|name| Component {
-            name: clip(name, MAX_ID_BYTES),
+            name: name.to_string(),
             version: None,
             purl: None,
             fixed_versions: Vec::new(),
