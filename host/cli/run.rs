@@ -8,7 +8,8 @@ use cordon_model::{Gate, InputRecord, RunError, RunReport};
 use cordon_report::sanitize::terminal;
 use cordon_runtime::pipeline::InputBytes;
 use cordon_runtime::{
-    Determinism, Input, LogLevel, LogSink, Mode, PipelineBuilder, RunOptions, RuntimeOptions,
+    Determinism, Input, LogLevel, LogSink, Mode, OnUnrecognised, PipelineBuilder, RunOptions,
+    RuntimeOptions,
 };
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -25,6 +26,15 @@ use cordon_runtime::cache::CacheError;
 pub const DEFAULT_PIPELINE: &str = include_str!("../../policies/pipelines/default.toml");
 /// The embedded default rules: the same text as `policies/rules/default.toml`.
 pub const DEFAULT_RULES: &str = include_str!("../../policies/rules/default.toml");
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum UnrecognisedArg {
+    /// An input no parser recognises fails the run (exit 2).
+    Error,
+    /// An input no parser recognises is skipped with a warning; the other
+    /// inputs decide the verdict.
+    Warn,
+}
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ModeArg {
@@ -123,6 +133,11 @@ pub struct RunArgs {
     /// the report's size fits in what the running ones leave.
     #[arg(long, value_name = "MIB", default_value_t = 4096)]
     max_memory_mib: u64,
+
+    /// What an input no parser recognises (including a bare `[]` or `null`,
+    /// which names no scanner) does to the run.
+    #[arg(long, value_enum, value_name = "WHAT", default_value = "error")]
+    on_unrecognised: UnrecognisedArg,
 
     /// Largest report accepted, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 512)]
@@ -279,6 +294,7 @@ fn failed_report(args: &RunArgs, start: &RunStart, err: &anyhow::Error) -> RunRe
             recorded: 0,
             suppressed: 0,
         },
+        warnings: Vec::new(),
         errors: vec![RunError {
             kind: kind.to_string(),
             stage: None,
@@ -393,6 +409,10 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
         run_id: start.run_id.clone(),
         jobs: args.jobs,
         memory_budget: args.max_memory_mib.saturating_mul(1 << 20),
+        on_unrecognised: match args.on_unrecognised {
+            UnrecognisedArg::Error => OnUnrecognised::Error,
+            UnrecognisedArg::Warn => OnUnrecognised::Warn,
+        },
     };
 
     let report = runner.run_blocking(inputs, &opts)?;

@@ -549,6 +549,55 @@ fn identity_less_documents_are_unrecognised_unless_the_format_is_named() {
 }
 
 #[test]
+fn on_unrecognised_warn_skips_the_input_and_the_others_decide() {
+    let dir = tmp();
+    let lost = dir.path().join("lost.json");
+    std::fs::write(&lost, "null").expect("write");
+    let clean = fixture("sarif/clean.sarif");
+    // By default an unrecognised input fails the run, whatever the others say.
+    let r = cordon(&["run", path(&lost), path(&clean)], dir.path());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // With `warn` it is skipped, said on stderr and in `warnings`, and the
+    // clean report decides: pass.
+    let r = cordon(
+        &[
+            "run",
+            "--on-unrecognised",
+            "warn",
+            path(&lost),
+            path(&clean),
+        ],
+        dir.path(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning[unrecognised-format]"),
+        "{}",
+        r.stderr
+    );
+    let j = r.json.expect("written");
+    assert_eq!(j["gate"]["verdict"], "pass");
+    assert_eq!(j["inputs"][0]["status"], "skipped");
+    assert_eq!(j["inputs"][1]["status"], "ok");
+    assert_eq!(j["errors"].as_array().map(Vec::len), Some(0));
+    assert_eq!(j["warnings"][0]["kind"], "unrecognised-format");
+    // A malformed report is still an error under `warn`: only "no parser
+    // recognised it" is softened.
+    let broken = fixture("checkov/malformed.json");
+    let r = cordon(
+        &[
+            "run",
+            "--on-unrecognised",
+            "warn",
+            path(&broken),
+            path(&clean),
+        ],
+        dir.path(),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
 fn format_can_be_forced() {
     let dir = tmp();
     let r = cordon(

@@ -73,6 +73,7 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
         run_id: "0".repeat(32),
         jobs: 0,
         memory_budget: 0,
+        on_unrecognised: Default::default(),
     };
     let listed = divergences();
     let (mut exact, mut diverging, mut negatives) = (0, BTreeSet::new(), 0);

@@ -33,6 +33,7 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
         run_id: "0".repeat(32),
         jobs: 0,
         memory_budget: 0,
+        on_unrecognised: Default::default(),
     };
     let root = common::fixture("");
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
@@ -162,6 +163,7 @@ fn malformed_input_is_a_typed_error_for_every_parser() {
                 run_id: "0".repeat(32),
                 jobs: 0,
                 memory_budget: 0,
+                on_unrecognised: Default::default(),
             };
             let path = format!("{}/{file}", slot.name());
             let report = runner

@@ -97,6 +97,7 @@ fn every_fixture_through_the_default_pipeline() {
             run_id: "0".repeat(32),
             jobs: 1,
             memory_budget: 0,
+            on_unrecognised: Default::default(),
         };
         let bytes = std::fs::read(path).expect("fixture");
         let report = runner

@@ -249,6 +249,9 @@ pub enum InputStatus {
     Ok,
     /// Failed; see `errors`.
     Error,
+    /// Not read: no parser recognised it and the run was told to go on
+    /// (`--on-unrecognised warn`); see `warnings`.
+    Skipped,
 }
 
 /// A stage that ran, and what it was allowed to do.
@@ -358,4 +361,8 @@ pub struct RunReport {
     pub gate: Gate,
     /// Everything that went wrong.
     pub errors: Vec<RunError>,
+    /// What went wrong without failing the run (an unrecognised input under
+    /// `--on-unrecognised warn`).
+    #[serde(default)]
+    pub warnings: Vec<RunError>,
 }

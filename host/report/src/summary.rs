@@ -42,6 +42,9 @@ pub fn render(report: &RunReport, exit_code: i32) -> String {
             InputStatus::Error => {
                 let _ = writeln!(s, "  error  {}", terminal(&input.path));
             }
+            InputStatus::Skipped => {
+                let _ = writeln!(s, "  skip   {}", terminal(&input.path));
+            }
         }
     }
 
@@ -131,6 +134,9 @@ pub fn render(report: &RunReport, exit_code: i32) -> String {
 
     for e in &report.errors {
         let _ = writeln!(s, "error[{}]: {}", e.kind, terminal(&e.message));
+    }
+    for w in &report.warnings {
+        let _ = writeln!(s, "warning[{}]: {}", w.kind, terminal(&w.message));
     }
 
     let verdict = match g.verdict {

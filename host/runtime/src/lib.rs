@@ -52,7 +52,9 @@ pub use bindings::wit as guest;
 pub use cordon_signing::plugin::signature_path;
 pub use engine::Runtime;
 pub use error::{CallError, LimitKind, LoadError, StageFailure};
-pub use pipeline::{Input, InputBytes, Mode, ParserSlot, PipelineRunner, RunOptions};
+pub use pipeline::{
+    Input, InputBytes, Mode, OnUnrecognised, ParserSlot, PipelineRunner, RunOptions,
+};
 pub use stage::LoadedStage;
 pub use types::{
     Detection, Determinism, EPOCH_TICK, LogLevel, LogSink, MAX_WASM_STACK, PolicyContext,

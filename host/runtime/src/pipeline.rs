@@ -209,6 +209,19 @@ pub struct RunOptions {
     /// parser memory budget plus the report's size (a task that alone
     /// exceeds the budget runs by itself).
     pub memory_budget: u64,
+    /// What an input no parser recognises does to the run.
+    pub on_unrecognised: OnUnrecognised,
+}
+
+/// What an input no parser recognises does to the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OnUnrecognised {
+    /// It is an error: the run's verdict is `error` (exit 2).
+    #[default]
+    Error,
+    /// It is a warning: the input is `skipped` and the rest of the run
+    /// decides the verdict.
+    Warn,
 }
 
 /// Units of the run-wide memory budget: MiB, so a budget fits a semaphore.
@@ -594,16 +607,26 @@ impl PipelineRunner {
         let mut records = Vec::with_capacity(n_inputs);
         let mut findings = Vec::new();
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         for (path, handle) in handles {
             let joined = match handle.await {
                 Ok(inner) => inner,
                 Err(join) => Err(join),
             };
             match joined {
-                Ok(p) => {
+                Ok(mut p) => {
+                    match p.error {
+                        Some(e)
+                            if e.kind == "unrecognised-format"
+                                && opts.on_unrecognised == OnUnrecognised::Warn =>
+                        {
+                            p.record.status = InputStatus::Skipped;
+                            warnings.push(e);
+                        }
+                        other => errors.extend(other),
+                    }
                     records.push(p.record);
                     findings.extend(p.findings);
-                    errors.extend(p.error);
                 }
                 Err(join) => {
                     errors.push(run_error(
@@ -752,6 +775,7 @@ impl PipelineRunner {
             stages,
             gate,
             errors,
+            warnings,
         }
     }
 }
