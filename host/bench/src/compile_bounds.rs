@@ -50,7 +50,7 @@ pub fn run() {
     }
 }
 
-const SHAPES: usize = 3;
+const SHAPES: usize = 4;
 
 /// Compile shape number `which` and print its row.
 pub fn run_shape(which: usize) {
@@ -74,6 +74,19 @@ pub fn run_shape(which: usize) {
                 })
                 .collect(),
         ),
+        2 => (
+            "if/else diamonds over 1000 locals (many small blocks)",
+            locals,
+            (0..max / 16 - 64)
+                .map(|i| {
+                    let i = i as u32;
+                    let (a, b, c) = (i % locals, (i * 7 + 3) % locals, (i * 13 + 5) % locals);
+                    format!(
+                        "(if (local.get {a}) (then (local.set {b} (i32.const 1))) (else (local.set {c} (i32.const 2))))\n"
+                    )
+                })
+                .collect(),
+        ),
         _ => ("nested blocks, 1000 deep, repeated", 0, {
             // `block` is 2 bytes and its `end` 1: 3 000 bytes a nest.
             let one = format!("{}{}", "(block ".repeat(1000), ")".repeat(1000));
@@ -92,29 +105,26 @@ pub fn run_shape(which: usize) {
         },
     )
     .expect("runtime");
-    {
-        let bytes = component(locals, &body);
-        let size = cordon_manifest::component::code_size(&bytes).expect("component");
-        let pin = sha256_digest(&bytes);
-        let v =
-            VerifiedComponent::verify_pinned("bound", StageKind::Parser, bytes, &pin).expect("pin");
-        let start = Instant::now();
-        // Not a parser: `load` compiles it, then refuses its world. Only
-        // the compile is timed in substance.
-        let compiled = match rt.load(v, &crate::spec(StageKind::Parser)) {
-            Ok(_) | Err(LoadError::WrongWorld { .. }) => Ok(()),
-            Err(e) => Err(e.kind()),
-        };
-        let took = start.elapsed();
-        println!(
-            "| {name} | {} | {:.0}{} | {} |",
-            size.largest_function,
-            took.as_secs_f64() * 1e3,
-            match compiled {
-                Ok(()) => String::new(),
-                Err(kind) => format!(" ({kind})"),
-            },
-            peak_rss_mib().map_or("?".into(), |m| m.to_string())
-        );
-    }
+    let bytes = component(locals, &body);
+    let size = cordon_manifest::component::code_size(&bytes).expect("component");
+    let pin = sha256_digest(&bytes);
+    let v = VerifiedComponent::verify_pinned("bound", StageKind::Parser, bytes, &pin).expect("pin");
+    let start = Instant::now();
+    // Not a parser: `load` compiles it, then refuses its world. Only
+    // the compile is timed in substance.
+    let compiled = match rt.load(v, &crate::spec(StageKind::Parser)) {
+        Ok(_) | Err(LoadError::WrongWorld { .. }) => Ok(()),
+        Err(e) => Err(e.kind()),
+    };
+    let took = start.elapsed();
+    println!(
+        "| {name} | {} | {:.0}{} | {} |",
+        size.largest_function,
+        took.as_secs_f64() * 1e3,
+        match compiled {
+            Ok(()) => String::new(),
+            Err(kind) => format!(" ({kind})"),
+        },
+        peak_rss_mib().map_or("?".into(), |m| m.to_string())
+    );
 }
