@@ -77,7 +77,8 @@ pub fn run_shape(which: usize) {
         2 => (
             "if/else diamonds over 1000 locals (many small blocks)",
             locals,
-            (0..max / 16 - 64)
+            // 17 bytes a diamond.
+            (0..max / 17 - 64)
                 .map(|i| {
                     let i = i as u32;
                     let (a, b, c) = (i % locals, (i * 7 + 3) % locals, (i * 13 + 5) % locals);
