@@ -303,6 +303,44 @@ fn compile_bounds_refuse_too_many_functions_and_bytes() {
     load_on(&rt, "small", many_functions(10)).expect("within the bounds");
 }
 
+/// A parser component whose `parse` declares `locals` i32 locals and runs
+/// `diamonds` `if`/`else` blocks over them (two control-flow operators each).
+fn diamonds(locals: u32, diamonds: u32) -> Vec<u8> {
+    let decls = format!("(local {})", "i32 ".repeat(locals as usize));
+    let body: String = (0..diamonds)
+        .map(|i| {
+            let (a, b) = (i % locals, (i * 7 + 3) % locals);
+            format!(
+                "(if (local.get {a}) (then (local.set {b} (i32.const 1))) (else (local.set {a} (i32.const 2))))\n"
+            )
+        })
+        .collect();
+    let wat = parser_component(&core("", &body)).replacen(
+        "(func (export \"parse\") (param i32 i32) (result i32)",
+        &format!("(func (export \"parse\") (param i32 i32) (result i32) {decls}"),
+        1,
+    );
+    wat::parse_str(wat).expect("valid WAT")
+}
+
+#[test]
+fn compile_bounds_refuse_many_locals_across_many_blocks() {
+    // Small in bytes (~60 KB), ruinous to compile: SSA construction carries
+    // 5000 locals through 6000 blocks (30 M; 1 MB of this shape over 1000
+    // locals took 92 s and 2.9 GB, 4 MiB aborted the host asking for 26 GB).
+    let rt = runtime_with(CompileBounds::default());
+    let bytes = diamonds(5000, 3000);
+    assert!(bytes.len() < 100 << 10, "{} bytes", bytes.len());
+    let err = refused(load_on(&rt, "diamonds", bytes), "over the product bound");
+    refused_by_bounds(
+        err,
+        "30000000 locals x control-flow operators in one function, more than 10000000",
+    );
+    // The same shape, small: compiles and runs.
+    let ok = load_on(&rt, "diamonds-small", diamonds(100, 1000)).expect("within the bounds");
+    assert_eq!(ok.parse(b"x").expect("runs").len(), 0);
+}
+
 #[test]
 fn compile_bounds_deadline_abandons_a_slow_compilation() {
     // A real plugin takes far longer than 1 ms to compile.
@@ -330,8 +368,13 @@ fn compile_bounds_leave_every_first_party_stage_tenfold_headroom() {
     for p in common::embedded_plugins() {
         let size = cordon_manifest::component::code_size(p.bytes).expect("a component");
         println!(
-            "{:<28} {:>8} bytes {:>2} modules {:>6} functions, largest body {:>7} bytes",
-            p.name, size.bytes, size.modules, size.functions, size.largest_function
+            "{:<28} {:>8} bytes {:>2} modules {:>6} functions, largest body {:>7} bytes, locals x blocks {:>8}",
+            p.name,
+            size.bytes,
+            size.modules,
+            size.functions,
+            size.largest_function,
+            size.largest_locals_x_blocks
         );
         assert!(
             size.bytes * 10 <= b.max_component_bytes,
@@ -346,6 +389,11 @@ fn compile_bounds_leave_every_first_party_stage_tenfold_headroom() {
         );
         assert!(
             size.largest_function * 10 <= b.max_function_bytes,
+            "{}: {size:?}",
+            p.name
+        );
+        assert!(
+            size.largest_locals_x_blocks * 10 <= b.max_locals_x_blocks,
             "{}: {size:?}",
             p.name
         );

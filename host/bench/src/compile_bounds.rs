@@ -50,12 +50,12 @@ pub fn run() {
     }
 }
 
-const SHAPES: usize = 4;
+const SHAPES: usize = 5;
 
 /// Compile shape number `which` and print its row.
-pub fn run_shape(which: usize) {
+pub fn run_shape(which: usize, body_bytes: Option<usize>) {
     let bounds = CompileBounds::default();
-    let max = bounds.max_function_bytes as usize;
+    let max = body_bytes.unwrap_or(bounds.max_function_bytes as usize);
     let locals = 1000u32;
     let (name, locals, body): (&str, u32, String) = match which {
         0 => (
@@ -79,6 +79,19 @@ pub fn run_shape(which: usize) {
             locals,
             // 17 bytes a diamond.
             (0..max / 17 - 64)
+                .map(|i| {
+                    let i = i as u32;
+                    let (a, b, c) = (i % locals, (i * 7 + 3) % locals, (i * 13 + 5) % locals);
+                    format!(
+                        "(if (local.get {a}) (then (local.set {b} (i32.const 1))) (else (local.set {c} (i32.const 2))))\n"
+                    )
+                })
+                .collect(),
+        ),
+        3 => (
+            "if/else diamonds over 1000 locals, at the locals x blocks bound",
+            locals,
+            (0..bounds.max_locals_x_blocks / (2 * u64::from(locals)))
                 .map(|i| {
                     let i = i as u32;
                     let (a, b, c) = (i % locals, (i * 7 + 3) % locals, (i * 13 + 5) % locals);

@@ -179,7 +179,8 @@ fn main() {
         Some("compile-bounds") => return compile_bounds::run(),
         Some("compile-bounds-shape") => {
             let which = std::env::args().nth(2).and_then(|n| n.parse().ok());
-            return compile_bounds::run_shape(which.unwrap_or(0));
+            let bytes = std::env::args().nth(3).and_then(|n| n.parse().ok());
+            return compile_bounds::run_shape(which.unwrap_or(0), bytes);
         }
         _ => {}
     }

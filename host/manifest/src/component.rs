@@ -50,6 +50,13 @@ pub struct CodeSize {
     pub functions: u64,
     /// Bytes of the largest function body.
     pub largest_function: u64,
+    /// The largest product, over all function bodies, of a function's
+    /// locals (parameters excluded) and its control-flow operators (`block`,
+    /// `loop`, `if`, `else`, `br_if`, `br_table`). The compiler's SSA
+    /// construction carries every local through every block, so its time
+    /// and memory grow with this product, not with the body's bytes: a
+    /// 1 MB body of `if`/`else` over 1000 locals took 92 s and 2.9 GB.
+    pub largest_locals_x_blocks: u64,
 }
 
 /// Count what compiling `bytes` would have to compile. Cheap (one pass over
@@ -68,11 +75,40 @@ pub fn code_size(bytes: &[u8]) -> Result<CodeSize, ComponentError> {
             }
             Payload::CodeSectionEntry(body) => {
                 size.largest_function = size.largest_function.max(body.range().len() as u64);
+                let product = locals_x_blocks(&body)?;
+                size.largest_locals_x_blocks = size.largest_locals_x_blocks.max(product);
             }
             _ => {}
         }
     }
     Ok(size)
+}
+
+/// A function body's locals times its control-flow operators.
+fn locals_x_blocks(body: &wasmparser::FunctionBody<'_>) -> Result<u64, ComponentError> {
+    let bad = |e: wasmparser::BinaryReaderError| ComponentError::NotAComponent(e.to_string());
+    let mut locals = 0u64;
+    for entry in body.get_locals_reader().map_err(bad)? {
+        let (count, _) = entry.map_err(bad)?;
+        locals = locals.saturating_add(u64::from(count));
+    }
+    let mut blocks = 0u64;
+    let mut ops = body.get_operators_reader().map_err(bad)?;
+    while !ops.eof() {
+        use wasmparser::Operator as O;
+        if matches!(
+            ops.read().map_err(bad)?,
+            O::Block { .. }
+                | O::Loop { .. }
+                | O::If { .. }
+                | O::Else
+                | O::BrIf { .. }
+                | O::BrTable { .. }
+        ) {
+            blocks += 1;
+        }
+    }
+    Ok(locals.saturating_mul(blocks))
 }
 
 /// A component's top-level custom sections: (name, contents).
