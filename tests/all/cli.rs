@@ -1015,30 +1015,18 @@ fn a_fifo_given_as_a_report_is_refused_not_waited_on() {
     let fifo = dir.path().join("report.fifo");
     let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
     assert!(made.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cordon"))
-        .args(["run", "--no-cache"])
-        .arg(&fifo)
-        .arg("/dev/zero")
-        .arg(fixture("sarif/webapp.sarif"))
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .env_remove("CORDON_ENV")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("cordon hung on a FIFO report");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
-    assert_eq!(status.code(), Some(2));
+    let webapp = fixture("sarif/webapp.sarif");
+    let out = dir.path().join("out");
+    let (code, stderr) = cordon_within_a_minute(&[
+        "run".as_ref(),
+        "--no-cache".as_ref(),
+        fifo.as_os_str(),
+        "/dev/zero".as_ref(),
+        webapp.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
     let j: Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("out/findings.json")).expect("written"),
     )
