@@ -23,6 +23,20 @@ fn component(locals: u32, body: &str) -> Vec<u8> {
     wat::parse_str(wat).expect("valid WAT")
 }
 
+/// `n` `if`/`else` diamonds over `locals` locals (two control-flow
+/// operators and 17 bytes each).
+fn diamonds(locals: u32, n: u64) -> String {
+    (0..n)
+        .map(|i| {
+            let i = i as u32;
+            let (a, b, c) = (i % locals, (i * 7 + 3) % locals, (i * 13 + 5) % locals);
+            format!(
+                "(if (local.get {a}) (then (local.set {b} (i32.const 1))) (else (local.set {c} (i32.const 2))))\n"
+            )
+        })
+        .collect()
+}
+
 /// Peak resident set of this process, in MiB (`VmHWM`).
 fn peak_rss_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -78,28 +92,12 @@ pub fn run_shape(which: usize, body_bytes: Option<usize>) {
             "if/else diamonds over 1000 locals (many small blocks)",
             locals,
             // 17 bytes a diamond.
-            (0..max / 17 - 64)
-                .map(|i| {
-                    let i = i as u32;
-                    let (a, b, c) = (i % locals, (i * 7 + 3) % locals, (i * 13 + 5) % locals);
-                    format!(
-                        "(if (local.get {a}) (then (local.set {b} (i32.const 1))) (else (local.set {c} (i32.const 2))))\n"
-                    )
-                })
-                .collect(),
+            diamonds(locals, (max / 17 - 64) as u64),
         ),
         3 => (
             "if/else diamonds over 1000 locals, at the locals x blocks bound",
             locals,
-            (0..bounds.max_locals_x_blocks / (2 * u64::from(locals)))
-                .map(|i| {
-                    let i = i as u32;
-                    let (a, b, c) = (i % locals, (i * 7 + 3) % locals, (i * 13 + 5) % locals);
-                    format!(
-                        "(if (local.get {a}) (then (local.set {b} (i32.const 1))) (else (local.set {c} (i32.const 2))))\n"
-                    )
-                })
-                .collect(),
+            diamonds(locals, bounds.max_locals_x_blocks / (2 * u64::from(locals))),
         ),
         _ => ("nested blocks, 1000 deep, repeated", 0, {
             // `block` is 2 bytes and its `end` 1: 3 000 bytes a nest.
