@@ -1,7 +1,7 @@
 //! The small pieces most parsers share: constants, blank-string checks,
 //! CWE numbers, CVSS scores and a finding with empty defaults.
 
-use cordon_sdk::{Finding, FindingKind, Severity};
+use cordon_sdk::Severity;
 
 /// The longest title a first-party parser produces, in characters
 /// (shorter than the host's [`MAX_TITLE_BYTES`](crate::MAX_TITLE_BYTES)
@@ -65,38 +65,6 @@ pub fn cvss_severity(score: f64) -> Severity {
         Severity::Low
     } else {
         Severity::Info
-    }
-}
-
-/// A finding with what every parser knows, and every other field empty:
-/// no tool version, message, tool severity, locations, component,
-/// vulnerability ids, CWEs, tags, help URI or source pointer; an empty
-/// fingerprint (the normalizer sets it) and input 0 (the host sets it).
-pub fn finding(
-    tool: &str,
-    rule_id: String,
-    title: String,
-    kind: FindingKind,
-    severity: Severity,
-) -> Finding {
-    Finding {
-        tool: tool.to_string(),
-        tool_version: None,
-        rule_id,
-        title,
-        message: String::new(),
-        severity,
-        tool_severity: None,
-        kind,
-        locations: Vec::new(),
-        component: None,
-        vulnerability_ids: Vec::new(),
-        cwes: Vec::new(),
-        tags: Vec::new(),
-        help_uri: None,
-        fingerprint: String::new(),
-        source_pointer: String::new(),
-        input: 0,
     }
 }
 

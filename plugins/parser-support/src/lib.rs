@@ -57,6 +57,8 @@ mod sca;
 mod shape;
 mod text;
 
+/// The finding builder lives with the type, in the SDK.
+pub use cordon_sdk::finding;
 pub use de::{
     Entries, LooseString, Obj, StringOrNumber, loose_string, loose_strings, position,
     position_strict, present,
@@ -66,8 +68,8 @@ pub use input::{
     prepare, strip_bom,
 };
 pub use kit::{
-    TITLE_MAX_CHARS, UNKNOWN_RULE, cvss_severity, cwe_digits, cwe_number, cwe_suffix, finding,
-    non_empty, nonempty, title_line,
+    TITLE_MAX_CHARS, UNKNOWN_RULE, cvss_severity, cwe_digits, cwe_number, cwe_suffix, non_empty,
+    nonempty, title_line,
 };
 pub use sast::{
     Position, SHOWN_CHARS, cwe_exact, excerpt, foreign_entries, high_medium_low, located,

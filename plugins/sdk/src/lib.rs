@@ -115,6 +115,38 @@ pub const MAX_LOCATIONS: usize = 1000;
 /// `vulnerability_ids`, `component.fixed_versions`).
 pub const MAX_LIST_ITEMS: usize = 256;
 
+/// A finding with what every parser knows, and every other field empty:
+/// no tool version, message, tool severity, locations, component,
+/// vulnerability ids, CWEs, tags, help URI or source pointer; an empty
+/// fingerprint (the normalizer sets it) and input 0 (the host sets it).
+pub fn finding(
+    tool: &str,
+    rule_id: String,
+    title: String,
+    kind: FindingKind,
+    severity: Severity,
+) -> Finding {
+    Finding {
+        tool: tool.to_string(),
+        tool_version: None,
+        rule_id,
+        title,
+        message: String::new(),
+        severity,
+        tool_severity: None,
+        kind,
+        locations: Vec::new(),
+        component: None,
+        vulnerability_ids: Vec::new(),
+        cwes: Vec::new(),
+        tags: Vec::new(),
+        help_uri: None,
+        fingerprint: String::new(),
+        source_pointer: String::new(),
+        input: 0,
+    }
+}
+
 /// `s`, cut to at most `max` bytes on a character boundary (ending in `…`
 /// when cut).
 pub fn clip(s: &str, max: usize) -> String {
@@ -368,25 +400,13 @@ mod tests {
     use super::*;
 
     fn finding() -> Finding {
-        Finding {
-            tool: "t".into(),
-            tool_version: None,
-            rule_id: String::new(),
-            title: String::new(),
-            message: String::new(),
-            severity: Severity::Info,
-            tool_severity: None,
-            kind: FindingKind::Other,
-            locations: Vec::new(),
-            component: None,
-            vulnerability_ids: Vec::new(),
-            cwes: Vec::new(),
-            tags: Vec::new(),
-            help_uri: None,
-            fingerprint: String::new(),
-            source_pointer: String::new(),
-            input: 0,
-        }
+        super::finding(
+            "t",
+            String::new(),
+            String::new(),
+            FindingKind::Other,
+            Severity::Info,
+        )
     }
 
     #[test]

@@ -38,23 +38,15 @@ pub struct Hostile;
 
 fn finding(message: String) -> Finding {
     Finding {
-        tool: "hostile".into(),
-        tool_version: None,
-        rule_id: "probe".into(),
-        title: "probe".into(),
         message,
-        severity: Severity::Info,
-        tool_severity: None,
-        kind: FindingKind::Other,
-        locations: vec![],
-        component: None,
-        vulnerability_ids: vec![],
-        cwes: vec![],
-        tags: vec![],
-        help_uri: None,
-        fingerprint: String::new(),
         source_pointer: "/".into(),
-        input: 0,
+        ..cordon_sdk::finding(
+            "hostile",
+            "probe".into(),
+            "probe".into(),
+            FindingKind::Other,
+            Severity::Info,
+        )
     }
 }
 
