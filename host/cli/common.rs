@@ -4,7 +4,6 @@
 use anyhow::{Context, Result};
 use cordon_runtime::cache::{CacheError, CacheKey};
 use cordon_signing::TrustPolicy;
-use cordon_signing::plugin::PluginOnDisk;
 use std::path::{Path, PathBuf};
 
 /// This cordon's version: the most a plugin's `min_host_version` may say.
@@ -16,14 +15,6 @@ pub fn load_trust(path: &Path) -> Result<TrustPolicy> {
     let text = cordon_manifest::file::read_config(path)
         .with_context(|| format!("reading trust file {}", path.display()))?;
     Ok(TrustPolicy::parse(&text, &path.display().to_string())?)
-}
-
-pub use cordon_signing::plugin::signature_path as sig_path;
-
-/// Read a plugin file and its signature (absent signature is not an error
-/// here; verification reports it).
-pub fn read_plugin(path: &Path) -> Result<PluginOnDisk> {
-    Ok(PluginOnDisk::read(path)?)
 }
 
 /// The default compile cache directory: `$CORDON_CACHE_DIR`, else

@@ -7,7 +7,7 @@ use cordon_manifest::plugin::{MANIFEST_SECTION, PluginManifest};
 use cordon_signing::keys::{self, write_new};
 use std::path::PathBuf;
 
-use crate::common::sig_path;
+use cordon_signing::plugin::signature_path;
 
 /// Arguments of `cordon keygen`.
 #[derive(Debug, Args)]
@@ -82,7 +82,7 @@ pub fn sign(args: SignArgs) -> Result<u8> {
     }
     let key = keys::read_private(&args.key)?;
     let armoured = cordon_signing::sshsig::sign(&bytes, &key)?;
-    let out = sig_path(&args.plugin);
+    let out = signature_path(&args.plugin);
     write_new(&out, armoured.as_bytes(), 0o644, args.force)?;
     let public = ssh_key_fingerprint(&key);
     eprintln!(

@@ -21,8 +21,9 @@ use cordon_signing::plugin::{PluginVerdict, digest, verify_plugin};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-use crate::common::{HOST_VERSION, load_trust, read_plugin};
+use crate::common::{HOST_VERSION, load_trust};
 use crate::embedded::EMBEDDED;
+use cordon_signing::plugin::PluginOnDisk;
 
 /// Version of the `--json` output of `cordon verify`.
 pub const VERIFY_SCHEMA: &str = "cordon.verify/v1";
@@ -126,7 +127,7 @@ fn signer_of(
 /// Verify one plugin against a trust policy; exit 0 accepted, 1 rejected.
 pub fn verify(args: VerifyArgs) -> Result<u8> {
     let trust = load_trust(&args.trust)?;
-    let disk = read_plugin(&args.plugin)?;
+    let disk = PluginOnDisk::read(&args.plugin)?;
     let now = cordon_signing::time::now();
     let result = verify_plugin(&disk.as_file(None, None), Some(&trust), now, HOST_VERSION);
     // Read only when asked, and only for a rejected plugin: it is not trusted.
@@ -321,7 +322,7 @@ pub fn inspect(args: InspectArgs) -> Result<u8> {
             (p.bytes.to_vec(), None, None, true)
         }
         None => {
-            let disk = read_plugin(Path::new(&args.plugin))?;
+            let disk = PluginOnDisk::read(Path::new(&args.plugin))?;
             (disk.bytes, disk.signature, Some(disk.sig_path), false)
         }
     };
