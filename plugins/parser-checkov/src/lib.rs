@@ -35,10 +35,10 @@
 //! | `tool-version` | `summary.checkov_version` of the report object |
 //! | `rule-id` | `check_id` (`CKV_AWS_16`), else `bc_check_id`, else `unknown` |
 //! | `title` | `check_name`, else the rule id; at most [`TITLE_MAX_CHARS`] characters |
-//! | `message` | check name and id, resource, file and line range, check type, then `description` / `short_description` when given |
+//! | `message` | check name (as checkov's SARIF has it), then `description` / `short_description` when given |
 //! | `severity`, `tool-severity` | `severity`, or for SCA checks `vulnerability_details.severity` (see below) |
 //! | `kind` | `secret` for check type `secrets`, `sca` for SCA checks (a `vulnerability_details` id, or check type `sca_package` / `sca_image`), else `iac` |
-//! | `locations` | `file_path` with `file_line_range` `[start, end]` (a 0 means unknown) |
+//! | `locations` | `repo_file_path` (the path checkov's SARIF gives too), else `file_path`, with `file_line_range` `[start, end]` (a 0 means unknown) |
 //! | `component` | IaC: name = `resource` (`aws_db_instance.default`); SCA: `package_name`, `package_version`, fixed version `lowest_fixed_version` / `fixed_version`; secrets: none (Checkov's `resource` there is a hash of the secret) |
 //! | `vulnerability-ids` | `vulnerability_details.id` (`CVE-…`, `GHSA-…`) |
 //! | `tags` | `check-type:<check_type>`, `category:<bc_category>` |
@@ -114,6 +114,9 @@ struct Check {
     bc_check_id: Option<String>,
     check_name: Option<String>,
     file_path: Option<String>,
+    /// The path from the repository root (checkov 2+); `file_path` is
+    /// relative to the `-d` directory, which its SARIF output is not.
+    repo_file_path: Option<String>,
     file_line_range: Option<Vec<Line>>,
     resource: Option<String>,
     severity: Option<String>,
@@ -253,7 +256,8 @@ fn convert(
         .or_else(|| vuln.and_then(|v| non_empty(v.severity.as_deref())));
     let severity = tool_severity.map_or(Severity::Medium, severity_of);
 
-    let file = non_empty(check.file_path.as_deref());
+    let file = non_empty(check.repo_file_path.as_deref())
+        .or_else(|| non_empty(check.file_path.as_deref()));
     let range = check.file_line_range.as_deref().unwrap_or_default();
     let start = range.first().and_then(|l| l.0);
     let end = range.get(1).and_then(|l| l.0);
@@ -289,25 +293,13 @@ fn convert(
         })
     };
 
+    // The message is what checkov's SARIF says too (the check name), so
+    // one scan read from either format is one finding; the resource, file,
+    // lines and check type are in `component`, `locations` and `tags`.
     let mut message = match name {
-        Some(n) => format!("{n} ({rule_id})"),
+        Some(n) => n.to_string(),
         None => format!("Checkov check {rule_id} failed"),
     };
-    if let Some(r) = resource.filter(|_| !is_secret) {
-        message.push_str(&format!(": resource `{r}`"));
-    }
-    if let Some(f) = file {
-        message.push_str(&format!(" in `{f}`"));
-        match (start, end) {
-            (Some(s), Some(e)) if e > s => message.push_str(&format!(" lines {s}-{e}")),
-            (Some(s), _) => message.push_str(&format!(" line {s}")),
-            _ => {}
-        }
-    }
-    message.push('.');
-    if let Some(t) = check_type {
-        message.push_str(&format!(" Check type: {t}."));
-    }
     for text in [
         check.description.as_deref(),
         check.short_description.as_deref(),
