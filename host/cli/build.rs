@@ -206,6 +206,7 @@ fn plugin_manifest(dir: &Path, host_version: &str, repository: &str) -> Option<P
             .into_iter()
             .filter(|h| h.format != "TODO")
             .collect(),
+        fingerprint: meta.fingerprint,
         name,
     })
 }
@@ -218,4 +219,6 @@ struct CargoMetadata {
     capabilities: Vec<cordon_manifest::Capability>,
     #[serde(default)]
     detect: Vec<cordon_manifest::plugin::DetectHint>,
+    #[serde(default)]
+    fingerprint: Option<String>,
 }

@@ -32,7 +32,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Parse scanner reports, normalise the findings, and evaluate the gate.
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// Create an ed25519 signing key pair (OpenSSH format).
     Keygen(keys::KeygenArgs),
     /// Sign a plugin (writes PLUGIN.wasm.sig, OpenSSH SSHSIG).
@@ -51,7 +51,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => run::run(args),
+        Command::Run(args) => run::run(*args),
         Command::Keygen(args) => keys::keygen(args),
         Command::Sign(args) => keys::sign(args),
         Command::Pack(args) => keys::pack(args),

@@ -3,8 +3,9 @@
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use cordon_manifest::Pipeline;
-use cordon_model::Verdict;
+use cordon_model::baseline::Baseline;
 use cordon_model::{Gate, InputRecord, RunError, RunReport};
+use cordon_model::{Severity, Verdict};
 use cordon_report::sanitize::terminal;
 use cordon_runtime::pipeline::InputBytes;
 use cordon_runtime::{
@@ -34,6 +35,27 @@ enum UnrecognisedArg {
     /// An input no parser recognises is skipped with a warning; the other
     /// inputs decide the verdict.
     Warn,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SeverityArg {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Critical => Severity::Critical,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Info => Severity::Info,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -139,6 +161,25 @@ pub struct RunArgs {
     #[arg(long, value_enum, value_name = "WHAT", default_value = "error")]
     on_unrecognised: UnrecognisedArg,
 
+    /// A previous run's findings.json: findings whose fingerprint it has
+    /// are `existing`, the others `new`, and what it has that this run does
+    /// not is counted as fixed. Policies can gate on new findings only.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Block every finding at or above this severity that the policy did
+    /// not suppress, whatever the policy's thresholds say (with --baseline,
+    /// new findings only). Recorded in each decision it changes.
+    #[arg(long, visible_alias = "fail-on", value_enum, value_name = "SEVERITY")]
+    block_at: Option<SeverityArg>,
+
+    /// The checkout the reports were made in: absolute location paths
+    /// under it are made relative to it (repeatable). Default: the working
+    /// directory. `file://` URIs, `./` and a leading `/` are always
+    /// normalised.
+    #[arg(long, value_name = "DIR")]
+    source_root: Vec<PathBuf>,
+
     /// Largest report accepted, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 512)]
     max_input_mib: u64,
@@ -161,6 +202,46 @@ fn read_report(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
         ),
         other => other.to_string(),
     })
+}
+
+/// Read and parse `--baseline`: a regular file of at most `max_bytes`.
+fn read_baseline(path: &Path, max_bytes: u64) -> Result<Baseline> {
+    let bytes = read_report(path, max_bytes)
+        .map_err(|why| anyhow::anyhow!("--baseline {}: {why}", path.display()))?;
+    let digest = format!("sha256:{}", hex::encode(Sha256::digest(&bytes)));
+    Ok(Baseline::parse(
+        &bytes,
+        &path.display().to_string(),
+        digest,
+    )?)
+}
+
+/// The prefixes stripped from absolute location paths: each
+/// `--source-root` (as given, and resolved when it exists), else the
+/// working directory.
+fn source_roots(given: &[PathBuf]) -> Result<Vec<String>> {
+    let dirs = if given.is_empty() {
+        vec![std::env::current_dir().context("reading the working directory")?]
+    } else {
+        given.to_vec()
+    };
+    let mut roots = Vec::new();
+    for d in dirs {
+        let Some(text) = d.to_str() else {
+            bail!("--source-root {}: not valid UTF-8", d.display());
+        };
+        if !d.is_absolute() {
+            bail!("--source-root {text}: must be an absolute path (the prefix reports carry)");
+        }
+        roots.push(text.trim_end_matches('/').to_string());
+        if let Ok(real) = fs::canonicalize(&d)
+            && let Some(real) = real.to_str()
+            && !roots.iter().any(|r| r == real)
+        {
+            roots.push(real.to_string());
+        }
+    }
+    Ok(roots)
 }
 
 /// The date the gate judges by, and the run's id: fixed before anything
@@ -293,7 +374,10 @@ fn failed_report(args: &RunArgs, start: &RunStart, err: &anyhow::Error) -> RunRe
             notified: 0,
             recorded: 0,
             suppressed: 0,
+            block_at: args.block_at.map(Severity::from),
         },
+        fingerprint_version: None,
+        baseline: None,
         warnings: Vec::new(),
         errors: vec![RunError {
             kind: kind.to_string(),
@@ -398,6 +482,10 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
             }
         })
         .collect();
+    let baseline = match &args.baseline {
+        Some(path) => Some(read_baseline(path, max_bytes)?),
+        None => None,
+    };
     let opts = RunOptions {
         environment: args.environment.clone().unwrap_or_default(),
         mode: match args.mode {
@@ -413,6 +501,9 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
             UnrecognisedArg::Error => OnUnrecognised::Error,
             UnrecognisedArg::Warn => OnUnrecognised::Warn,
         },
+        source_roots: source_roots(&args.source_root)?,
+        baseline,
+        block_at: args.block_at.map(Severity::from),
     };
 
     let report = runner.run_blocking(inputs, &opts)?;

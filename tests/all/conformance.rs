@@ -74,6 +74,9 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
         jobs: 0,
         memory_budget: 0,
         on_unrecognised: Default::default(),
+        source_roots: Vec::new(),
+        baseline: None,
+        block_at: None,
     };
     let listed = divergences();
     let (mut exact, mut diverging, mut negatives) = (0, BTreeSet::new(), 0);
@@ -163,8 +166,12 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
         unexplained.len(),
         unexplained.join("\n")
     );
+    // The floor catches a parser regressing; every file below it is in a
+    // divergence table with its reason. It was 85% until findings that
+    // differ in message stopped being merged (git-history secret scanners
+    // report one record per commit, which DefectDojo merges): 158/186.
     assert!(
-        exact * 100 >= total * 85,
-        "only {exact}/{total} match exactly (< 85%)"
+        exact * 100 >= total * 84,
+        "only {exact}/{total} match exactly (< 84%)"
     );
 }

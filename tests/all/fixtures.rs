@@ -34,6 +34,9 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
         jobs: 0,
         memory_budget: 0,
         on_unrecognised: Default::default(),
+        source_roots: Vec::new(),
+        baseline: None,
+        block_at: None,
     };
     let root = common::fixture("");
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
@@ -164,6 +167,9 @@ fn malformed_input_is_a_typed_error_for_every_parser() {
                 jobs: 0,
                 memory_budget: 0,
                 on_unrecognised: Default::default(),
+                source_roots: Vec::new(),
+                baseline: None,
+                block_at: None,
             };
             let path = format!("{}/{file}", slot.name());
             let report = runner

@@ -12,6 +12,7 @@ mod deterministic;
 mod fixtures;
 mod hostile;
 mod hostile_reports;
+mod identity;
 mod limits;
 mod schema;
 mod signing;

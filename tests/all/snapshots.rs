@@ -98,6 +98,9 @@ fn every_fixture_through_the_default_pipeline() {
             jobs: 1,
             memory_budget: 0,
             on_unrecognised: Default::default(),
+            source_roots: Vec::new(),
+            baseline: None,
+            block_at: None,
         };
         let bytes = std::fs::read(path).expect("fixture");
         let report = runner

@@ -256,6 +256,9 @@ fn with_fingerprint(fingerprint: &str) -> model::Finding {
         fingerprint: fingerprint.to_string(),
         source_pointer: String::new(),
         input: 0,
+        occurrences: 1,
+        sources: Vec::new(),
+        baseline: None,
     }
 }
 

@@ -192,6 +192,10 @@ fn strip_version(name: &str) -> &str {
 /// an empty context; anything else fails at link time.)
 pub fn check_manifest(manifest: &PluginManifest, iface: &Interface) -> Result<(), ComponentError> {
     crate::plugin::check_stage_name(&manifest.name).map_err(ComponentError::Mismatch)?;
+    if let Some(fp) = &manifest.fingerprint {
+        crate::plugin::check_fingerprint_version(fp, manifest.kind)
+            .map_err(ComponentError::Mismatch)?;
+    }
     let world = format!("cordon:stage/{}@{}", manifest.kind, crate::WIT_VERSION);
     if manifest.world != world {
         return Err(ComponentError::Mismatch(format!(
@@ -278,6 +282,7 @@ mod tests {
             license: None,
             source: None,
             detect: vec![],
+            fingerprint: None,
         }
     }
 

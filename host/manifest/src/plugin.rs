@@ -123,6 +123,24 @@ pub fn check_stage_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Check a normalizer's `fingerprint` (algorithm name and version): only
+/// normalizers declare one, and it is 1 to 64 characters of `A-Z a-z 0-9`
+/// and `. _ / -`, since it lands in every `findings.json`.
+pub fn check_fingerprint_version(fp: &str, kind: StageKind) -> Result<(), String> {
+    if kind != StageKind::Normalizer {
+        return Err(format!(
+            "`fingerprint` {fp:?} is declared by a {kind} stage; only normalizers make fingerprints"
+        ));
+    }
+    let ok = |b: u8| b.is_ascii_alphanumeric() || b"._/-".contains(&b);
+    if fp.is_empty() || fp.len() > 64 || !fp.bytes().all(ok) {
+        return Err(format!(
+            "`fingerprint` {fp:?} must be 1 to 64 characters of A-Z a-z 0-9 . _ / -"
+        ));
+    }
+    Ok(())
+}
+
 /// A plugin's manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -150,6 +168,12 @@ pub struct PluginManifest {
     /// Detection hints (parsers only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub detect: Vec<DetectHint>,
+    /// Normalizers only: the name and version of the fingerprint algorithm
+    /// (`normalizer-default/v2`), recorded in `findings.json` as
+    /// `fingerprint_version`. A baseline is comparable only with runs whose
+    /// fingerprints come from the same algorithm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 #[cfg(test)]

@@ -7,6 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod baseline;
+pub mod paths;
+
 /// Version of the `findings.json` layout. Bumped on any incompatible change.
 pub const SCHEMA_VERSION: &str = "cordon.findings/v1";
 
@@ -136,6 +139,63 @@ pub struct Finding {
     /// Host-added: index into `inputs` of the report this finding came from
     /// (the first one, when dedup merged findings from several inputs).
     pub input: usize,
+    /// Host-added: how many records of the input reports this finding
+    /// stands for (1, or more when the normalizer merged duplicates).
+    #[serde(default = "one")]
+    pub occurrences: usize,
+    /// Host-added: every record this finding stands for, the one it was
+    /// made from first. `occurrences` is its length.
+    #[serde(default)]
+    pub sources: Vec<SourceRef>,
+    /// Host-added, with `--baseline` only: whether the baseline run had a
+    /// finding with this fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineStatus>,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// One record of an input report that a finding stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SourceRef {
+    /// Index into `inputs`.
+    pub input: usize,
+    /// Where in that report: a JSON pointer or `line:N`.
+    pub source_pointer: String,
+}
+
+/// A finding compared with a baseline run (`--baseline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineStatus {
+    /// Not in the baseline: introduced since.
+    New,
+    /// In the baseline already.
+    Existing,
+}
+
+impl BaselineStatus {
+    /// `new` or `existing`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineStatus::New => "new",
+            BaselineStatus::Existing => "existing",
+        }
+    }
+}
+
+/// Tags that begin with this are the host's: a stage may not return one,
+/// and the host adds them to what a policy stage is given (so that a
+/// policy built against `cordon:stage@0.1.0` can see facts the record has
+/// no field for).
+pub const RESERVED_TAG_PREFIX: &str = "cordon:";
+
+/// The tag a policy stage sees on a finding compared with a baseline:
+/// `cordon:baseline=new` or `cordon:baseline=existing`.
+pub fn baseline_tag(status: BaselineStatus) -> String {
+    format!("{RESERVED_TAG_PREFIX}baseline={}", status.as_str())
 }
 
 /// A policy action.
@@ -320,6 +380,11 @@ pub struct Gate {
     pub recorded: usize,
     /// Number of `suppressed` decisions.
     pub suppressed: usize,
+    /// `--block-at`: findings at or above this severity were blocked
+    /// whatever the policy said (suppressions still apply; with a baseline,
+    /// new findings only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_at: Option<Severity>,
 }
 
 /// Outcome of the gate.
@@ -332,6 +397,23 @@ pub enum Verdict {
     Block,
     /// The run had errors; the gate could not decide on complete data.
     Error,
+}
+
+/// How a run compares with its baseline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineSummary {
+    /// The baseline file, as given.
+    pub path: String,
+    /// `sha256:<hex>` of the baseline file.
+    pub sha256: String,
+    /// The baseline's `run_id`.
+    pub run_id: String,
+    /// Findings not in the baseline.
+    pub new: usize,
+    /// Findings in the baseline too.
+    pub existing: usize,
+    /// Baseline findings this run no longer has.
+    pub fixed: usize,
 }
 
 /// The `findings.json` document.
@@ -349,6 +431,15 @@ pub struct RunReport {
     /// The UTC date (`YYYY-MM-DD`) the gate used for suppression and trust
     /// expiry: the real date or the operator's `--today`.
     pub today: String,
+    /// The fingerprint algorithm (declared by the normalizer's signed
+    /// manifest, `normalizer-default/v2`); baselines are comparable only
+    /// between runs with the same one. `None` when the normalizer declares
+    /// none.
+    #[serde(default)]
+    pub fingerprint_version: Option<String>,
+    /// With `--baseline`: how this run compares with the baseline run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
     /// Normalised, deduplicated findings.
     pub findings: Vec<Finding>,
     /// One decision per finding.

@@ -67,6 +67,17 @@ pub fn render(report: &RunReport, exit_code: i32) -> String {
         by_sev.join(", ")
     );
 
+    if let Some(b) = &report.baseline {
+        let _ = writeln!(
+            s,
+            "baseline: {} new, {} existing, {} fixed (against {})",
+            b.new,
+            b.existing,
+            b.fixed,
+            terminal(&b.path)
+        );
+    }
+
     let g = &report.gate;
     if !report.decisions.is_empty() || report.findings.is_empty() {
         let policy = report

@@ -7,9 +7,10 @@
 
 use cordon_manifest::plugin::{DetectHint, detect_head};
 use cordon_manifest::{Capability, StageSpec};
+use cordon_model::baseline::Baseline;
 use cordon_model::{
-    self as model, Action, Gate, InputRecord, InputStatus, RunError, RunReport, Signer,
-    StageRecord, Verdict,
+    self as model, Action, BaselineStatus, BaselineSummary, Gate, InputRecord, InputStatus,
+    RunError, RunReport, Severity, Signer, SourceRef, StageRecord, Verdict,
 };
 use std::sync::{Arc, OnceLock};
 
@@ -211,6 +212,15 @@ pub struct RunOptions {
     pub memory_budget: u64,
     /// What an input no parser recognises does to the run.
     pub on_unrecognised: OnUnrecognised,
+    /// Absolute path prefixes stripped from location paths
+    /// ([`cordon_model::paths::canonical`]): `--source-root`, else the
+    /// working directory.
+    pub source_roots: Vec<String>,
+    /// A previous run to compare with (`--baseline`).
+    pub baseline: Option<Baseline>,
+    /// Block every finding at or above this severity that the policy did
+    /// not suppress (`--block-at`); with a baseline, new findings only.
+    pub block_at: Option<Severity>,
 }
 
 /// What an input no parser recognises does to the run.
@@ -435,6 +445,7 @@ fn parse_one(
     runtime: &Runtime,
     parsers: &[Arc<ParserSlot>],
     forced: Option<&str>,
+    roots: &[String],
     index: usize,
     input: Input,
 ) -> Parsed {
@@ -482,6 +493,13 @@ fn parse_one(
         Ok(mut findings) => {
             for f in &mut findings {
                 f.input = index;
+                f.sources = vec![SourceRef {
+                    input: index,
+                    source_pointer: f.source_pointer.clone(),
+                }];
+                for l in &mut f.locations {
+                    l.path = model::paths::canonical(&l.path, roots);
+                }
             }
             record.findings_parsed = findings.len();
             record.status = InputStatus::Ok;
@@ -577,6 +595,7 @@ impl PipelineRunner {
             let parsers = self.parsers.clone();
             let runtime = self.runtime.clone();
             let forced = opts.format.clone();
+            let roots = opts.source_roots.clone();
             let path = input.path.clone();
             let permits = permits.clone();
             let memory = memory.clone();
@@ -597,7 +616,7 @@ impl PipelineRunner {
                     None => None,
                 };
                 tokio::task::spawn_blocking(move || {
-                    parse_one(&runtime, &parsers, forced.as_deref(), i, input)
+                    parse_one(&runtime, &parsers, forced.as_deref(), &roots, i, input)
                 })
                 .await
             });
@@ -663,6 +682,21 @@ impl PipelineRunner {
             }
         };
 
+        let fingerprint_version = self
+            .normalizer
+            .manifest()
+            .and_then(|m| m.fingerprint.clone());
+        let mut findings = findings;
+        let baseline = opts.baseline.as_ref().map(|b| {
+            compare_with_baseline(
+                &mut findings,
+                b,
+                fingerprint_version.as_deref(),
+                normalized_ok,
+                &mut errors,
+            )
+        });
+
         let policy_digest = sha256_digest(self.policy_document.as_bytes());
         let mut decisions = Vec::new();
         if normalized_ok {
@@ -688,6 +722,10 @@ impl PipelineRunner {
             }
         }
 
+        if let Some(level) = opts.block_at {
+            block_at(level, &findings, &mut decisions);
+        }
+
         let count = |a: Action| decisions.iter().filter(|d| d.action == a).count();
         let blocked = count(Action::Block);
         let verdict = if !errors.is_empty() {
@@ -706,6 +744,7 @@ impl PipelineRunner {
             notified: count(Action::Notify),
             recorded: count(Action::Record),
             suppressed: count(Action::Suppressed),
+            block_at: opts.block_at,
         };
 
         let source_of = |name: &str| {
@@ -769,6 +808,8 @@ impl PipelineRunner {
             pipeline: self.name.clone(),
             run_id: opts.run_id.clone(),
             today: opts.today.clone(),
+            fingerprint_version,
+            baseline,
             findings,
             decisions,
             inputs: records,
@@ -777,6 +818,89 @@ impl PipelineRunner {
             errors,
             warnings,
         }
+    }
+}
+
+/// Mark each finding `new` or `existing` against `baseline` and count
+/// them. A baseline made with another fingerprint algorithm cannot say
+/// what is new: that is an error, and every finding counts as new.
+fn compare_with_baseline(
+    findings: &mut [model::Finding],
+    baseline: &Baseline,
+    fingerprint_version: Option<&str>,
+    normalized: bool,
+    errors: &mut Vec<RunError>,
+) -> BaselineSummary {
+    let comparable = baseline.fingerprint_version.as_deref() == fingerprint_version;
+    if !comparable {
+        errors.push(run_error(
+            "baseline-incompatible",
+            None,
+            None,
+            format!(
+                "--baseline {}: its fingerprints were made by {}, this run's by {}; they cannot be compared, so every finding counts as new (make a new baseline with this cordon)",
+                baseline.path,
+                baseline.fingerprint_version.as_deref().unwrap_or("an unnamed algorithm"),
+                fingerprint_version.unwrap_or("an unnamed algorithm"),
+            ),
+        ));
+    }
+    let mut existing = 0;
+    for f in findings.iter_mut() {
+        let known = comparable && normalized && baseline.fingerprints.contains(&f.fingerprint);
+        if known {
+            existing += 1;
+        }
+        f.baseline = Some(if known {
+            BaselineStatus::Existing
+        } else {
+            BaselineStatus::New
+        });
+    }
+    BaselineSummary {
+        path: baseline.path.clone(),
+        sha256: baseline.sha256.clone(),
+        run_id: baseline.run_id.clone(),
+        new: findings.len() - existing,
+        existing,
+        // Fingerprints are unique in a normalised run, so each existing
+        // finding accounts for one baseline fingerprint.
+        fixed: if comparable && normalized {
+            baseline.fingerprints.len().saturating_sub(existing)
+        } else {
+            0
+        },
+    }
+}
+
+/// `--block-at`: a finding at or above `level` that the policy neither
+/// blocked nor suppressed is blocked, and its decision says what the policy
+/// alone would have done. With a baseline, only new findings.
+fn block_at(level: Severity, findings: &[model::Finding], decisions: &mut [model::Decision]) {
+    let by_fp: std::collections::HashMap<&str, &model::Finding> = findings
+        .iter()
+        .map(|f| (f.fingerprint.as_str(), f))
+        .collect();
+    for d in decisions.iter_mut() {
+        let Some(f) = by_fp.get(d.fingerprint.as_str()) else {
+            continue;
+        };
+        if matches!(d.action, Action::Block | Action::Suppressed)
+            || f.severity > level
+            || f.baseline == Some(BaselineStatus::Existing)
+        {
+            continue;
+        }
+        d.reason = format!(
+            "severity {} is at or above --block-at {}; the policy alone said {} ({}: {})",
+            f.severity.as_str(),
+            level.as_str(),
+            d.action.as_str(),
+            d.rule_id,
+            d.reason
+        );
+        d.rule_id = format!("cli/block-at-{}", level.as_str());
+        d.action = Action::Block;
     }
 }
 

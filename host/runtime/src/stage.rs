@@ -327,10 +327,37 @@ impl LoadedStage {
                     findings: out,
                     sources,
                 } = normalized;
-                let out = validate::findings(&self.name, out, &self.limits, Some(inputs))?;
+                let mut out = validate::findings(&self.name, out, &self.limits, Some(inputs))?;
                 contract::normalizer_accounts_for_every_input(
                     &self.name, findings, &out, &sources,
                 )?;
+                // The host, not the stage, records what each finding
+                // stands for: the sources of every input finding merged
+                // into it, the one it keeps the provenance of first.
+                for (f, srcs) in out.iter_mut().zip(&sources) {
+                    let mut merged: Vec<&model::Finding> =
+                        srcs.iter().map(|&s| &findings[s as usize]).collect();
+                    if let Some(k) = merged.iter().position(|src| {
+                        src.input == f.input && src.source_pointer == f.source_pointer
+                    }) {
+                        let kept = merged.remove(k);
+                        merged.insert(0, kept);
+                    }
+                    f.sources = merged
+                        .into_iter()
+                        .flat_map(|src| {
+                            if src.sources.is_empty() {
+                                vec![model::SourceRef {
+                                    input: src.input,
+                                    source_pointer: src.source_pointer.clone(),
+                                }]
+                            } else {
+                                src.sources.clone()
+                            }
+                        })
+                        .collect();
+                    f.occurrences = f.sources.len().max(1);
+                }
                 Ok(out)
             }
             Ok(Err(e)) => Err(CallError::Stage {

@@ -222,6 +222,13 @@ pub fn findings(
         }
         for t in &f.tags {
             c.string(t, "tags", i, MAX_ID_BYTES)?;
+            if t.starts_with(model::RESERVED_TAG_PREFIX) {
+                return Err(c.invalid(format!(
+                    "record {i}: tag {:?} begins with `{}`, which is reserved for the host",
+                    clean_message(t),
+                    model::RESERVED_TAG_PREFIX
+                )));
+            }
         }
         c.opt(&f.help_uri, "help_uri", i, 0)?;
         c.string(&f.source_pointer, "source_pointer", i, 0)?;
@@ -419,10 +426,15 @@ fn finding_from_guest(f: wit::Finding, input: usize) -> model::Finding {
         fingerprint: f.fingerprint,
         source_pointer: f.source_pointer,
         input,
+        occurrences: 1,
+        sources: Vec::new(),
+        baseline: None,
     }
 }
 
-/// Host model to guest records, for normalizer and policy inputs.
+/// Host model to guest records, for normalizer and policy inputs. Facts
+/// the record has no field for travel as reserved tags
+/// ([`model::RESERVED_TAG_PREFIX`]): `cordon:baseline=new|existing`.
 pub fn findings_to_guest(findings: &[model::Finding]) -> Vec<wit::Finding> {
     findings
         .iter()
@@ -454,7 +466,14 @@ pub fn findings_to_guest(findings: &[model::Finding]) -> Vec<wit::Finding> {
             }),
             vulnerability_ids: f.vulnerability_ids.clone(),
             cwes: f.cwes.clone(),
-            tags: f.tags.clone(),
+            tags: match f.baseline {
+                Some(b) => {
+                    let mut tags = f.tags.clone();
+                    tags.push(model::baseline_tag(b));
+                    tags
+                }
+                None => f.tags.clone(),
+            },
             help_uri: f.help_uri.clone(),
             fingerprint: f.fingerprint.clone(),
             source_pointer: f.source_pointer.clone(),
@@ -517,6 +536,36 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn reserved_tags_are_the_hosts() {
+        let l = limits(10, 1 << 20);
+        for (tag, refused) in [
+            ("cordon:baseline=existing", true),
+            ("cordon:", true),
+            ("cordon", false),
+            ("team:cordon:x", false),
+        ] {
+            let mut f = guest("");
+            f.tags = vec![tag.into()];
+            let got = findings("s", vec![f.clone()], &l, None);
+            assert_eq!(
+                matches!(&got, Err(CallError::InvalidOutput { detail, .. }) if detail.contains("reserved")),
+                refused,
+                "{tag}: {got:?}"
+            );
+            f.fingerprint = "ab".into();
+            assert_eq!(
+                findings("s", vec![f], &l, Some(8)).is_err(),
+                refused,
+                "{tag}"
+            );
+        }
+        // What a policy is given carries the baseline as a reserved tag.
+        let mut m = findings("s", vec![guest("")], &l, None).expect("valid");
+        m[0].baseline = Some(model::BaselineStatus::Existing);
+        assert_eq!(findings_to_guest(&m)[0].tags, ["cordon:baseline=existing"]);
     }
 
     #[test]

@@ -293,13 +293,17 @@ fn secrets_never_reach_the_output() {
 }
 
 #[test]
-fn same_leak_in_several_commits_is_one_finding() {
+fn same_leak_in_several_commits_is_one_finding_per_commit() {
     let mut a = v8_leak();
     let mut b = v8_leak();
     a["Commit"] = json!("1111111111111111111111111111111111111111");
     b["Commit"] = json!("2222222222222222222222222222222222222222");
     let mut c = v8_leak();
     c["StartLine"] = json!(40);
-    let f = normalizer_default::normalize(ok(json!([a, b, c])));
-    assert_eq!(f.len(), 2);
+    let f = normalizer_default::normalize(ok(json!([a.clone(), b, c, a])));
+    assert_eq!(
+        f.len(),
+        3,
+        "the commit is in the message; only the repeat merges"
+    );
 }

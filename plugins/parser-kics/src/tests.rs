@@ -255,7 +255,9 @@ fn missing_fields_and_cwe_forms() {
 }
 
 #[test]
-fn same_query_same_line_is_one_finding() {
+fn one_query_with_two_messages_on_one_line_is_two_findings() {
+    // Two different problems (apiGroups, verbs) on line 20: different
+    // messages are different findings.
     let f = normalizer_default::normalize(ok(report(vec![query(
         "rbac-wildcard",
         "LOW",
@@ -277,5 +279,5 @@ fn same_query_same_line_is_one_finding() {
             ),
         ],
     )])));
-    assert_eq!(f.len(), 2);
+    assert_eq!(f.len(), 3);
 }

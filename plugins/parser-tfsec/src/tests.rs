@@ -261,8 +261,10 @@ fn missing_fields() {
 }
 
 #[test]
-fn repeated_module_results_are_one_finding() {
-    // The same rule at the same place, reached through two module instances.
+fn repeated_module_results_are_one_finding_per_instance() {
+    // The same rule at the same place, reached through two module instances
+    // that the message names: two findings (the instances are two
+    // resources), and a third on another line.
     let a = current(
         "aws-vpc-no-public-egress-sgr",
         "modules/sg/main.tf",
@@ -279,6 +281,6 @@ fn repeated_module_results_are_one_finding() {
         "CRITICAL",
         json!("failed"),
     );
-    let f = normalizer_default::normalize(ok(json!({"results": [a, b, c]})));
-    assert_eq!(f.len(), 2);
+    let f = normalizer_default::normalize(ok(json!({"results": [a.clone(), b, c, a]})));
+    assert_eq!(f.len(), 3, "the repeated identical result merges");
 }

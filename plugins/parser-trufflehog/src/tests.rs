@@ -348,14 +348,16 @@ fn v2_maps_every_field() {
 }
 
 #[test]
-fn v2_same_reason_and_path_is_one_finding() {
+fn v2_one_finding_per_commit_reason_and_path() {
+    // Each commit that holds a match is its own record and message.
     let f = normalizer_default::normalize(ok(&ndjson(&[
         v2("Generic Secret", "a.py", "1"),
         v2("Generic Secret", "a.py", "2"),
         v2("Generic Secret", "b.py", "2"),
         v2("AWS API Key", "a.py", "2"),
+        v2("AWS API Key", "a.py", "2"),
     ])));
-    assert_eq!(f.len(), 3);
+    assert_eq!(f.len(), 4, "only the repeated identical record merges");
 }
 
 #[test]

@@ -11,6 +11,9 @@
 //! block = "high"      # block findings at or above this severity
 //! ticket = "medium"   # optional: ticket at or above (below `block`)
 //! notify = "low"      # optional: notify at or above (below `ticket`)
+//! on = "new"          # optional: "all" (default) or "new": with a
+//!                     # baseline (`cordon run --baseline`), findings
+//!                     # already in it are recorded, never blocked
 //!
 //! [[suppressions]]
 //! id = "SUP-12"
@@ -75,7 +78,13 @@ pub struct Thresholds {
     pub ticket: Option<String>,
     /// Notify at or above this severity.
     pub notify: Option<String>,
+    /// Which findings the thresholds apply to: `all` (default) or `new`
+    /// (not in the run's baseline; without a baseline every finding is new).
+    pub on: Option<String>,
 }
+
+/// The tag the host puts on a finding that the run's baseline already has.
+const EXISTING: &str = "cordon:baseline=existing";
 
 /// One suppression; all given matchers must match.
 #[derive(Debug, Deserialize)]
@@ -130,6 +139,14 @@ impl Rules {
             ));
         }
         for (env, t) in &rules.environments {
+            if let Some(on) = &t.on
+                && on != "all"
+                && on != "new"
+            {
+                return Err(config_error(format!(
+                    "environments.{env}.on = {on:?}: expected \"all\" or \"new\""
+                )));
+            }
             let block = severity(&t.block, &format!("environments.{env}.block"))?;
             let mut floor = block;
             for (name, level) in [("ticket", &t.ticket), ("notify", &t.notify)] {
@@ -204,7 +221,10 @@ impl Rules {
 
         Ok(findings
             .iter()
-            .map(|f| self.decide(f, &env_name, &levels, &ctx.today))
+            .map(|f| {
+                let new_only = env.on.as_deref() == Some("new");
+                self.decide(f, &env_name, &levels, &ctx.today, new_only)
+            })
             .collect())
     }
 
@@ -214,6 +234,7 @@ impl Rules {
         env: &str,
         levels: &[(Action, &str, Severity)],
         today: &str,
+        new_only: bool,
     ) -> Decision {
         let base = |action, rule_id: String, reason: String, suppression| Decision {
             fingerprint: f.fingerprint.clone(),
@@ -234,6 +255,16 @@ impl Rules {
                     owner: s.owner.clone(),
                     expires: s.expires.clone(),
                 }),
+            );
+        }
+        if new_only && f.tags.iter().any(|t| t == EXISTING) {
+            return base(
+                Action::Record,
+                format!("{env}/existing"),
+                format!(
+                    "in the baseline already; the {env} thresholds apply to new findings only (on = \"new\")"
+                ),
+                None,
             );
         }
         for (action, name, threshold) in levels {
@@ -378,6 +409,40 @@ rule_id = "suppressed-rule"
         let fs = [f(Severity::Critical, "suppressed-rule")];
         assert_eq!(actions("prod", "2026-12-31", &fs), [Action::Suppressed]);
         assert_eq!(actions("prod", "2027-01-01", &fs), [Action::Block]);
+    }
+
+    #[test]
+    fn on_new_records_what_the_baseline_has() {
+        let doc = DOC.replace("ticket = \"medium\"", "ticket = \"medium\"\non = \"new\"");
+        let rules = Rules::parse(&doc).expect("valid doc");
+        let mut existing = f(Severity::Critical, "r");
+        existing.tags.push(EXISTING.into());
+        let mut new = f(Severity::Critical, "r");
+        new.tags.push("cordon:baseline=new".into());
+        let untagged = f(Severity::Critical, "r");
+        let got: Vec<_> = rules
+            .evaluate(
+                &[existing.clone(), new, untagged],
+                &ctx("prod", "2026-01-01"),
+            )
+            .expect("evaluates")
+            .into_iter()
+            .map(|d| (d.action, d.rule_id))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Action::Record, "prod/existing".to_string()),
+                (Action::Block, "prod/block-at-high".to_string()),
+                (Action::Block, "prod/block-at-high".to_string()),
+            ]
+        );
+        assert_eq!(
+            actions("prod", "2026-01-01", &[existing]),
+            [Action::Block],
+            "without on = \"new\" the thresholds apply to all"
+        );
+        assert!(Rules::parse(&DOC.replace("ticket = \"medium\"", "on = \"old\"")).is_err());
     }
 
     #[test]
