@@ -208,7 +208,7 @@ fn read_report(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
 fn read_baseline(path: &Path, max_bytes: u64) -> Result<Baseline> {
     let bytes = read_report(path, max_bytes)
         .map_err(|why| anyhow::anyhow!("--baseline {}: {why}", path.display()))?;
-    let digest = format!("sha256:{}", hex::encode(Sha256::digest(&bytes)));
+    let digest = cordon_runtime::verify::sha256_digest(&bytes);
     Ok(Baseline::parse(
         &bytes,
         &path.display().to_string(),

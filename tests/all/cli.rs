@@ -3,34 +3,10 @@
 
 use crate::common;
 
-use common::fixture;
+use common::{CliRun as Run, cordon, fixture};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-struct Run {
-    code: i32,
-    stderr: String,
-    json: Option<Value>,
-}
-
-fn cordon(args: &[&str], out: &Path) -> Run {
-    let output: Output = Command::new(env!("CARGO_BIN_EXE_cordon"))
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .env_remove("CORDON_ENV")
-        .output()
-        .expect("cordon runs");
-    let json = std::fs::read(out.join("findings.json"))
-        .ok()
-        .map(|b| serde_json::from_slice(&b).expect("findings.json is JSON"));
-    Run {
-        code: output.status.code().expect("exited"),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        json,
-    }
-}
+use std::process::Command;
 
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")

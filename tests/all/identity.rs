@@ -3,7 +3,7 @@
 //! fingerprints, one spelling per path, `--baseline`, `on = "new"` and
 //! `--block-at`.
 
-use crate::common::fixture;
+use crate::common::{self, fixture};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -14,20 +14,13 @@ struct Run {
     json: Value,
 }
 
+/// `cordon run ARGS --out OUT`, which must write `findings.json`.
 fn cordon(args: &[&str], out: &Path) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_cordon"))
-        .arg("run")
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .env_remove("CORDON_ENV")
-        .output()
-        .expect("cordon runs");
-    let bytes = std::fs::read(out.join("findings.json")).expect("findings.json written");
+    let r = common::cordon(&[&["run"], args].concat(), out);
     Run {
-        code: output.status.code().expect("exited"),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        json: serde_json::from_slice(&bytes).expect("findings.json is JSON"),
+        code: r.code,
+        stderr: r.stderr,
+        json: r.json.expect("findings.json written"),
     }
 }
 

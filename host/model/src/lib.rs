@@ -157,6 +157,17 @@ fn one() -> usize {
     1
 }
 
+impl Finding {
+    /// The record this finding was made from: its `input` and
+    /// `source_pointer`.
+    pub fn source(&self) -> SourceRef {
+        SourceRef {
+            input: self.input,
+            source_pointer: self.source_pointer.clone(),
+        }
+    }
+}
+
 /// One record of an input report that a finding stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SourceRef {

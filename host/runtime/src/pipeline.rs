@@ -10,7 +10,7 @@ use cordon_manifest::{Capability, StageSpec};
 use cordon_model::baseline::Baseline;
 use cordon_model::{
     self as model, Action, BaselineStatus, BaselineSummary, Gate, InputRecord, InputStatus,
-    RunError, RunReport, Severity, Signer, SourceRef, StageRecord, Verdict,
+    RunError, RunReport, Severity, Signer, StageRecord, Verdict,
 };
 use std::sync::{Arc, OnceLock};
 
@@ -493,10 +493,7 @@ fn parse_one(
         Ok(mut findings) => {
             for f in &mut findings {
                 f.input = index;
-                f.sources = vec![SourceRef {
-                    input: index,
-                    source_pointer: f.source_pointer.clone(),
-                }];
+                f.sources = vec![f.source()];
                 for l in &mut f.locations {
                     l.path = model::paths::canonical(&l.path, roots);
                 }
@@ -665,7 +662,7 @@ impl PipelineRunner {
             (findings, r)
         })
         .await;
-        let (findings, normalized_ok) = match normalized {
+        let (mut findings, normalized_ok) = match normalized {
             Ok((_, Ok(n))) => (n, true),
             Ok((raw, Err(e))) => {
                 errors.push(call_error(&e, None));
@@ -686,7 +683,6 @@ impl PipelineRunner {
             .normalizer
             .manifest()
             .and_then(|m| m.fingerprint.clone());
-        let mut findings = findings;
         let baseline = opts.baseline.as_ref().map(|b| {
             compare_with_baseline(
                 &mut findings,

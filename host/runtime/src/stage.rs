@@ -332,31 +332,19 @@ impl LoadedStage {
                     &self.name, findings, &out, &sources,
                 )?;
                 // The host, not the stage, records what each finding
-                // stands for: the sources of every input finding merged
-                // into it, the one it keeps the provenance of first.
+                // stands for: every input record merged into it, the one it
+                // keeps the provenance of first.
                 for (f, srcs) in out.iter_mut().zip(&sources) {
-                    let mut merged: Vec<&model::Finding> =
-                        srcs.iter().map(|&s| &findings[s as usize]).collect();
-                    if let Some(k) = merged.iter().position(|src| {
-                        src.input == f.input && src.source_pointer == f.source_pointer
-                    }) {
-                        let kept = merged.remove(k);
-                        merged.insert(0, kept);
-                    }
-                    f.sources = merged
-                        .into_iter()
-                        .flat_map(|src| {
-                            if src.sources.is_empty() {
-                                vec![model::SourceRef {
-                                    input: src.input,
-                                    source_pointer: src.source_pointer.clone(),
-                                }]
-                            } else {
-                                src.sources.clone()
-                            }
-                        })
+                    let kept = f.source();
+                    let mut refs: Vec<model::SourceRef> = srcs
+                        .iter()
+                        .map(|&s| findings[s as usize].source())
                         .collect();
-                    f.occurrences = f.sources.len().max(1);
+                    if let Some(k) = refs.iter().position(|r| *r == kept) {
+                        refs[..=k].rotate_right(1);
+                    }
+                    f.occurrences = refs.len();
+                    f.sources = refs;
                 }
                 Ok(out)
             }

@@ -244,29 +244,28 @@ fn assign_fingerprints(out: &mut [Finding]) {
     }
 }
 
+/// Fold `dup` into `kept`. Lists may grow past the host's caps here;
+/// `register_normalizer!` fits the output to the contract (first entries
+/// kept).
 fn merge(kept: &mut Finding, dup: Finding) {
     if dup.severity.rank() < kept.severity.rank() {
         kept.severity = dup.severity;
         kept.tool_severity = dup.tool_severity;
     }
     for l in dup.locations {
-        if !kept.locations.contains(&l) && kept.locations.len() < cordon_sdk::MAX_LOCATIONS {
+        if !kept.locations.contains(&l) {
             kept.locations.push(l);
         }
     }
-    let cap = cordon_sdk::MAX_LIST_ITEMS;
     kept.vulnerability_ids.extend(dup.vulnerability_ids);
     kept.vulnerability_ids.sort();
     kept.vulnerability_ids.dedup();
-    kept.vulnerability_ids.truncate(cap);
     kept.cwes.extend(dup.cwes);
     kept.cwes.sort_unstable();
     kept.cwes.dedup();
-    kept.cwes.truncate(cap);
     kept.tags.extend(dup.tags);
     kept.tags.sort();
     kept.tags.dedup();
-    kept.tags.truncate(cap);
 }
 
 #[cfg(test)]

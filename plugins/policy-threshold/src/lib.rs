@@ -83,9 +83,6 @@ pub struct Thresholds {
     pub on: Option<String>,
 }
 
-/// The tag the host puts on a finding that the run's baseline already has.
-const EXISTING: &str = "cordon:baseline=existing";
-
 /// One suppression; all given matchers must match.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -257,7 +254,7 @@ impl Rules {
                 }),
             );
         }
-        if new_only && f.tags.iter().any(|t| t == EXISTING) {
+        if new_only && cordon_sdk::in_baseline(f) {
             return base(
                 Action::Record,
                 format!("{env}/existing"),
@@ -416,7 +413,7 @@ rule_id = "suppressed-rule"
         let doc = DOC.replace("ticket = \"medium\"", "ticket = \"medium\"\non = \"new\"");
         let rules = Rules::parse(&doc).expect("valid doc");
         let mut existing = f(Severity::Critical, "r");
-        existing.tags.push(EXISTING.into());
+        existing.tags.push(cordon_sdk::TAG_BASELINE_EXISTING.into());
         let mut new = f(Severity::Critical, "r");
         new.tags.push("cordon:baseline=new".into());
         let untagged = f(Severity::Critical, "r");

@@ -115,6 +115,18 @@ pub const MAX_LOCATIONS: usize = 1000;
 /// `vulnerability_ids`, `component.fixed_versions`).
 pub const MAX_LIST_ITEMS: usize = 256;
 
+/// The tag the host puts on a finding, in what a policy is given, when the
+/// run's baseline (`cordon run --baseline`) has it already; new findings
+/// carry `cordon:baseline=new`. Tags beginning `cordon:` are the host's: a
+/// parser or normalizer that returns one fails.
+pub const TAG_BASELINE_EXISTING: &str = "cordon:baseline=existing";
+
+/// Whether the run's baseline has `finding` already (see
+/// [`TAG_BASELINE_EXISTING`]); without a baseline every finding is new.
+pub fn in_baseline(finding: &Finding) -> bool {
+    finding.tags.iter().any(|t| t == TAG_BASELINE_EXISTING)
+}
+
 /// A finding with what every parser knows, and every other field empty:
 /// no tool version, message, tool severity, locations, component,
 /// vulnerability ids, CWEs, tags, help URI or source pointer; an empty

@@ -259,3 +259,33 @@ impl Publisher {
         path
     }
 }
+
+/// What a `cordon` process left: exit code, stderr and `findings.json`.
+pub struct CliRun {
+    /// Exit code.
+    pub code: i32,
+    /// Everything it wrote to stderr.
+    pub stderr: String,
+    /// `OUT/findings.json`, when it was written.
+    pub json: Option<serde_json::Value>,
+}
+
+/// Run the `cordon` binary with `args` and `--out out` (and no
+/// `CORDON_ENV` from the caller's environment).
+pub fn cordon(args: &[&str], out: &Path) -> CliRun {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .env_remove("CORDON_ENV")
+        .output()
+        .expect("cordon runs");
+    let json = std::fs::read(out.join("findings.json"))
+        .ok()
+        .map(|b| serde_json::from_slice(&b).expect("findings.json is JSON"));
+    CliRun {
+        code: output.status.code().expect("exited"),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        json,
+    }
+}
