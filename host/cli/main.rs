@@ -11,6 +11,7 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 mod common;
+mod explain;
 mod keys;
 mod run;
 mod verify;
@@ -33,6 +34,10 @@ struct Cli {
 enum Command {
     /// Parse scanner reports, normalise the findings, and evaluate the gate.
     Run(Box<run::RunArgs>),
+    /// Explain, from a run's findings.json, each finding's decision: the
+    /// rule, policy and digest, the fields it matched, the suppressions
+    /// considered, and why (exit 0 found, 1 nothing matched, 2 error).
+    Explain(explain::ExplainArgs),
     /// Create an ed25519 signing key pair (OpenSSH format).
     Keygen(keys::KeygenArgs),
     /// Sign a plugin (writes PLUGIN.wasm.sig, OpenSSH SSHSIG).
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(*args),
+        Command::Explain(args) => explain::explain(args),
         Command::Keygen(args) => keys::keygen(args),
         Command::Sign(args) => keys::sign(args),
         Command::Pack(args) => keys::pack(args),

@@ -4,13 +4,14 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use cordon_manifest::Pipeline;
 use cordon_model::baseline::Baseline;
+use cordon_model::suppress::{self, HostSuppression};
 use cordon_model::{Gate, InputRecord, RunError, RunReport};
 use cordon_model::{Severity, Verdict};
 use cordon_report::sanitize::terminal;
 use cordon_runtime::pipeline::InputBytes;
 use cordon_runtime::{
-    Determinism, Input, LogLevel, LogSink, Mode, OnUnrecognised, PipelineBuilder, RunOptions,
-    RuntimeOptions,
+    CandidatePolicy, Determinism, Input, LogLevel, LogSink, Mode, OnUnrecognised, PipelineBuilder,
+    RunOptions, RuntimeOptions,
 };
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -79,9 +80,35 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pipeline: Option<PathBuf>,
 
-    /// Policy document for the policy stage, replacing the pipeline's `rules`.
-    #[arg(long, value_name = "FILE")]
+    /// Policy document for the policy stage, replacing the pipeline's
+    /// `rules`: a file, or a directory holding a Rego bundle (*.rego,
+    /// data.json, .manifest) for policy-rego.
+    #[arg(long, value_name = "FILE|DIR")]
     policy: Option<PathBuf>,
+
+    /// Evaluate this policy document beside the active one and report the
+    /// decisions it would change (in the summary and findings.json
+    /// `policy_comparison`). The gate is unaffected.
+    #[arg(long, value_name = "FILE|DIR")]
+    compare_policy: Option<PathBuf>,
+
+    /// Ignore file(s) to apply (`[[suppressions]]` with id, owner, reason,
+    /// expires, match). Default: `.cordonignore.toml` and the
+    /// `[[suppressions]]` of `cordon.toml` in the working directory, where
+    /// they exist.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_ignore_file")]
+    ignore_file: Vec<PathBuf>,
+
+    /// Apply no ignore file, not even the ones in the working directory.
+    #[arg(long)]
+    no_ignore_file: bool,
+
+    /// VEX document(s), OpenVEX or CycloneDX: `not_affected` and `fixed`
+    /// statements suppress the findings of that vulnerability on that
+    /// package (by id and purl), with the statement's justification as
+    /// the reason (repeatable).
+    #[arg(long, value_name = "FILE")]
+    vex: Vec<PathBuf>,
 
     /// Environment the gate is for (e.g. prod, dev). Default: the policy's
     /// `default_environment`.
@@ -205,6 +232,63 @@ fn read_report(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
 }
 
 /// Read and parse `--baseline`: a regular file of at most `max_bytes`.
+/// A policy document: the file's text, or a directory packed as a bundle
+/// ([`cordon_manifest::bundle`]).
+fn read_policy(path: &Path, what: &str) -> Result<String> {
+    if path.is_dir() {
+        return cordon_manifest::bundle::pack(path)
+            .with_context(|| format!("packing {what} directory {}", path.display()));
+    }
+    cordon_manifest::file::read_config(path)
+        .with_context(|| format!("reading {what} {}", path.display()))
+}
+
+/// The ignore files' and VEX documents' suppressions, in the order read:
+/// ignore files first (`--ignore-file`, else the working directory's
+/// `.cordonignore.toml` and `cordon.toml`), then `--vex`.
+fn host_suppressions(args: &RunArgs) -> Result<Vec<HostSuppression>> {
+    let ignore_files: Vec<PathBuf> = if args.no_ignore_file {
+        Vec::new()
+    } else if !args.ignore_file.is_empty() {
+        args.ignore_file.clone()
+    } else {
+        [".cordonignore.toml", "cordon.toml"]
+            .into_iter()
+            .map(PathBuf::from)
+            .filter(|p| p.is_file())
+            .collect()
+    };
+    let mut out: Vec<HostSuppression> = Vec::new();
+    for path in &ignore_files {
+        let text = cordon_manifest::file::read_config(path)
+            .with_context(|| format!("reading ignore file {}", path.display()))?;
+        let digest = cordon_runtime::verify::sha256_digest(text.as_bytes());
+        for s in suppress::parse_ignore_file(&text, &path.display().to_string(), &digest)? {
+            if let Some(other) = out.iter().find(|o| o.id == s.id) {
+                bail!(
+                    "{}: suppression id {:?} is also declared in {}",
+                    path.display(),
+                    s.id,
+                    other.file
+                );
+            }
+            out.push(s);
+        }
+    }
+    for path in &args.vex {
+        let bytes =
+            cordon_manifest::file::read_regular(path, cordon_manifest::file::MAX_CONFIG_BYTES)
+                .with_context(|| format!("reading VEX document {}", path.display()))?;
+        let digest = cordon_runtime::verify::sha256_digest(&bytes);
+        out.extend(suppress::parse_vex(
+            &bytes,
+            &path.display().to_string(),
+            &digest,
+        )?);
+    }
+    Ok(out)
+}
+
 fn read_baseline(path: &Path, max_bytes: u64) -> Result<Baseline> {
     let bytes = read_report(path, max_bytes)
         .map_err(|why| anyhow::anyhow!("--baseline {}: {why}", path.display()))?;
@@ -378,6 +462,8 @@ fn failed_report(args: &RunArgs, start: &RunStart, err: &anyhow::Error) -> RunRe
         },
         fingerprint_version: None,
         baseline: None,
+        suppressions: Vec::new(),
+        policy_comparison: None,
         warnings: Vec::new(),
         errors: vec![RunError {
             kind: kind.to_string(),
@@ -409,17 +495,23 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
         ),
     };
     let policy_document = match (&args.policy, embedded_default) {
-        (Some(path), _) => cordon_manifest::file::read_config(path)
-            .with_context(|| format!("reading policy file {}", path.display()))?,
+        (Some(path), _) => read_policy(path, "policy file")?,
         (None, true) => DEFAULT_RULES.to_string(),
         (None, false) => {
             let Some(rules) = &pipeline.policy.rules else {
                 bail!("the pipeline's policy stage has no rules document");
             };
-            cordon_manifest::file::read_config(rules)
-                .with_context(|| format!("reading policy rules {}", rules.display()))?
+            read_policy(rules, "policy rules")?
         }
     };
+    let compare_policy = match &args.compare_policy {
+        Some(path) => Some(CandidatePolicy {
+            path: path.display().to_string(),
+            document: read_policy(path, "--compare-policy")?,
+        }),
+        None => None,
+    };
+    let suppressions = host_suppressions(args)?;
 
     // Verify every stage before compiling any: a refused plugin stops the
     // run here, before any report is read.
@@ -504,6 +596,8 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
         source_roots: source_roots(&args.source_root)?,
         baseline,
         block_at: args.block_at.map(Severity::from),
+        suppressions,
+        compare_policy,
     };
 
     let report = runner.run_blocking(inputs, &opts)?;

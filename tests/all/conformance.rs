@@ -77,6 +77,8 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
         source_roots: Vec::new(),
         baseline: None,
         block_at: None,
+        suppressions: Vec::new(),
+        compare_policy: None,
     };
     let listed = divergences();
     let (mut exact, mut diverging, mut negatives) = (0, BTreeSet::new(), 0);

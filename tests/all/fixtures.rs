@@ -37,6 +37,8 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
         source_roots: Vec::new(),
         baseline: None,
         block_at: None,
+        suppressions: Vec::new(),
+        compare_policy: None,
     };
     let root = common::fixture("");
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
@@ -170,6 +172,8 @@ fn malformed_input_is_a_typed_error_for_every_parser() {
                 source_roots: Vec::new(),
                 baseline: None,
                 block_at: None,
+                suppressions: Vec::new(),
+                compare_policy: None,
             };
             let path = format!("{}/{file}", slot.name());
             let report = runner

@@ -713,8 +713,47 @@ fn a_policy_cannot_suppress_with_undeclared_or_expired_suppressions() {
     let ok = evaluate(&[("id", "SUP-2"), ("expires", "2099-01-01")], document)
         .expect("a declared, current suppression is accepted");
     assert_eq!(ok.len(), 4);
+    let lapsed = evaluate(
+        &[
+            ("id", "SUP-1"),
+            ("expires", "2020-01-01"),
+            ("claim", "expired"),
+        ],
+        document,
+    )
+    .expect("a declared suppression that has expired may be named as expired");
+    assert_eq!(
+        lapsed[0]
+            .expired_suppression
+            .as_ref()
+            .map(|s| s.id.as_str()),
+        Some("SUP-1")
+    );
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
-    let cases: [Case; 4] = [
+    let cases: [Case; 7] = [
+        (
+            &[
+                ("id", "SUP-2"),
+                ("expires", "2099-01-01"),
+                ("claim", "expired"),
+            ],
+            document,
+            "names \"SUP-2\" (expires \"2099-01-01\") as an expired suppression",
+        ),
+        (
+            &[("claim", "expired")],
+            document,
+            "names \"SUP-FAKE\" (expires \"never\") as an expired suppression",
+        ),
+        (
+            &[
+                ("id", "SUP-1"),
+                ("expires", "2019-01-01"),
+                ("claim", "expired"),
+            ],
+            document,
+            "names \"SUP-1\" (expires \"2019-01-01\") as an expired suppression",
+        ),
         (
             &[],
             document,

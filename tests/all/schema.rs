@@ -160,6 +160,22 @@ fn run(args: &[&str]) -> Value {
         .expect("JSON")
 }
 
+/// Every way `doc` departs from the published schema; the CLI helper
+/// ([`common::cordon`]) checks each `findings.json` a test makes with it.
+pub fn errors(doc: &Value) -> Vec<String> {
+    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_slice(
+            &std::fs::read(root.join("policies/schemas/findings.schema.json")).expect("schema"),
+        )
+        .expect("schema is JSON")
+    });
+    let mut errors = Vec::new();
+    validate(schema, schema, doc, "", &mut errors);
+    errors
+}
+
 #[test]
 fn findings_json_matches_the_published_schema() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -101,6 +101,8 @@ fn every_fixture_through_the_default_pipeline() {
             source_roots: Vec::new(),
             baseline: None,
             block_at: None,
+            suppressions: Vec::new(),
+            compare_policy: None,
         };
         let bytes = std::fs::read(path).expect("fixture");
         let report = runner

@@ -156,6 +156,12 @@ fn finding(u: &mut Unstructured) -> wit::Finding {
         message: text(u),
         severity: severities[small(u, 4) as usize],
         tool_severity: opt_text(u),
+        severity_source: [
+            wit::SeveritySource::Cvss,
+            wit::SeveritySource::SecuritySeverity,
+            wit::SeveritySource::Tool,
+            wit::SeveritySource::Default,
+        ][small(u, 3) as usize],
         kind: kinds[small(u, 6) as usize],
         locations: (0..small(u, 2))
             .map(|_| wit::Location {
@@ -216,6 +222,15 @@ fn decision(u: &mut Unstructured, findings: &[model::Finding]) -> wit::Decision 
                 owner: text(u),
                 expires: opt_text(u),
             }),
+        matched: (0..small(u, 3))
+            .map(|_| wit::FieldMatch {
+                field: text(u),
+                value: text(u),
+                pattern: text(u),
+            })
+            .collect(),
+        severity_override: None,
+        expired_suppression: None,
     }
 }
 
@@ -246,6 +261,7 @@ fn with_fingerprint(fingerprint: &str) -> model::Finding {
         message: String::new(),
         severity: model::Severity::Info,
         tool_severity: None,
+        severity_source: model::SeveritySource::Tool,
         kind: model::FindingKind::Other,
         locations: Vec::new(),
         component: None,

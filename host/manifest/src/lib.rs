@@ -24,6 +24,7 @@
 //! capabilities = ["log"]
 //! ```
 
+pub mod bundle;
 pub mod component;
 pub mod file;
 pub mod grant;
@@ -198,6 +199,10 @@ pub struct DeclaredSuppression {
     pub id: String,
     /// `YYYY-MM-DD` after which it lapses, if it does.
     pub expires: Option<String>,
+    /// Who answers for it (empty when the document does not say).
+    pub owner: String,
+    /// Why it exists (empty when the document does not say).
+    pub reason: String,
 }
 
 /// The suppressions a policy document declares, read by the host so that it
@@ -220,7 +225,18 @@ pub fn declared_suppressions(document: &str) -> Vec<DeclaredSuppression> {
                 toml::Value::String(s) => s.clone(),
                 other => other.to_string(),
             });
-            Some(DeclaredSuppression { id, expires })
+            let text = |k: &str| {
+                t.get(k)
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            Some(DeclaredSuppression {
+                id,
+                expires,
+                owner: text("owner"),
+                reason: text("reason"),
+            })
         })
         .collect()
 }

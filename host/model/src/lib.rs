@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod baseline;
 pub mod paths;
+pub mod suppress;
 
 /// Version of the `findings.json` layout. Bumped on any incompatible change.
 pub const SCHEMA_VERSION: &str = "cordon.findings/v1";
@@ -52,6 +53,33 @@ impl Severity {
     }
 }
 
+/// Where a finding's severity came from (see `docs/policy.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SeveritySource {
+    /// A CVSS score or vector in the report.
+    Cvss,
+    /// SARIF `properties.security-severity`.
+    SecuritySeverity,
+    /// The tool's own level through the parser's mapping.
+    #[default]
+    Tool,
+    /// The report gives none; the parser's default for the tool.
+    Default,
+}
+
+impl SeveritySource {
+    /// The name used in `findings.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeveritySource::Cvss => "cvss",
+            SeveritySource::SecuritySeverity => "security-severity",
+            SeveritySource::Tool => "tool",
+            SeveritySource::Default => "default",
+        }
+    }
+}
+
 /// What kind of analysis produced a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -70,6 +98,21 @@ pub enum FindingKind {
     Dast,
     /// Anything else.
     Other,
+}
+
+impl FindingKind {
+    /// The lowercase name used in files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Sast => "sast",
+            FindingKind::Sca => "sca",
+            FindingKind::Secret => "secret",
+            FindingKind::Iac => "iac",
+            FindingKind::Container => "container",
+            FindingKind::Dast => "dast",
+            FindingKind::Other => "other",
+        }
+    }
 }
 
 /// A place in the scanned project. `path` is the report's own string; the
@@ -118,6 +161,9 @@ pub struct Finding {
     pub severity: Severity,
     /// The scanner's own severity string.
     pub tool_severity: Option<String>,
+    /// Where `severity` came from.
+    #[serde(default)]
+    pub severity_source: SeveritySource,
     /// Kind of analysis.
     pub kind: FindingKind,
     /// Where it is.
@@ -268,6 +314,62 @@ pub struct Decision {
     pub reason: String,
     /// For suppressions: which one.
     pub suppression: Option<Suppression>,
+    /// The fields the deciding rule matched, with the finding's values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matched: Vec<FieldMatch>,
+    /// The severity the policy judged the finding at, when a severity
+    /// override changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity_override: Option<Severity>,
+    /// An expired suppression that would have covered the finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expired_suppression: Option<Suppression>,
+}
+
+/// What a candidate policy (`--compare-policy`) would decide differently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyComparison {
+    /// The candidate policy document, as named.
+    pub path: String,
+    /// `sha256:<hex>` of it.
+    pub sha256: String,
+    /// Why the candidate could not be evaluated, if it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Decisions whose action differs, in finding order.
+    pub changed: Vec<DecisionChange>,
+}
+
+/// One decision a candidate policy would change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionChange {
+    /// The finding.
+    pub fingerprint: String,
+    /// The finding's rule id.
+    pub rule_id: String,
+    /// The finding's first location's path.
+    pub path: Option<String>,
+    /// The active policy's action.
+    pub from: Action,
+    /// The candidate's action.
+    pub to: Action,
+    /// The active policy's deciding rule.
+    pub from_rule: String,
+    /// The candidate's deciding rule.
+    pub to_rule: String,
+    /// The candidate's reason.
+    pub reason: String,
+}
+
+/// One field of a finding a rule matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMatch {
+    /// Field name (`rule_id`, `severity`, ...).
+    pub field: String,
+    /// The finding's value.
+    pub value: String,
+    /// What the rule gave (exact value, glob, or `>= high`).
+    pub pattern: String,
 }
 
 /// One input report of a run.
@@ -455,6 +557,15 @@ pub struct RunReport {
     pub findings: Vec<Finding>,
     /// One decision per finding.
     pub decisions: Vec<Decision>,
+    /// Every suppression the run knew about (the policy document's, the
+    /// ignore file's, VEX statements) and whether it applied, had expired
+    /// or matched nothing.
+    #[serde(default)]
+    pub suppressions: Vec<suppress::SuppressionStatus>,
+    /// With `--compare-policy`: the decisions a candidate policy would
+    /// change. It does not affect the gate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_comparison: Option<PolicyComparison>,
     /// The input reports, in command-line order.
     pub inputs: Vec<InputRecord>,
     /// The stages that ran.

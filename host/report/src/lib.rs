@@ -5,6 +5,7 @@
 //! [`sanitize::terminal`] (or the sanitiser of its medium) before it is
 //! written anywhere a human or a CI tool interprets it.
 
+pub mod explain;
 pub mod sanitize;
 pub mod summary;
 

@@ -80,9 +80,16 @@ pub fn render(report: &RunReport, exit_code: i32) -> String {
 
     let g = &report.gate;
     if !report.decisions.is_empty() || report.findings.is_empty() {
+        // The policy stage's own decisions, not the host's overrides
+        // (ignore files, VEX, --block-at), name the policy.
         let policy = report
             .decisions
-            .first()
+            .iter()
+            .find(|d| {
+                !["ignore-file/", "vex/", "cli/"]
+                    .iter()
+                    .any(|p| d.rule_id.starts_with(p))
+            })
             .map(|d| {
                 format!(
                     "{} {}",
@@ -105,6 +112,88 @@ pub fn render(report: &RunReport, exit_code: i32) -> String {
                 &g.environment
             }
         );
+    }
+
+    if !report.suppressions.is_empty() {
+        use cordon_model::suppress::State;
+        let n = |st: State| {
+            report
+                .suppressions
+                .iter()
+                .filter(|x| x.status == st)
+                .count()
+        };
+        let _ = writeln!(
+            s,
+            "suppressions: {} applied, {} expired, {} unused",
+            n(State::Applied),
+            n(State::Expired),
+            n(State::Unused)
+        );
+        for x in report
+            .suppressions
+            .iter()
+            .filter(|x| x.status != State::Applied)
+        {
+            let what = match x.status {
+                State::Expired => format!(
+                    "expired {}, would cover {} finding{}",
+                    terminal(x.expires.as_deref().unwrap_or("?")),
+                    x.findings,
+                    if x.findings == 1 { "" } else { "s" }
+                ),
+                _ => "matched nothing".to_string(),
+            };
+            let _ = writeln!(
+                s,
+                "  {:<7} {} ({}, {}): {what}",
+                if x.status == State::Expired {
+                    "expired"
+                } else {
+                    "unused"
+                },
+                terminal_short(&x.id, 60),
+                x.origin.as_str(),
+                terminal_short(&x.file, 80)
+            );
+        }
+    }
+
+    if let Some(c) = &report.policy_comparison {
+        match &c.error {
+            Some(e) => {
+                let _ = writeln!(
+                    s,
+                    "compare-policy: {} could not be evaluated: {}",
+                    terminal(&c.path),
+                    terminal(e)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "compare-policy: {} decision{} would change under {} (gate unaffected)",
+                    c.changed.len(),
+                    if c.changed.len() == 1 { "" } else { "s" },
+                    terminal(&c.path)
+                );
+                for ch in c.changed.iter().take(MAX_LISTED) {
+                    let _ = writeln!(
+                        s,
+                        "  {} -> {}  {}  {}  ({} -> {})",
+                        ch.from.as_str(),
+                        ch.to.as_str(),
+                        terminal_short(&ch.rule_id, 60),
+                        terminal_short(ch.path.as_deref().unwrap_or("-"), 80),
+                        terminal_short(&ch.from_rule, 60),
+                        terminal_short(&ch.to_rule, 60)
+                    );
+                }
+                if c.changed.len() > MAX_LISTED {
+                    let _ = writeln!(s, "  ... and {} more", c.changed.len() - MAX_LISTED);
+                }
+            }
+        }
     }
 
     let blocking: Vec<_> = report

@@ -131,6 +131,27 @@ pub fn suppressions_are_declared_and_current(
 ) -> Result<(), CallError> {
     let mut declared = None;
     for (i, d) in decisions.iter().enumerate() {
+        if let Some(s) = &d.expired_suppression {
+            let declared =
+                declared.get_or_insert_with(|| cordon_manifest::declared_suppressions(document));
+            let lapsed = declared.iter().find(|x| x.id == s.id).and_then(|x| {
+                x.expires
+                    .as_deref()
+                    .filter(|e| today > *e && s.expires.as_deref() == Some(*e))
+            });
+            if lapsed.is_none() {
+                return Err(invalid(
+                    stage,
+                    format!(
+                        "decision {i} names {:?} (expires {:?}) as an expired suppression, but the policy document declares no such suppression that expired before {today}",
+                        clean_message(&s.id),
+                        s.expires
+                            .as_deref()
+                            .map_or("never".to_string(), clean_message)
+                    ),
+                ));
+            }
+        }
         let Some(s) = &d.suppression else {
             continue;
         };

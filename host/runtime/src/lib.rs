@@ -53,7 +53,8 @@ pub use cordon_signing::plugin::signature_path;
 pub use engine::Runtime;
 pub use error::{CallError, LimitKind, LoadError, StageFailure};
 pub use pipeline::{
-    Input, InputBytes, Mode, OnUnrecognised, ParserSlot, PipelineRunner, RunOptions,
+    CandidatePolicy, Input, InputBytes, Mode, OnUnrecognised, ParserSlot, PipelineRunner,
+    RunOptions,
 };
 pub use stage::LoadedStage;
 pub use types::{

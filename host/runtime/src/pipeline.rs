@@ -8,9 +8,10 @@
 use cordon_manifest::plugin::{DetectHint, detect_head};
 use cordon_manifest::{Capability, StageSpec};
 use cordon_model::baseline::Baseline;
+use cordon_model::suppress::{self, HostSuppression, SuppressionStatus};
 use cordon_model::{
-    self as model, Action, BaselineStatus, BaselineSummary, Gate, InputRecord, InputStatus,
-    RunError, RunReport, Severity, Signer, StageRecord, Verdict,
+    self as model, Action, BaselineStatus, BaselineSummary, DecisionChange, Gate, InputRecord,
+    InputStatus, PolicyComparison, RunError, RunReport, Severity, Signer, StageRecord, Verdict,
 };
 use std::sync::{Arc, OnceLock};
 
@@ -221,6 +222,21 @@ pub struct RunOptions {
     /// Block every finding at or above this severity that the policy did
     /// not suppress (`--block-at`); with a baseline, new findings only.
     pub block_at: Option<Severity>,
+    /// Suppressions the host applies over the policy's decisions (ignore
+    /// files, VEX statements), in the order they were read.
+    pub suppressions: Vec<HostSuppression>,
+    /// A candidate policy document to evaluate beside the active one
+    /// (`--compare-policy`); it never changes the gate.
+    pub compare_policy: Option<CandidatePolicy>,
+}
+
+/// A candidate policy document for `--compare-policy`.
+#[derive(Debug, Clone)]
+pub struct CandidatePolicy {
+    /// The file, as named.
+    pub path: String,
+    /// Its text (or packed bundle).
+    pub document: String,
 }
 
 /// What an input no parser recognises does to the run.
@@ -693,33 +709,35 @@ impl PipelineRunner {
             )
         });
 
-        let policy_digest = sha256_digest(self.policy_document.as_bytes());
+        let ctx = PolicyContext {
+            environment: opts.environment.clone(),
+            today: opts.today.clone(),
+        };
         let mut decisions = Vec::new();
+        let mut suppressions = Vec::new();
+        let mut policy_comparison = None;
         if normalized_ok {
-            let policy = self.policy.clone();
-            let doc = self.policy_document.clone();
-            let ctx = PolicyContext {
-                environment: opts.environment.clone(),
-                today: opts.today.clone(),
-            };
-            let digest = policy_digest.clone();
-            let fs = findings.clone();
-            match tokio::task::spawn_blocking(move || policy.evaluate(&fs, &doc, &digest, &ctx))
+            match self
+                .decide(&findings, self.policy_document.clone(), &ctx, opts)
                 .await
             {
-                Ok(Ok(d)) => decisions = d,
-                Ok(Err(e)) => errors.push(call_error(&e, None)),
-                Err(join) => errors.push(run_error(
-                    "host-error",
-                    Some(self.policy.name()),
-                    None,
-                    format!("policy task failed: {join}"),
-                )),
+                Ok((d, s)) => {
+                    decisions = d;
+                    suppressions = s;
+                }
+                Err(e) => errors.push(e),
             }
-        }
-
-        if let Some(level) = opts.block_at {
-            block_at(level, &findings, &mut decisions);
+            if let Some(candidate) = &opts.compare_policy {
+                let outcome = self
+                    .decide(&findings, candidate.document.clone(), &ctx, opts)
+                    .await;
+                policy_comparison = Some(compare_decisions(
+                    candidate,
+                    &findings,
+                    &decisions,
+                    outcome.map(|(d, _)| d),
+                ));
+            }
         }
 
         let count = |a: Action| decisions.iter().filter(|d| d.action == a).count();
@@ -808,6 +826,8 @@ impl PipelineRunner {
             baseline,
             findings,
             decisions,
+            suppressions,
+            policy_comparison,
             inputs: records,
             stages,
             gate,
@@ -815,6 +835,141 @@ impl PipelineRunner {
             warnings,
         }
     }
+}
+
+impl PipelineRunner {
+    /// Everything that decides: the policy stage over `document`, then the
+    /// host's suppressions, then `--block-at`. Returns the decisions and
+    /// the status of every suppression (the policy document's first).
+    async fn decide(
+        &self,
+        findings: &[model::Finding],
+        document: String,
+        ctx: &PolicyContext,
+        opts: &RunOptions,
+    ) -> Result<(Vec<model::Decision>, Vec<SuppressionStatus>), RunError> {
+        let policy = self.policy.clone();
+        let digest = sha256_digest(document.as_bytes());
+        let fs = findings.to_vec();
+        let ctx_owned = ctx.clone();
+        let doc = document.clone();
+        let mut decisions = match tokio::task::spawn_blocking(move || {
+            policy.evaluate(&fs, &doc, &digest, &ctx_owned)
+        })
+        .await
+        {
+            Ok(Ok(d)) => d,
+            Ok(Err(e)) => return Err(call_error(&e, None)),
+            Err(join) => {
+                return Err(run_error(
+                    "host-error",
+                    Some(self.policy.name()),
+                    None,
+                    format!("policy task failed: {join}"),
+                ));
+            }
+        };
+        let mut statuses = policy_suppressions(&document, &decisions, &ctx.today);
+        statuses.extend(suppress::apply(
+            &opts.suppressions,
+            findings,
+            &mut decisions,
+            &ctx.today,
+        ));
+        if let Some(level) = opts.block_at {
+            block_at(level, findings, &mut decisions);
+        }
+        Ok((decisions, statuses))
+    }
+}
+
+/// The status of each suppression the policy document declares, from
+/// what the (validated) decisions say about it.
+fn policy_suppressions(
+    document: &str,
+    decisions: &[model::Decision],
+    today: &str,
+) -> Vec<SuppressionStatus> {
+    cordon_manifest::declared_suppressions(document)
+        .into_iter()
+        .map(|s| {
+            let expired = s.expires.as_deref().is_some_and(|e| today > e);
+            let findings = decisions
+                .iter()
+                .filter(|d| {
+                    let named =
+                        |x: &Option<model::Suppression>| x.as_ref().is_some_and(|x| x.id == s.id);
+                    if expired {
+                        named(&d.expired_suppression)
+                    } else {
+                        named(&d.suppression)
+                    }
+                })
+                .count();
+            SuppressionStatus {
+                id: s.id,
+                origin: suppress::Origin::Policy,
+                file: "policy document".into(),
+                owner: s.owner,
+                expires: s.expires,
+                reason: s.reason,
+                status: if expired {
+                    suppress::State::Expired
+                } else if findings > 0 {
+                    suppress::State::Applied
+                } else {
+                    suppress::State::Unused
+                },
+                findings,
+            }
+        })
+        .collect()
+}
+
+/// What the candidate policy would decide differently from `active`.
+fn compare_decisions(
+    candidate: &CandidatePolicy,
+    findings: &[model::Finding],
+    active: &[model::Decision],
+    outcome: Result<Vec<model::Decision>, RunError>,
+) -> PolicyComparison {
+    let mut comparison = PolicyComparison {
+        path: candidate.path.clone(),
+        sha256: sha256_digest(candidate.document.as_bytes()),
+        error: None,
+        changed: Vec::new(),
+    };
+    let proposed = match outcome {
+        Ok(d) => d,
+        Err(e) => {
+            comparison.error = Some(format!("{}: {}", e.kind, e.message));
+            return comparison;
+        }
+    };
+    let by_fp = |ds: &[model::Decision]| -> std::collections::HashMap<String, model::Decision> {
+        ds.iter()
+            .map(|d| (d.fingerprint.clone(), d.clone()))
+            .collect()
+    };
+    let (old, new) = (by_fp(active), by_fp(&proposed));
+    for f in findings {
+        let (Some(a), Some(b)) = (old.get(&f.fingerprint), new.get(&f.fingerprint)) else {
+            continue;
+        };
+        if a.action != b.action {
+            comparison.changed.push(DecisionChange {
+                fingerprint: f.fingerprint.clone(),
+                rule_id: f.rule_id.clone(),
+                path: f.locations.first().map(|l| l.path.clone()),
+                from: a.action,
+                to: b.action,
+                from_rule: a.rule_id.clone(),
+                to_rule: b.rule_id.clone(),
+                reason: b.reason.clone(),
+            });
+        }
+    }
+    comparison
 }
 
 /// Mark each finding `new` or `existing` against `baseline` and count
@@ -869,8 +1024,9 @@ fn compare_with_baseline(
     }
 }
 
-/// `--block-at`: a finding at or above `level` that the policy neither
-/// blocked nor suppressed is blocked, and its decision says what the policy
+/// `--block-at`: a finding at or above `level` (at the severity the policy
+/// judged it, overrides included) that the policy neither blocked nor
+/// suppressed is blocked, and its decision says what the policy
 /// alone would have done. With a baseline, only new findings.
 fn block_at(level: Severity, findings: &[model::Finding], decisions: &mut [model::Decision]) {
     let by_fp: std::collections::HashMap<&str, &model::Finding> = findings
@@ -881,15 +1037,18 @@ fn block_at(level: Severity, findings: &[model::Finding], decisions: &mut [model
         let Some(f) = by_fp.get(d.fingerprint.as_str()) else {
             continue;
         };
+        // A severity override is the policy's judgement of the finding;
+        // the quick gate judges at the same severity.
+        let severity = d.severity_override.unwrap_or(f.severity);
         if matches!(d.action, Action::Block | Action::Suppressed)
-            || f.severity > level
+            || severity > level
             || f.baseline == Some(BaselineStatus::Existing)
         {
             continue;
         }
         d.reason = format!(
             "severity {} is at or above --block-at {}; the policy alone said {} ({}: {})",
-            f.severity.as_str(),
+            severity.as_str(),
             level.as_str(),
             d.action.as_str(),
             d.rule_id,

@@ -292,10 +292,16 @@ pub fn decisions(
         c.string(&d.policy_name, "policy_name", i, MAX_ID_BYTES)?;
         c.string(&d.policy_version, "policy_version", i, MAX_ID_BYTES)?;
         c.string(&d.reason, "reason", i, MAX_TITLE_BYTES)?;
-        if let Some(s) = &d.suppression {
+        for s in d.suppression.iter().chain(&d.expired_suppression) {
             c.string(&s.id, "suppression.id", i, MAX_ID_BYTES)?;
             c.string(&s.owner, "suppression.owner", i, MAX_ID_BYTES)?;
             c.opt(&s.expires, "suppression.expires", i, MAX_ID_BYTES)?;
+        }
+        c.list(d.matched.len(), "matched", i, MAX_LIST_ITEMS)?;
+        for m in &d.matched {
+            c.string(&m.field, "matched.field", i, MAX_ID_BYTES)?;
+            c.string(&m.value, "matched.value", i, MAX_ID_BYTES)?;
+            c.string(&m.pattern, "matched.pattern", i, MAX_ID_BYTES)?;
         }
         if (d.action == wit::Action::Suppressed) != d.suppression.is_some() {
             return Err(c.invalid(format!(
@@ -310,17 +316,32 @@ pub fn decisions(
             policy_version: d.policy_version,
             policy_digest: policy_digest.to_string(),
             reason: d.reason,
-            suppression: d.suppression.map(|s| model::Suppression {
-                id: s.id,
-                owner: s.owner,
-                expires: s.expires,
-            }),
+            suppression: d.suppression.map(suppression),
+            matched: d
+                .matched
+                .into_iter()
+                .map(|m| model::FieldMatch {
+                    field: m.field,
+                    value: m.value,
+                    pattern: m.pattern,
+                })
+                .collect(),
+            severity_override: d.severity_override.map(severity),
+            expired_suppression: d.expired_suppression.map(suppression),
         });
     }
     if let Some((fp, _)) = owed.iter().find(|(_, n)| **n > 0) {
         return Err(c.invalid(format!("no decision for finding {fp}")));
     }
     Ok(out)
+}
+
+fn suppression(s: wit::Suppression) -> model::Suppression {
+    model::Suppression {
+        id: s.id,
+        owner: s.owner,
+        expires: s.expires,
+    }
 }
 
 /// Convert a stage's own error, capping and cleaning its strings.
@@ -355,6 +376,24 @@ fn severity_to_guest(s: model::Severity) -> wit::Severity {
         model::Severity::Medium => wit::Severity::Medium,
         model::Severity::Low => wit::Severity::Low,
         model::Severity::Info => wit::Severity::Info,
+    }
+}
+
+fn severity_source(s: wit::SeveritySource) -> model::SeveritySource {
+    match s {
+        wit::SeveritySource::Cvss => model::SeveritySource::Cvss,
+        wit::SeveritySource::SecuritySeverity => model::SeveritySource::SecuritySeverity,
+        wit::SeveritySource::Tool => model::SeveritySource::Tool,
+        wit::SeveritySource::Default => model::SeveritySource::Default,
+    }
+}
+
+fn severity_source_to_guest(s: model::SeveritySource) -> wit::SeveritySource {
+    match s {
+        model::SeveritySource::Cvss => wit::SeveritySource::Cvss,
+        model::SeveritySource::SecuritySeverity => wit::SeveritySource::SecuritySeverity,
+        model::SeveritySource::Tool => wit::SeveritySource::Tool,
+        model::SeveritySource::Default => wit::SeveritySource::Default,
     }
 }
 
@@ -401,6 +440,7 @@ fn finding_from_guest(f: wit::Finding, input: usize) -> model::Finding {
         message: f.message,
         severity: severity(f.severity),
         tool_severity: f.tool_severity,
+        severity_source: severity_source(f.severity_source),
         kind: kind(f.kind),
         locations: f
             .locations
@@ -446,6 +486,7 @@ pub fn findings_to_guest(findings: &[model::Finding]) -> Vec<wit::Finding> {
             message: f.message.clone(),
             severity: severity_to_guest(f.severity),
             tool_severity: f.tool_severity.clone(),
+            severity_source: severity_source_to_guest(f.severity_source),
             kind: kind_to_guest(f.kind),
             locations: f
                 .locations
@@ -495,6 +536,7 @@ mod tests {
             message: "m".into(),
             severity: wit::Severity::High,
             tool_severity: None,
+            severity_source: wit::SeveritySource::Tool,
             kind: wit::FindingKind::Sast,
             locations: vec![],
             component: None,
@@ -666,6 +708,9 @@ mod tests {
             policy_version: "1".into(),
             reason: "why".into(),
             suppression: None,
+            matched: Vec::new(),
+            severity_override: None,
+            expired_suppression: None,
         };
         let ok = decisions("p", vec![d("a"), d("b")], &l, &fs, "sha256:00").expect("valid");
         assert_eq!(ok[1].policy_digest, "sha256:00");

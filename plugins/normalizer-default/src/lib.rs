@@ -74,23 +74,7 @@ pub fn normalize_with_sources(findings: Vec<Finding>) -> Normalized {
     }
 }
 
-/// The canonical id of a scanner name: lower-case, an edition suffix
-/// (` OSS`, ` Pro`, ` Community`, ` Open Source`, ` CLI`) dropped, spaces
-/// as `-`. So `Semgrep OSS` (its SARIF) and `semgrep` (its JSON) are one
-/// tool, and `Snyk Open Source` is `snyk`.
-pub fn canonical_tool(name: &str) -> String {
-    let mut t = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    t.make_ascii_lowercase();
-    for suffix in [" oss", " pro", " community", " open source", " cli"] {
-        if let Some(stem) = t.strip_suffix(suffix)
-            && !stem.is_empty()
-        {
-            t = stem.to_string();
-            break;
-        }
-    }
-    t.replace(' ', "-")
-}
+pub use cordon_sdk::canonical_tool;
 
 fn canonicalise(f: &mut Finding) {
     f.tool = canonical_tool(&f.tool);
@@ -251,6 +235,7 @@ fn merge(kept: &mut Finding, dup: Finding) {
     if dup.severity.rank() < kept.severity.rank() {
         kept.severity = dup.severity;
         kept.tool_severity = dup.tool_severity;
+        kept.severity_source = dup.severity_source;
     }
     for l in dup.locations {
         if !kept.locations.contains(&l) {
@@ -282,6 +267,7 @@ mod tests {
             message: "m".into(),
             severity: sev,
             tool_severity: None,
+            severity_source: cordon_sdk::SeveritySource::Tool,
             kind: FindingKind::Sast,
             locations: vec![Location {
                 path: path.into(),

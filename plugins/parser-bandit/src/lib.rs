@@ -38,21 +38,27 @@
 //!
 //! # Severity
 //!
-//! | Bandit `issue_severity` (any case) | cordon |
-//! |---|---|
-//! | `HIGH` | high |
-//! | `MEDIUM` | medium |
-//! | `LOW` | low |
-//! | `UNDEFINED` | info |
-//! | anything else, or absent | medium |
+//! | Bandit `issue_severity` (any case) | cordon | `severity-source` |
+//! |---|---|---|
+//! | `HIGH` | high | `tool` |
+//! | `MEDIUM` | medium | `tool` |
+//! | `LOW` | low | `tool` |
+//! | `UNDEFINED` | info | `tool` |
+//! | anything else, or absent | medium | `default` |
 //!
 //! Bandit has no "critical"; `tool-severity` keeps the string as written.
+//! Bandit's SARIF carries the same word in `properties.issue_severity`, and
+//! `parser-sarif` reads it with this table, so both formats of one scan
+//! agree (its SARIF `level` leaves `MEDIUM` out).
 
 use cordon_parser_support::{
-    Keys, Obj, Position, Shape, UNKNOWN_RULE, cwe_exact, finding, foreign_entries, high_medium_low,
-    located, loose_string, non_empty, parse_or_foreign, position, tag, title_line, top_level,
+    Keys, Obj, Position, Shape, UNKNOWN_RULE, bandit_level, cwe_exact, finding, foreign_entries,
+    located, loose_string, non_empty, parse_or_foreign, position, tag, title_line, tool_or_default,
+    top_level,
 };
-use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
+use cordon_sdk::{
+    Finding, FindingKind, Level, Location, Parser, Severity, SeveritySource, StageError,
+};
 use serde::Deserialize;
 
 /// `tool` of every finding.
@@ -143,11 +149,10 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         .collect())
 }
 
-fn severity(raw: Option<&str>) -> Severity {
-    match raw {
-        Some(s) if s.trim().eq_ignore_ascii_case("UNDEFINED") => Severity::Info,
-        _ => raw.and_then(high_medium_low).unwrap_or(Severity::Medium),
-    }
+/// The severity of `issue_severity` and where it came from (see the crate
+/// docs); the same table reads Bandit's SARIF in `parser-sarif`.
+fn severity(raw: Option<&str>) -> (Severity, SeveritySource) {
+    tool_or_default(raw.and_then(bandit_level), Severity::Medium)
 }
 
 /// A 0-based column offset as a 1-based column (negative, fractional or
@@ -177,6 +182,7 @@ fn convert(r: &BanditResult, i: usize) -> Finding {
         .chain(tag("confidence", r.issue_confidence.as_deref()))
         .collect();
     let sev = non_empty(r.issue_severity.as_deref());
+    let (severity, severity_source) = severity(sev);
     Finding {
         message,
         tool_severity: sev.map(str::to_string),
@@ -197,7 +203,8 @@ fn convert(r: &BanditResult, i: usize) -> Finding {
         tags,
         help_uri: r.more_info.clone().filter(|u| u.starts_with("http")),
         source_pointer: format!("/results/{i}"),
-        ..finding(TOOL, rule_id, title, FindingKind::Sast, severity(sev))
+        severity_source,
+        ..finding(TOOL, rule_id, title, FindingKind::Sast, severity)
     }
 }
 

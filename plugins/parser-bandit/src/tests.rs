@@ -155,21 +155,23 @@ fn fields() {
 
 #[test]
 fn severity_table() {
+    use SeveritySource::{Default, Tool};
     let sevs = [
-        ("HIGH", Severity::High),
-        ("MEDIUM", Severity::Medium),
-        ("low", Severity::Low),
-        ("UNDEFINED", Severity::Info),
-        ("CRITICAL?", Severity::Medium),
+        ("HIGH", Severity::High, Tool),
+        ("MEDIUM", Severity::Medium, Tool),
+        ("low", Severity::Low, Tool),
+        ("UNDEFINED", Severity::Info, Tool),
+        ("CRITICAL?", Severity::Medium, Default),
     ];
     let items: Vec<Value> = sevs
         .iter()
         .enumerate()
-        .map(|(i, (s, _))| item("B1", "a.py", i as u32 + 1, s))
+        .map(|(i, (s, _, _))| item("B1", "a.py", i as u32 + 1, s))
         .collect();
     let f = ok(report(Value::Array(items)));
-    for (x, (s, want)) in f.iter().zip(sevs) {
+    for (x, (s, want, source)) in f.iter().zip(sevs) {
         assert_eq!(x.severity, want, "{s}");
+        assert_eq!(x.severity_source, source, "{s}");
         assert_eq!(x.tool_severity.as_deref(), Some(s));
     }
 }
@@ -215,6 +217,7 @@ fn odd_values() {
     assert_eq!(f[0].cwes, vec![22]);
     assert_eq!(f[0].help_uri, None);
     assert_eq!(f[0].severity, Severity::Medium);
+    assert_eq!(f[0].severity_source, SeveritySource::Default);
     assert_eq!(f[0].tool_severity, None);
     // An end line before the start line is dropped.
     assert_eq!(f[1].locations[0].end_line, None);

@@ -37,14 +37,14 @@
 //!
 //! # Severity
 //!
-//! | advisory | cordon |
-//! |---|---|
-//! | `cvss` vector (v3.x or v4.0) with base score ≥ 9.0 | critical |
-//! | ≥ 7.0 | high |
-//! | ≥ 4.0 | medium |
-//! | > 0 | low |
-//! | 0 | info |
-//! | no `cvss`, or a vector that does not parse | high |
+//! | advisory | cordon | `severity-source` |
+//! |---|---|---|
+//! | `cvss` vector (v3.x or v4.0) with base score ≥ 9.0 | critical | `cvss` |
+//! | ≥ 7.0 | high | `cvss` |
+//! | ≥ 4.0 | medium | `cvss` |
+//! | > 0 | low | `cvss` |
+//! | 0 | info | `cvss` |
+//! | no `cvss`, or a vector that does not parse | high | `default` |
 //!
 //! An advisory in the vulnerability list without a score is still a
 //! vulnerability in a dependency; cargo-audit fails the build on it, so
@@ -55,7 +55,7 @@ mod model;
 
 pub use cordon_parser_support::cvss_severity;
 use cordon_parser_support::{finding, nonempty, one_line, package_title, parse_object};
-use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, SeveritySource, StageError};
 use model::{Obj, Report, Vulnerability};
 use std::str::FromStr;
 
@@ -143,9 +143,10 @@ fn convert(v: &Vulnerability, i: usize) -> Finding {
     .join("\n\n");
 
     let vector = advisory.and_then(|a| nonempty(&a.cvss));
-    let severity = vector
-        .and_then(cvss_score)
-        .map_or(UNSCORED_SEVERITY, cvss_severity);
+    let (severity, severity_source) = match vector.and_then(cvss_score) {
+        Some(score) => (cvss_severity(score), SeveritySource::Cvss),
+        None => (UNSCORED_SEVERITY, SeveritySource::Default),
+    };
 
     let crates_io = package
         .and_then(|p| nonempty(&p.source))
@@ -215,6 +216,7 @@ fn convert(v: &Vulnerability, i: usize) -> Finding {
         tags,
         help_uri,
         source_pointer: format!("/vulnerabilities/list/{i}"),
+        severity_source,
         ..finding(
             TOOL,
             id.unwrap_or(UNKNOWN_RULE).to_string(),

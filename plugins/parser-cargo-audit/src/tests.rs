@@ -204,6 +204,10 @@ fn severity_from_cvss() {
             Severity::High,
         ]
     );
+    let sources: Vec<SeveritySource> = f.iter().map(|x| x.severity_source).collect();
+    let mut want = vec![SeveritySource::Cvss; 5];
+    want.extend([SeveritySource::Default; 2]);
+    assert_eq!(sources, want);
     assert!(f[5].tool_severity.is_none());
     assert_eq!(f[6].tool_severity.as_deref(), Some("not a vector"));
     assert_eq!(

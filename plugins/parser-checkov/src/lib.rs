@@ -47,30 +47,43 @@
 //!
 //! # Severity
 //!
-//! | Checkov | cordon |
-//! |---|---|
-//! | `CRITICAL` (any case) | `critical` |
-//! | `HIGH` | `high` |
-//! | `MEDIUM`, `MODERATE` | `medium` |
-//! | `LOW` | `low` |
-//! | `INFO`, `NONE` | `info` |
-//! | `null`, absent or anything else | `medium` |
+//! The first that the check has:
+//!
+//! | Checkov | cordon | `severity-source` |
+//! |---|---|---|
+//! | `severity`, else `vulnerability_details.severity`: `CRITICAL` (any case) | `critical` | `tool` |
+//! | `HIGH` | `high` | `tool` |
+//! | `MEDIUM`, `MODERATE` | `medium` | `tool` |
+//! | `LOW` | `low` | `tool` |
+//! | `INFO`, `NONE` | `info` | `tool` |
+//! | `vulnerability_details.cvss` (an SCA check without a level) | CVSS bands: 9.0 critical, 7.0 high, 4.0 medium, above 0 low, 0 info | `cvss` |
+//! | `null`, absent or anything else | `medium` | `default` |
 //!
 //! Open-source Checkov leaves `severity` `null` for most checks (severities
 //! come from the Prisma Cloud platform); `medium` is the neutral middle, and
-//! what DefectDojo uses too. `tool-severity` is the string as written, or
-//! empty when there is none.
+//! what DefectDojo uses too. Checkov's SARIF of the same scan writes
+//! `level: error` on every failed check, which `parser-sarif` reads as no
+//! grade and gives the same `medium` (`default`); with a platform
+//! severity, its SARIF rules carry it as a `security-severity` score
+//! (critical 10.0, high 8.9, medium 6.9, low 3.9), which gives the same
+//! level (source `security-severity` there). `tool-severity` is the string
+//! as written (the level, or the CVSS score), or empty when there is none.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, non_empty, one_line,
-    position_strict, prepare, present,
+    MAX_ID_BYTES, Obj, check_syntax, clip, finding, first_byte, json_error, loose_string,
+    non_empty, one_line, position_strict, prepare, present,
 };
-use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_sdk::{
+    Component, Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError,
+};
 use serde::Deserialize;
 use serde::de::Deserializer;
 
 /// The `tool` of every finding.
 pub const TOOL: &str = "checkov";
+/// The severity of a check the report does not grade (`severity: null`);
+/// `parser-sarif` gives Checkov's ungraded SARIF results the same.
+pub const DEFAULT_SEVERITY: Severity = Severity::Medium;
 pub use cordon_parser_support::{TITLE_MAX_CHARS, UNKNOWN_RULE};
 const WHAT: &str = "Checkov report";
 
@@ -137,6 +150,9 @@ struct VulnerabilityDetails {
     lowest_fixed_version: Option<String>,
     fixed_version: Option<String>,
     link: Option<String>,
+    /// The CVSS base score (a number; a string is read too).
+    #[serde(default, deserialize_with = "loose_string")]
+    cvss: Option<String>,
 }
 
 /// One element of `file_line_range`.
@@ -219,14 +235,34 @@ fn check_summary_only(report: &Report, at: &str) -> Result<(), StageError> {
     }
 }
 
-fn severity_of(s: &str) -> Severity {
-    match s.trim().to_ascii_lowercase().as_str() {
+fn severity_of(s: &str) -> Option<Severity> {
+    Some(match s.trim().to_ascii_lowercase().as_str() {
         "critical" => Severity::Critical,
         "high" => Severity::High,
+        "medium" | "moderate" => Severity::Medium,
         "low" => Severity::Low,
         "info" | "informational" | "none" => Severity::Info,
-        _ => Severity::Medium,
+        _ => return None,
+    })
+}
+
+/// The severity of a failed check, where it came from, and the string it
+/// came from (see the crate docs).
+fn rate(check: &Check) -> (Severity, SeveritySource, Option<&str>) {
+    let vuln = check.vulnerability_details.as_deref();
+    let word = non_empty(check.severity.as_deref())
+        .or_else(|| vuln.and_then(|v| non_empty(v.severity.as_deref())));
+    if let Some(s) = word.and_then(severity_of) {
+        return (s, SeveritySource::Tool, word);
     }
+    let score = vuln.and_then(|v| non_empty(v.cvss.as_deref()));
+    if let Some(s) = score
+        .and_then(|c| c.parse::<f64>().ok())
+        .and_then(Severity::from_cvss_score)
+    {
+        return (s, SeveritySource::Cvss, score);
+    }
+    (DEFAULT_SEVERITY, SeveritySource::Default, word)
 }
 
 fn convert(
@@ -252,9 +288,7 @@ fn convert(
     let name = non_empty(check.check_name.as_deref());
     let title = one_line(name.unwrap_or(&rule_id), TITLE_MAX_CHARS);
 
-    let tool_severity = non_empty(check.severity.as_deref())
-        .or_else(|| vuln.and_then(|v| non_empty(v.severity.as_deref())));
-    let severity = tool_severity.map_or(Severity::Medium, severity_of);
+    let (severity, severity_source, tool_severity) = rate(check);
 
     let file = non_empty(check.repo_file_path.as_deref())
         .or_else(|| non_empty(check.file_path.as_deref()));
@@ -339,6 +373,7 @@ fn convert(
             .or_else(|| vuln.and_then(|v| non_empty(v.link.as_deref())))
             .map(str::to_string),
         source_pointer: pointer,
+        severity_source,
         ..finding(
             TOOL,
             rule_id,

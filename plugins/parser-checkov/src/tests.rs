@@ -204,15 +204,65 @@ fn severity_table() {
         ))[0]
             .clone()
     };
-    assert_eq!(sev(json!("CRITICAL")).severity, Severity::Critical);
-    assert_eq!(sev(json!("high")).severity, Severity::High);
-    assert_eq!(sev(json!("MEDIUM")).severity, Severity::Medium);
-    assert_eq!(sev(json!("LOW")).severity, Severity::Low);
-    assert_eq!(sev(json!("INFO")).severity, Severity::Info);
-    assert_eq!(sev(json!("UNHEARD")).severity, Severity::Medium);
+    use SeveritySource::{Default, Tool};
+    for (word, want, source) in [
+        ("CRITICAL", Severity::Critical, Tool),
+        ("high", Severity::High, Tool),
+        ("MEDIUM", Severity::Medium, Tool),
+        ("Moderate", Severity::Medium, Tool),
+        ("LOW", Severity::Low, Tool),
+        ("INFO", Severity::Info, Tool),
+        ("UNHEARD", Severity::Medium, Default),
+    ] {
+        let f = sev(json!(word));
+        assert_eq!((f.severity, f.severity_source), (want, source), "{word}");
+        assert_eq!(f.tool_severity.as_deref(), Some(word));
+    }
+    // Open-source Checkov, offline: `severity: null`.
     let none = sev(json!(null));
     assert_eq!(none.severity, Severity::Medium);
+    assert_eq!(none.severity_source, Default);
     assert_eq!(none.tool_severity, None);
+    // The same default as parser-sarif gives Checkov's `error` levels.
+    assert_eq!(
+        cordon_parser_support::ungraded_level_default(TOOL),
+        Some(DEFAULT_SEVERITY)
+    );
+}
+
+#[test]
+fn sca_check_without_a_level_uses_cvss() {
+    let sca = |details: Value| {
+        json!({
+            "check_id": "CKV_CVE_2021_1", "check_name": "Vulnerable package",
+            "file_path": "/package.json", "file_line_range": [0, 0],
+            "resource": "package.json.p", "severity": null, "vulnerability_details": details
+        })
+    };
+    let f = ok(report(
+        "sca_package",
+        vec![
+            sca(json!({"id": "CVE-2021-1", "severity": "low", "cvss": 9.8})),
+            sca(json!({"id": "CVE-2021-1", "cvss": 9.8})),
+            sca(json!({"id": "CVE-2021-1", "cvss": "5.3"})),
+            sca(json!({"id": "CVE-2021-1", "cvss": 12})),
+        ],
+    ));
+    let got: Vec<(Severity, SeveritySource, Option<&str>)> = f
+        .iter()
+        .map(|x| (x.severity, x.severity_source, x.tool_severity.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // Checkov's own level wins over CVSS.
+            (Severity::Low, SeveritySource::Tool, Some("low")),
+            (Severity::Critical, SeveritySource::Cvss, Some("9.8")),
+            (Severity::Medium, SeveritySource::Cvss, Some("5.3")),
+            // Not a CVSS score: the default.
+            (Severity::Medium, SeveritySource::Default, None),
+        ]
+    );
 }
 
 #[test]
@@ -255,6 +305,7 @@ fn list_dockerfile_sca_and_secrets() {
     assert_eq!(s.kind, FindingKind::Sca);
     assert_eq!(s.vulnerability_ids, vec!["CVE-2021-23337".to_string()]);
     assert_eq!(s.severity, Severity::High);
+    assert_eq!(s.severity_source, SeveritySource::Tool);
     assert_eq!(s.tool_severity.as_deref(), Some("high"));
     let c = s.component.as_ref().expect("component");
     assert_eq!(

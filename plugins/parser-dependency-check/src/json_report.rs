@@ -4,7 +4,7 @@ use crate::{
     Dependency, Vulnerability, component, cpe_parts, finding, purl_parts, warn_exceptions,
 };
 use cordon_parser_support::{Obj, check_depth, clip, json_error};
-use cordon_sdk::{Finding, StageError};
+use cordon_sdk::{Finding, SeveritySource, StageError};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -236,10 +236,14 @@ fn dependency_component(dep: &JsonDependency) -> Option<cordon_sdk::Component> {
 
 fn vulnerability(v: &JsonVulnerability, suppressed: bool) -> Vulnerability {
     let mut severities = Vec::new();
-    severities.extend(v.severity.clone());
-    severities.extend(v.cvssv4.as_deref().and_then(|c| c.base_severity.clone()));
-    severities.extend(v.cvssv3.as_deref().and_then(|c| c.base_severity.clone()));
-    severities.extend(v.cvssv2.as_deref().and_then(|c| c.severity.clone()));
+    severities.extend(v.severity.clone().map(|w| (w, SeveritySource::Tool)));
+    for word in [
+        v.cvssv4.as_deref().and_then(|c| c.base_severity.clone()),
+        v.cvssv3.as_deref().and_then(|c| c.base_severity.clone()),
+        v.cvssv2.as_deref().and_then(|c| c.severity.clone()),
+    ] {
+        severities.extend(word.map(|w| (w, SeveritySource::Cvss)));
+    }
     Vulnerability {
         name: v.name.clone(),
         source: v.source.clone(),

@@ -47,8 +47,9 @@
 //!
 //! # Severity
 //!
-//! The vulnerability's own `severity` (Dependency-Check's summary of its
-//! scores), else the CVSS v4, v3 and v2 severities in that order:
+//! The first of these words that is a level: the vulnerability's own
+//! `severity` (Dependency-Check's summary of its scores; `severity-source`
+//! `tool`), else the CVSS v4, v3 and v2 severities in that order (`cvss`):
 //!
 //! | Dependency-Check | cordon |
 //! |---|---|
@@ -57,17 +58,21 @@
 //! | `MEDIUM`, `MODERATE` | medium |
 //! | `LOW` | low |
 //! | `INFO`, `NONE` | info |
-//! | absent or anything else | medium |
 //!
-//! Matching is case-insensitive; `tool-severity` keeps the word used.
+//! None of them: medium (`default`). Matching is case-insensitive;
+//! `tool-severity` keeps the word used (or the first word written).
+//! Dependency-Check's SARIF writes `level: error` on every result and the
+//! same words in the result's properties (`severity`, `cvssv3_baseSeverity`,
+//! `cvssv2_severity`), which `parser-sarif` reads with this table.
 
 mod json_report;
 mod xml;
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, clip, cwe_number, file_location, non_empty, strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, clip, cwe_number, dependency_check_level, file_location,
+    non_empty, strip_bom,
 };
-use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, SeveritySource, StageError};
 
 /// The `tool` of every finding.
 pub const TOOL: &str = "dependency-check";
@@ -118,8 +123,9 @@ pub(crate) struct Dependency {
 pub(crate) struct Vulnerability {
     pub name: Option<String>,
     pub source: Option<String>,
-    /// Severity words in order of preference: `severity`, CVSS v4, v3, v2.
-    pub severities: Vec<String>,
+    /// Severity words in order of preference: `severity` (`tool`), CVSS v4,
+    /// v3, v2 (`cvss`).
+    pub severities: Vec<(String, SeveritySource)>,
     pub cwes: Vec<String>,
     pub description: Option<String>,
     pub notes: Option<String>,
@@ -127,16 +133,28 @@ pub(crate) struct Vulnerability {
     pub suppressed: bool,
 }
 
-/// Dependency-Check's severity word on the canonical scale.
-pub fn severity(word: &str) -> Severity {
-    match word.trim().to_ascii_lowercase().as_str() {
-        "critical" => Severity::Critical,
-        "high" => Severity::High,
-        "medium" | "moderate" => Severity::Medium,
-        "low" => Severity::Low,
-        "info" | "informational" | "none" => Severity::Info,
-        _ => Severity::Medium,
+/// Dependency-Check's severity word on the canonical scale (`None` for a
+/// word that is none of its levels). `parser-sarif` reads Dependency-Check's
+/// SARIF with the same table.
+pub fn severity(word: &str) -> Option<Severity> {
+    dependency_check_level(word)
+}
+
+/// The severity of a vulnerability, where it came from and the word used:
+/// the first word that is a level, else medium (`default`) with the first
+/// word written.
+fn rate(v: &Vulnerability) -> (Severity, SeveritySource, Option<&str>) {
+    let mut first = None;
+    for (word, source) in &v.severities {
+        let Some(w) = non_empty(Some(word)) else {
+            continue;
+        };
+        first = first.or(Some(w));
+        if let Some(s) = severity(w) {
+            return (s, *source, Some(w));
+        }
     }
+    (Severity::Medium, SeveritySource::Default, first)
 }
 
 /// The `CVE-YYYY-N...` or `GHSA-xxxx-xxxx-xxxx` id a vulnerability name
@@ -236,7 +254,7 @@ pub(crate) fn finding(
     pointer: String,
 ) -> Finding {
     let name = non_empty(v.name.as_deref()).unwrap_or("unknown");
-    let word = v.severities.iter().find_map(|s| non_empty(Some(s)));
+    let (severity, severity_source, word) = rate(v);
     let file_name = non_empty(dep.file_name.as_deref());
     let file_path = non_empty(dep.file_path.as_deref());
 
@@ -324,12 +342,13 @@ pub(crate) fn finding(
         tags,
         help_uri,
         source_pointer: pointer,
+        severity_source,
         ..cordon_parser_support::finding(
             TOOL,
             clip(name, MAX_ID_BYTES),
             clip(&format!("{subject} | {name}"), MAX_TITLE_BYTES),
             FindingKind::Sca,
-            word.map(severity).unwrap_or(Severity::Medium),
+            severity,
         )
     }
 }

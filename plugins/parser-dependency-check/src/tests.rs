@@ -200,6 +200,7 @@ fn xml_maps_every_field() {
     assert_eq!(s.tags, vec!["suppressed", "source:NVD"]);
     // No <severity>: the CVSS v3 severity, before v2.
     assert_eq!(s.severity, Severity::Critical);
+    assert_eq!(s.severity_source, SeveritySource::Cvss);
     assert!(
         s.message
             .contains("Suppressed: Not reachable: lookups disabled.")
@@ -281,9 +282,16 @@ fn xml_legacy_schema_and_component_fallbacks() {
     assert!(f[0].cwes.is_empty(), "CWE-00 is no CWE");
     assert_eq!(f[0].tool_version, None);
     assert_eq!(f[1].cwes, vec![264]);
+    assert_eq!(f[0].severity_source, SeveritySource::Tool);
     assert_eq!(f[1].severity, Severity::Medium);
+    assert_eq!(f[1].severity_source, SeveritySource::Default);
     assert_eq!(f[1].tool_severity, None);
+    // A word that is no level: the default, the word kept.
     assert_eq!(f[2].tool_severity.as_deref(), Some("weird"));
+    assert_eq!(
+        (f[2].severity, f[2].severity_source),
+        (Severity::Medium, SeveritySource::Default)
+    );
     assert_eq!(f[3].rule_id, "unknown");
     assert_eq!(f[3].title, "c.bin | unknown");
     assert!(f[3].component.is_none());
@@ -347,7 +355,9 @@ fn json_maps_every_field() {
     assert_eq!(x.tool_version.as_deref(), Some("12.1.1"));
     assert_eq!(x.rule_id, "CVE-2016-1182");
     assert_eq!(x.title, "struts:struts:1.2.8 | CVE-2016-1182");
+    // Its own `severity` before the CVSS v2 one.
     assert_eq!(x.severity, Severity::High);
+    assert_eq!(x.severity_source, SeveritySource::Tool);
     assert_eq!(x.cwes, vec![20]);
     assert_eq!(x.vulnerability_ids, vec!["CVE-2016-1182"]);
     assert_eq!(x.locations[0].path, "struts-1.2.8.jar");
@@ -364,8 +374,8 @@ fn json_maps_every_field() {
     assert_eq!(s.tags, vec!["suppressed", "source:NVD"]);
     // No severity: CVSS v4 before v3.
     assert_eq!(
-        (s.severity, s.tool_severity.as_deref()),
-        (Severity::Medium, Some("MEDIUM"))
+        (s.severity, s.severity_source, s.tool_severity.as_deref()),
+        (Severity::Medium, SeveritySource::Cvss, Some("MEDIUM"))
     );
     assert_eq!(
         s.source_pointer,
@@ -459,10 +469,10 @@ fn severity_table() {
         ("low", Severity::Low),
         ("info", Severity::Info),
         ("NONE", Severity::Info),
-        ("bogus", Severity::Medium),
     ] {
-        assert_eq!(severity(w), want, "{w}");
+        assert_eq!(severity(w), Some(want), "{w}");
     }
+    assert_eq!(severity("bogus"), None);
 }
 
 #[test]

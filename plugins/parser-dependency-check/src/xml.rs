@@ -5,7 +5,7 @@ use crate::{
     warn_exceptions,
 };
 use cordon_parser_support::clip;
-use cordon_sdk::{Finding, StageError};
+use cordon_sdk::{Finding, SeveritySource, StageError};
 use roxmltree::{Document, Node, ParsingOptions};
 
 /// Parse an XML report.
@@ -220,13 +220,17 @@ fn dependency_component(node: Node<'_, '_>) -> Option<cordon_sdk::Component> {
 
 fn vulnerability(node: Node<'_, '_>) -> Vulnerability {
     let mut severities = Vec::new();
-    severities.extend(text_of(node, "severity"));
+    severities.extend(text_of(node, "severity").map(|w| (w, SeveritySource::Tool)));
     for (cvss, field) in [
         ("cvssV4", "baseSeverity"),
         ("cvssV3", "baseSeverity"),
         ("cvssV2", "severity"),
     ] {
-        severities.extend(child(node, cvss).and_then(|c| text_of(c, field)));
+        severities.extend(
+            child(node, cvss)
+                .and_then(|c| text_of(c, field))
+                .map(|w| (w, SeveritySource::Cvss)),
+        );
     }
     let cwes = match child(node, "cwes") {
         Some(list) => elements(list, "cwe").filter_map(text).collect(),

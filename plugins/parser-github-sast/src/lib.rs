@@ -42,27 +42,30 @@
 //!
 //! # Severity
 //!
-//! | GitHub | cordon |
-//! |---|---|
-//! | `security_severity_level` `critical` | critical |
-//! | `security_severity_level` `high` | high |
-//! | `security_severity_level` `medium` | medium |
-//! | `security_severity_level` `low` | low |
-//! | else `severity` `error` | high |
-//! | else `severity` `warning` | medium |
-//! | else `severity` `note` | low |
-//! | else `severity` `none` | info |
-//! | anything else, or neither | medium |
+//! | GitHub | cordon | `severity-source` |
+//! |---|---|---|
+//! | `security_severity_level` `critical` | critical | `security-severity` |
+//! | `security_severity_level` `high` | high | `security-severity` |
+//! | `security_severity_level` `medium` | medium | `security-severity` |
+//! | `security_severity_level` `low` | low | `security-severity` |
+//! | else, for a tool whose SARIF level is no grade (`tool.name` Checkov, ruff, dependency-check, Gitleaks) | its default: medium, low, medium, high | `default` |
+//! | else `severity` `error` | high | `tool` |
+//! | else `severity` `warning` | medium | `tool` |
+//! | else `severity` `note` | low | `tool` |
+//! | else `severity` `none` | info | `tool` |
+//! | anything else, or neither | medium | `default` |
 //!
 //! `security_severity_level` is GitHub's rating from the rule's CVSS-based
 //! `security-severity` (security queries only); `severity` is the SARIF
-//! level. `tool-severity` keeps the string used.
+//! level, read as `parser-sarif` reads it in the uploaded SARIF.
+//! `tool-severity` keeps the string used.
 
 use cordon_parser_support::{
     Keys, Obj, Position, Shape, UNKNOWN_RULE, check_syntax, finding, first_byte, foreign_entries,
     located, loose_string, loose_strings, parse_or_foreign, prepare, shown, tag, title_line,
+    tool_key, ungraded_level_default,
 };
-use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
 
 /// `tool` of a finding whose alert names no tool.
@@ -220,7 +223,13 @@ fn text(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty() && *s != "None")
 }
 
-fn severity(security: Option<&str>, level: Option<&str>) -> (Severity, Option<String>) {
+/// The severity of an alert, where it came from, and the string used (see
+/// the crate docs). `tool` is the alert's tool name.
+fn severity(
+    security: Option<&str>,
+    level: Option<&str>,
+    tool: &str,
+) -> (Severity, SeveritySource, Option<String>) {
     if let Some(s) = security {
         let sev = match s.to_ascii_lowercase().as_str() {
             "critical" => Some(Severity::Critical),
@@ -230,20 +239,31 @@ fn severity(security: Option<&str>, level: Option<&str>) -> (Severity, Option<St
             _ => None,
         };
         if let Some(sev) = sev {
-            return (sev, Some(s.to_string()));
+            return (sev, SeveritySource::SecuritySeverity, Some(s.to_string()));
         }
     }
-    match level {
-        Some(l) => (
-            match l.to_ascii_lowercase().as_str() {
-                "error" => Severity::High,
-                "note" => Severity::Low,
-                "none" => Severity::Info,
-                _ => Severity::Medium,
-            },
-            Some(l.to_string()),
+    // The SARIF level the tool uploaded: no grade for some tools.
+    if let Some(default) = ungraded_level_default(&tool_key(tool)) {
+        return (
+            default,
+            SeveritySource::Default,
+            level.or(security).map(str::to_string),
+        );
+    }
+    let graded = level.and_then(|l| match l.to_ascii_lowercase().as_str() {
+        "error" => Some(Severity::High),
+        "warning" => Some(Severity::Medium),
+        "note" => Some(Severity::Low),
+        "none" => Some(Severity::Info),
+        _ => None,
+    });
+    match graded {
+        Some(sev) => (sev, SeveritySource::Tool, level.map(str::to_string)),
+        None => (
+            Severity::Medium,
+            SeveritySource::Default,
+            level.or(security).map(str::to_string),
         ),
-        None => (Severity::Medium, security.map(str::to_string)),
     }
 }
 
@@ -303,9 +323,11 @@ fn convert(a: &Alert, i: usize) -> Finding {
         .or_else(|| title_line(&rule_id))
         .unwrap_or_default();
 
-    let (severity, tool_severity) = severity(
+    let tool_name = text(tool.and_then(|t| t.name.as_deref())).unwrap_or(DEFAULT_TOOL);
+    let (severity, severity_source, tool_severity) = severity(
         text(rule.and_then(|r| r.security_severity_level.as_deref())),
         text(rule.and_then(|r| r.severity.as_deref())),
+        tool_name,
     );
 
     let mut tags: Vec<String> = Vec::new();
@@ -371,13 +393,8 @@ fn convert(a: &Alert, i: usize) -> Finding {
             .filter(|u| u.starts_with("http"))
             .map(str::to_string),
         source_pointer: format!("/{i}"),
-        ..finding(
-            text(tool.and_then(|t| t.name.as_deref())).unwrap_or(DEFAULT_TOOL),
-            rule_id,
-            title,
-            kind,
-            severity,
-        )
+        severity_source,
+        ..finding(tool_name, rule_id, title, kind, severity)
     }
 }
 

@@ -191,40 +191,90 @@ fn fields() {
 
 #[test]
 fn severity_table() {
+    use SeveritySource::{Default, SecuritySeverity, Tool};
     let cases = [
-        (Some("critical"), "error", Severity::Critical, "critical"),
-        (Some("high"), "warning", Severity::High, "high"),
-        (Some("medium"), "error", Severity::Medium, "medium"),
-        (Some("low"), "error", Severity::Low, "low"),
-        (Some("bogus"), "error", Severity::High, "error"),
-        (None, "error", Severity::High, "error"),
-        (None, "warning", Severity::Medium, "warning"),
-        (None, "note", Severity::Low, "note"),
-        (None, "none", Severity::Info, "none"),
-        (None, "strange", Severity::Medium, "strange"),
+        (
+            Some("critical"),
+            "error",
+            Severity::Critical,
+            SecuritySeverity,
+            "critical",
+        ),
+        (
+            Some("high"),
+            "warning",
+            Severity::High,
+            SecuritySeverity,
+            "high",
+        ),
+        (
+            Some("medium"),
+            "error",
+            Severity::Medium,
+            SecuritySeverity,
+            "medium",
+        ),
+        (Some("low"), "error", Severity::Low, SecuritySeverity, "low"),
+        (Some("bogus"), "error", Severity::High, Tool, "error"),
+        (None, "error", Severity::High, Tool, "error"),
+        (None, "warning", Severity::Medium, Tool, "warning"),
+        (None, "note", Severity::Low, Tool, "note"),
+        (None, "none", Severity::Info, Tool, "none"),
+        (None, "strange", Severity::Medium, Default, "strange"),
     ];
     let alerts: Vec<Value> = cases
         .iter()
         .enumerate()
-        .map(|(i, (sec, lvl, _, _))| {
+        .map(|(i, (sec, lvl, _, _, _))| {
             let mut a = alert(i as u64, "r", *sec, "a.py", i as u32 + 1);
             a["rule"]["severity"] = json!(lvl);
             a
         })
         .collect();
     let f = ok(Value::Array(alerts));
-    for (x, (sec, lvl, want, written)) in f.iter().zip(cases) {
+    for (x, (sec, lvl, want, source, written)) in f.iter().zip(cases) {
         assert_eq!(
-            (x.severity, x.tool_severity.as_deref()),
-            (want, Some(written)),
+            (x.severity, x.severity_source, x.tool_severity.as_deref()),
+            (want, source, Some(written)),
             "{sec:?} {lvl}"
         );
     }
     // Neither: medium, no tool severity.
     let f = ok(json!([{"rule": {"id": "a"}}]));
     assert_eq!(
-        (f[0].severity, f[0].tool_severity.as_deref()),
-        (Severity::Medium, None)
+        (
+            f[0].severity,
+            f[0].severity_source,
+            f[0].tool_severity.as_deref()
+        ),
+        (Severity::Medium, Default, None)
+    );
+}
+
+#[test]
+fn an_uploaded_level_that_is_no_grade_is_the_default() {
+    let mut checkov = alert(1, "CKV_AWS_24", None, "main.tf", 3);
+    checkov["tool"] = json!({"name": "Checkov", "version": "3.3.30"});
+    let mut ruff = alert(2, "S608", None, "a.py", 3);
+    ruff["tool"] = json!({"name": "ruff"});
+    let mut graded = alert(3, "CKV_AWS_24", Some("high"), "main.tf", 3);
+    graded["tool"] = json!({"name": "Checkov"});
+    let f = ok(json!([checkov, ruff, graded]));
+    let got: Vec<(Severity, SeveritySource, Option<&str>)> = f
+        .iter()
+        .map(|x| (x.severity, x.severity_source, x.tool_severity.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Severity::Medium, SeveritySource::Default, Some("error")),
+            (Severity::Low, SeveritySource::Default, Some("error")),
+            (
+                Severity::High,
+                SeveritySource::SecuritySeverity,
+                Some("high")
+            ),
+        ]
     );
 }
 

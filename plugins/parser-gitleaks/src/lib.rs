@@ -61,13 +61,14 @@
 //! |---|---|
 //! | any leak (Gitleaks has no severity) | `high` |
 //!
-//! `tool-severity` is left empty because the report has none.
+//! `tool-severity` is left empty because the report has none, and
+//! `severity-source` is `default`.
 
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, check_syntax, clip, commit_note, finding, first_byte, json_error, non_empty,
     one_line, position_strict, strip_bom,
 };
-use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
 
 /// The `tool` of every finding.
@@ -284,6 +285,8 @@ fn build(p: Parts<'_>, i: usize) -> Finding {
         cwes: vec![CWE_HARD_CODED_CREDENTIALS],
         tags: p.tags,
         source_pointer: format!("/{i}"),
+        // Gitleaks grades nothing: every leak gets the documented default.
+        severity_source: SeveritySource::Default,
         ..finding(TOOL, rule_id, title, FindingKind::Secret, Severity::High)
     }
 }

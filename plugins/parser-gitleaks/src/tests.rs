@@ -170,6 +170,7 @@ fn v8_maps_every_field() {
     assert_eq!(x.rule_id, "aws-access-token");
     assert_eq!(x.title, "Hard-coded secret: AWS Access Key");
     assert_eq!(x.severity, Severity::High);
+    assert_eq!(x.severity_source, cordon_sdk::SeveritySource::Default);
     assert_eq!(x.tool_severity, None);
     assert_eq!(x.kind, FindingKind::Secret);
     assert_eq!(

@@ -46,11 +46,13 @@
 //! | anything else, or absent | medium |
 //!
 //! gosec has no "critical" or "info"; `tool-severity` keeps the string as
-//! written.
+//! written. `severity-source` is `tool` for the three levels, `default`
+//! otherwise.
 
 use cordon_parser_support::{
     Keys, Obj, Shape, UNKNOWN_RULE, cwe_exact, finding, foreign_entries, high_medium_low, located,
-    loose_string, non_empty, parse_or_foreign, position, tag, title_line, top_level,
+    loose_string, non_empty, parse_or_foreign, position, tag, title_line, tool_or_default,
+    top_level,
 };
 use cordon_sdk::{Finding, FindingKind, Level, Location, Parser, Severity, StageError};
 use serde::de::{self, IgnoredAny, Visitor};
@@ -204,6 +206,8 @@ fn convert(issue: &Issue, i: usize, version: Option<&str>) -> Finding {
     }
     let cwe = issue.cwe.as_deref();
     let sev = non_empty(issue.severity.as_deref());
+    let (severity, severity_source) =
+        tool_or_default(sev.and_then(high_medium_low), Severity::Medium);
     let (start_line, end_line) = issue.line;
     Finding {
         tool_version: version.map(str::to_string),
@@ -226,13 +230,8 @@ fn convert(issue: &Issue, i: usize, version: Option<&str>) -> Finding {
             .and_then(|c| c.url.clone())
             .filter(|u| u.starts_with("http")),
         source_pointer: format!("/Issues/{i}"),
-        ..finding(
-            TOOL,
-            rule_id,
-            title,
-            FindingKind::Sast,
-            sev.and_then(high_medium_low).unwrap_or(Severity::Medium),
-        )
+        severity_source,
+        ..finding(TOOL, rule_id, title, FindingKind::Sast, severity)
     }
 }
 

@@ -193,6 +193,12 @@ fn severity_table() {
     let f = ok(report(Value::Array(issues)));
     for (x, (s, want)) in f.iter().zip(sevs) {
         assert_eq!((x.severity, x.tool_severity.as_deref()), (want, Some(s)));
+        let source = if s == "WAT" {
+            cordon_sdk::SeveritySource::Default
+        } else {
+            cordon_sdk::SeveritySource::Tool
+        };
+        assert_eq!(x.severity_source, source, "{s}");
     }
 }
 
@@ -217,6 +223,7 @@ fn old_gosec_and_odd_values() {
         (f[1].severity, f[1].tool_severity.clone()),
         (Severity::Medium, None)
     );
+    assert_eq!(f[1].severity_source, cordon_sdk::SeveritySource::Default);
     assert_eq!(f[2].cwes, vec![22]);
     assert_eq!(f[2].help_uri, None);
     assert_eq!(f[2].tags, vec!["suppressed-in-source"]);

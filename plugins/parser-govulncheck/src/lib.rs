@@ -70,12 +70,16 @@
 //! An OSV record that carries a severity name of its own (`"severity":
 //! "High"`, written by custom vulnerability databases) is used instead:
 //! `critical`, `high`, `medium` / `moderate`, `low`, `info`, any case.
-//! `tool-severity` is that name, or the reachability level.
+//! `tool-severity` is that name, or the reachability level;
+//! `severity-source` is `tool` either way (reachability is how govulncheck
+//! ranks what it finds, and what it fails on). govulncheck's SARIF writes
+//! the reachability as its `level` (relative to the scan level), which
+//! `parser-sarif` maps back onto this table.
 
 mod model;
 
 use cordon_parser_support::{finding, json_error_as, nonempty, one_line, package_title, strip_bom};
-use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, SeveritySource, StageError};
 use model::{Frame, LegacyVuln, Message, Obj, Osv};
 use serde::de::IgnoredAny;
 use std::collections::HashMap;
@@ -468,6 +472,9 @@ fn build(c: Common<'_>) -> Finding {
         tags: vec![format!("reachability:{}", c.level.as_str())],
         help_uri,
         source_pointer: c.pointer,
+        // Both the record's own name and the reachability are govulncheck's
+        // grading, through the documented table.
+        severity_source: SeveritySource::Tool,
         ..finding(
             TOOL,
             c.id.unwrap_or(UNKNOWN_RULE).to_string(),

@@ -250,6 +250,10 @@ fn levels_merge_to_the_deepest_reachability() {
             (Severity::Info, "module"),
         ]
     );
+    assert!(
+        f.iter()
+            .all(|x| x.severity_source == cordon_sdk::SeveritySource::Tool)
+    );
     let pointers: Vec<&str> = f.iter().map(|x| x.source_pointer.as_str()).collect();
     let mut sorted = pointers.clone();
     sorted.sort_by_key(|p| p.trim_start_matches("line:").parse::<usize>().unwrap_or(0));

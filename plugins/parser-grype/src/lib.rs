@@ -50,13 +50,21 @@
 //! | `Low` | low |
 //! | `Negligible` | info |
 //! | `Unknown`, other, absent | the first related vulnerability's severity that is one of the above, else info |
+//!
+//! `severity-source` is `tool`, or `default` for the final info. Grype's
+//! own level is kept even where the match has a CVSS score: it is what
+//! `grype --fail-on` compares. Grype's SARIF carries the same level in the
+//! `Severity:` line of each rule's help text (its `security-severity` is the
+//! CVSS score), and `parser-sarif` reads that line with this table; Grype
+//! writes `Negligible` and `Unknown` there as `low`.
 
 mod model;
 
 use cordon_parser_support::{
-    file_location, finding, nonempty, one_line, package_kind, package_title, parse_object,
+    file_location, finding, grype_level, nonempty, one_line, package_kind, package_title,
+    parse_object,
 };
-use cordon_sdk::{Component, Finding, Location, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, Location, Parser, Severity, SeveritySource, StageError};
 // The tests compare finding kinds.
 #[cfg(test)]
 use cordon_sdk::FindingKind;
@@ -134,7 +142,7 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
         .collect::<Vec<_>>()
         .join("\n\n");
 
-    let (severity, tool_severity) = severity(m);
+    let (severity, severity_source, tool_severity) = severity(m);
 
     let is_os = artifact.and_then(|a| nonempty(&a.r#type)).is_some_and(|t| {
         let t = t.to_ascii_lowercase();
@@ -201,6 +209,7 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
             .and_then(|v| nonempty(&v.data_source))
             .map(str::to_string),
         source_pointer: format!("/matches/{i}"),
+        severity_source,
         ..finding(
             TOOL,
             id.unwrap_or(UNKNOWN_RULE).to_string(),
@@ -212,34 +221,32 @@ fn convert(m: &Match, i: usize, tool_version: &Option<String>) -> Finding {
 }
 
 /// Map Grype's severity names (see the crate docs); `None` for `Unknown`
-/// and anything unrecognised.
+/// and anything unrecognised. `parser-sarif` reads the level in Grype's
+/// SARIF with the same table.
 pub fn severity_from_name(name: &str) -> Option<Severity> {
-    Some(match name.trim().to_ascii_lowercase().as_str() {
-        "critical" => Severity::Critical,
-        "high" => Severity::High,
-        "medium" => Severity::Medium,
-        "low" => Severity::Low,
-        "negligible" => Severity::Info,
-        _ => return None,
-    })
+    grype_level(name)
 }
 
-/// The match's severity and the string it came from.
-fn severity(m: &Match) -> (Severity, Option<String>) {
+/// The match's severity, where it came from, and the string it came from.
+fn severity(m: &Match) -> (Severity, SeveritySource, Option<String>) {
     let own = m
         .vulnerability
         .as_deref()
         .and_then(|v| nonempty(&v.severity));
     if let Some(s) = own.and_then(severity_from_name) {
-        return (s, own.map(str::to_string));
+        return (s, SeveritySource::Tool, own.map(str::to_string));
     }
     for r in m.related_vulnerabilities.iter().flatten() {
         let written = nonempty(&r.severity);
         if let Some(s) = written.and_then(severity_from_name) {
-            return (s, written.map(str::to_string));
+            return (s, SeveritySource::Tool, written.map(str::to_string));
         }
     }
-    (Severity::Info, own.map(str::to_string))
+    (
+        Severity::Info,
+        SeveritySource::Default,
+        own.map(str::to_string),
+    )
 }
 
 fn push_unique(list: &mut Vec<String>, item: String) {

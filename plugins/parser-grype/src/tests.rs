@@ -201,6 +201,14 @@ fn severity_table() {
             (Severity::Info, Some("Severe")),
         ]
     );
+    use cordon_sdk::SeveritySource::{Default, Tool};
+    let sources: Vec<_> = f.iter().map(|x| x.severity_source).collect();
+    assert_eq!(
+        sources,
+        [
+            Tool, Tool, Tool, Tool, Tool, Tool, Default, Default, Default
+        ]
+    );
 }
 
 #[test]

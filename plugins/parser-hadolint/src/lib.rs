@@ -46,13 +46,14 @@
 //!
 //! Hadolint's levels describe lint strictness, not exploitability; `error`
 //! is as far as they go, hence no `critical`. `tool-severity` keeps the
-//! level as written.
+//! level as written. `severity-source` is `tool` for Hadolint's levels,
+//! `default` otherwise.
 
 use cordon_parser_support::{
     Keys, Obj, Shape, UNKNOWN_RULE, finding, foreign_entries, located, non_empty, parse_or_foreign,
-    position, title_line, top_level,
+    position, title_line, tool_or_default, top_level,
 };
-use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
 
 /// `tool` of every finding.
@@ -108,14 +109,15 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         .collect())
 }
 
-fn severity(raw: Option<&str>) -> Severity {
-    match raw.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-        Some("error") => Severity::High,
-        Some("warning") => Severity::Medium,
-        Some("info") => Severity::Low,
-        Some("style" | "ignore" | "none") => Severity::Info,
-        _ => Severity::Medium,
-    }
+fn severity(raw: Option<&str>) -> (Severity, SeveritySource) {
+    let level = match raw.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+        Some("error") => Some(Severity::High),
+        Some("warning") => Some(Severity::Medium),
+        Some("info") => Some(Severity::Low),
+        Some("style" | "ignore" | "none") => Some(Severity::Info),
+        _ => None,
+    };
+    tool_or_default(level, Severity::Medium)
 }
 
 /// `DL3008` / `SC2086`: the prefix and whether the rest is all digits.
@@ -142,6 +144,7 @@ fn convert(item: &Item, i: usize) -> Finding {
         None => None,
     };
     let level = non_empty(item.level.as_deref());
+    let (severity, severity_source) = severity(level);
     Finding {
         message,
         tool_severity: level.map(str::to_string),
@@ -159,7 +162,8 @@ fn convert(item: &Item, i: usize) -> Finding {
         },
         help_uri,
         source_pointer: format!("/{i}"),
-        ..finding(TOOL, rule_id, title, FindingKind::Iac, severity(level))
+        severity_source,
+        ..finding(TOOL, rule_id, title, FindingKind::Iac, severity)
     }
 }
 

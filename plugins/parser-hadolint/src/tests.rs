@@ -154,11 +154,21 @@ fn severity_table() {
     let f = ok(Value::Array(items));
     for (x, (l, want)) in f.iter().zip(levels) {
         assert_eq!((x.severity, x.tool_severity.as_deref()), (want, Some(l)));
+        let source = if l == "odd" {
+            cordon_sdk::SeveritySource::Default
+        } else {
+            cordon_sdk::SeveritySource::Tool
+        };
+        assert_eq!(x.severity_source, source, "{l}");
     }
     let f = ok(json!([{"code": "DL3000", "file": "D"}]));
     assert_eq!(
-        (f[0].severity, f[0].tool_severity.as_deref()),
-        (Severity::Medium, None)
+        (
+            f[0].severity,
+            f[0].severity_source,
+            f[0].tool_severity.as_deref()
+        ),
+        (Severity::Medium, cordon_sdk::SeveritySource::Default, None)
     );
 }
 

@@ -49,9 +49,12 @@
 //! | `LOW` | `low` |
 //! | `INFO`, `TRACE` | `info` |
 //! | absent or anything else | `medium` |
+//!
+//! `severity-source` is `tool` for KICS's levels, `default` otherwise.
 
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, clip, finding, non_empty, one_line, parse_object, position_strict, present,
+    tool_or_default,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -166,14 +169,15 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     Ok(findings)
 }
 
-fn severity_of(s: &str) -> Severity {
-    match s.trim().to_ascii_uppercase().as_str() {
+fn severity_of(s: &str) -> Option<Severity> {
+    Some(match s.trim().to_ascii_uppercase().as_str() {
         "CRITICAL" => Severity::Critical,
         "HIGH" => Severity::High,
+        "MEDIUM" => Severity::Medium,
         "LOW" => Severity::Low,
         "INFO" | "TRACE" => Severity::Info,
-        _ => Severity::Medium,
-    }
+        _ => return None,
+    })
 }
 
 fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize) -> Finding {
@@ -224,6 +228,8 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
     };
 
     let tool_severity = non_empty(query.severity.as_deref());
+    let (severity, severity_source) =
+        tool_or_default(tool_severity.and_then(severity_of), Severity::Medium);
     Finding {
         tool_version: version.map(str::to_string),
         message,
@@ -248,6 +254,7 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
         tags,
         help_uri: non_empty(query.query_url.as_deref()).map(str::to_string),
         source_pointer: format!("/queries/{q}/files/{i}"),
+        severity_source,
         ..finding(
             TOOL,
             rule_id,
@@ -257,7 +264,7 @@ fn convert(query: &Query, file: &File, version: Option<&str>, q: usize, i: usize
             } else {
                 FindingKind::Iac
             },
-            tool_severity.map_or(Severity::Medium, severity_of),
+            severity,
         )
     }
 }

@@ -226,6 +226,13 @@ fn severity_table_and_kinds() {
             Severity::High
         ]
     );
+    let sources: Vec<bool> = f
+        .iter()
+        .map(|x| x.severity_source == cordon_sdk::SeveritySource::Tool)
+        .collect();
+    // `weird` is no KICS level: the default.
+    assert_eq!(sources, [true, true, true, true, true, true, false, true]);
+    assert_eq!(f[6].severity_source, cordon_sdk::SeveritySource::Default);
     assert_eq!(f[7].kind, FindingKind::Secret);
     assert_eq!(f[7].source_pointer, "/queries/7/files/0");
 }

@@ -77,14 +77,17 @@
 //! | absent or anything else | medium |
 //!
 //! Matching is case-insensitive; `tool-severity` keeps npm's string.
+//! `severity-source` is `tool` for npm's levels, `default` otherwise.
 
 mod model;
 
-use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_sdk::{
+    Component, Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError,
+};
 // `clip` keeps this crate's own name, `cap` (the unit tests call it).
 use cordon_parser_support::{
     MAX_ID_BYTES, MAX_TITLE_BYTES, check_depth, check_syntax, clip as cap, file_location, finding,
-    first_byte, json_error, non_empty, pointer_token, prepare,
+    first_byte, json_error, non_empty, pointer_token, prepare, tool_or_default,
 };
 use model::{Advisory, Package, Report, Via, ViaAdvisory};
 use serde_json::Value;
@@ -210,16 +213,18 @@ fn error_document(error: &Value) -> StageError {
     StageError::UnsupportedFormat(what)
 }
 
-/// npm's severity word on the canonical scale.
-pub fn severity(word: Option<&str>) -> Severity {
-    match word.map(|w| w.trim().to_ascii_lowercase()).as_deref() {
-        Some("critical") => Severity::Critical,
-        Some("high") => Severity::High,
-        Some("moderate" | "medium") => Severity::Medium,
-        Some("low") => Severity::Low,
-        Some("info") => Severity::Info,
-        _ => Severity::Medium,
-    }
+/// npm's severity word on the canonical scale, and where it came from: one
+/// of npm's levels (`tool`), else medium (`default`).
+pub fn severity(word: Option<&str>) -> (Severity, SeveritySource) {
+    let level = match word.map(|w| w.trim().to_ascii_lowercase()).as_deref() {
+        Some("critical") => Some(Severity::Critical),
+        Some("high") => Some(Severity::High),
+        Some("moderate" | "medium") => Some(Severity::Medium),
+        Some("low") => Some(Severity::Low),
+        Some("info") => Some(Severity::Info),
+        _ => None,
+    };
+    tool_or_default(level, Severity::Medium)
 }
 
 /// CWE numbers from npm's `cwe` property, in whichever shape it comes.
@@ -329,6 +334,7 @@ fn id_text(v: Option<&Value>) -> Option<String> {
 
 /// npm 6: one advisory into one finding.
 fn advisory_finding(key: &str, adv: &Advisory, pointer: String) -> Finding {
+    let (severity, severity_source) = severity(adv.severity.as_deref());
     let module = adv.module_name.trim();
     let number = id_text(adv.id.as_ref()).unwrap_or_else(|| key.to_string());
     let cves: Vec<&str> = adv
@@ -416,18 +422,20 @@ fn advisory_finding(key: &str, adv: &Advisory, pointer: String) -> Finding {
         tags,
         help_uri: non_empty(adv.url.as_deref()).map(str::to_string),
         source_pointer: pointer,
+        severity_source,
         ..finding(
             TOOL,
             cap(&rule_id, MAX_ID_BYTES),
             cap(&format!("{module}: {title_text}"), MAX_TITLE_BYTES),
             FindingKind::Sca,
-            severity(adv.severity.as_deref()),
+            severity,
         )
     }
 }
 
 /// npm 7+: one vulnerable package into one finding.
 fn package_finding(key: &str, pkg: &Package, pointer: String) -> Finding {
+    let (severity, severity_source) = severity(pkg.severity.as_deref());
     let name = non_empty(pkg.name.as_deref()).unwrap_or(key);
     let vias = pkg.via.as_deref().unwrap_or_default();
     let advisories: Vec<&ViaAdvisory> = vias
@@ -563,12 +571,13 @@ fn package_finding(key: &str, pkg: &Package, pointer: String) -> Finding {
             .and_then(|a| non_empty(a.url.as_deref()))
             .map(str::to_string),
         source_pointer: pointer,
+        severity_source,
         ..finding(
             TOOL,
             cap(&rule_id, MAX_ID_BYTES),
             cap(&title, MAX_TITLE_BYTES),
             FindingKind::Sca,
-            severity(pkg.severity.as_deref()),
+            severity,
         )
     }
 }

@@ -431,17 +431,18 @@ fn npm7_empty_and_bom() {
 
 #[test]
 fn severity_table() {
+    use cordon_sdk::SeveritySource::{Default, Tool};
     assert_maps(
         severity,
         &[
-            (Some("critical"), Severity::Critical),
-            (Some("HIGH"), Severity::High),
-            (Some("moderate"), Severity::Medium),
-            (Some("medium"), Severity::Medium),
-            (Some("low"), Severity::Low),
-            (Some("info"), Severity::Info),
-            (Some("bogus"), Severity::Medium),
-            (None, Severity::Medium),
+            (Some("critical"), (Severity::Critical, Tool)),
+            (Some("HIGH"), (Severity::High, Tool)),
+            (Some("moderate"), (Severity::Medium, Tool)),
+            (Some("medium"), (Severity::Medium, Tool)),
+            (Some("low"), (Severity::Low, Tool)),
+            (Some("info"), (Severity::Info, Tool)),
+            (Some("bogus"), (Severity::Medium, Default)),
+            (None, (Severity::Medium, Default)),
         ],
     );
 }

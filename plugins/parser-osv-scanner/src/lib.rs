@@ -63,6 +63,8 @@
 //!
 //! `tool-severity` is the string that decided (`HIGH`, the vector,
 //! `max_severity:7.5`, `malicious-package`), or none for the last rule.
+//! `severity-source` is `tool` for rule 1, `cvss` for rules 2 and 3,
+//! `default` for rules 4 and 5.
 
 mod model;
 
@@ -71,7 +73,7 @@ use cordon_parser_support::{
     cwe_suffix, file_location, finding, nonempty, one_line, package_kind, package_title,
     parse_object,
 };
-use cordon_sdk::{Component, Finding, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, Parser, Severity, SeveritySource, StageError};
 // The tests compare finding kinds.
 #[cfg(test)]
 use cordon_sdk::FindingKind;
@@ -318,7 +320,8 @@ fn convert(
         .iter()
         .flatten()
         .find(|g| id.is_some_and(|id| g.ids.iter().flatten().any(|x| x.trim() == id)));
-    let (severity, tool_severity) = severity(osv, group.and_then(|g| g.max_severity.0.as_deref()));
+    let (severity, severity_source, tool_severity) =
+        severity(osv, group.and_then(|g| g.max_severity.0.as_deref()));
 
     let ranges = affected.iter().flat_map(|a| a.ranges.iter().flatten());
     let mut fixed_versions: Vec<String> = Vec::new();
@@ -415,6 +418,7 @@ fn convert(
         tags,
         help_uri,
         source_pointer,
+        severity_source,
         ..finding(
             TOOL,
             alias_group
@@ -448,8 +452,9 @@ pub fn cvss_score(vector: &str) -> Option<f64> {
         .filter(|s| s.is_finite() && *s >= 0.0)
 }
 
-/// Severity of a record (see the crate docs).
-fn severity(osv: &Osv, group_max: Option<&str>) -> (Severity, Option<String>) {
+/// Severity of a record, where it came from, and the string that decided
+/// (see the crate docs).
+fn severity(osv: &Osv, group_max: Option<&str>) -> (Severity, SeveritySource, Option<String>) {
     let named = osv
         .database_specific
         .0
@@ -457,30 +462,32 @@ fn severity(osv: &Osv, group_max: Option<&str>) -> (Severity, Option<String>) {
         .and_then(|d| d.severity.0.as_deref())
         .map(str::trim);
     if let Some(s) = named.and_then(severity_from_name) {
-        return (s, named.map(str::to_string));
+        return (s, SeveritySource::Tool, named.map(str::to_string));
     }
     let entries = osv.severity.as_deref().unwrap_or_default();
     for wanted in ["CVSS_V4", "CVSS_V3"] {
         for e in entries {
             if nonempty(&e.r#type).is_some_and(|t| t.eq_ignore_ascii_case(wanted))
                 && let Some(vector) = nonempty(&e.score)
-                && let Some(score) = cvss_score(vector)
+                && let Some(s) = cvss_score(vector).and_then(Severity::from_cvss_score)
             {
-                return (cvss_severity(score), Some(vector.to_string()));
+                return (s, SeveritySource::Cvss, Some(vector.to_string()));
             }
         }
     }
     if let Some(max) = group_max.map(str::trim)
-        && let Ok(score) = max.parse::<f64>()
-        && score.is_finite()
-        && score >= 0.0
+        && let Some(s) = max.parse::<f64>().ok().and_then(Severity::from_cvss_score)
     {
-        return (cvss_severity(score), Some(format!("max_severity:{max}")));
+        return (s, SeveritySource::Cvss, Some(format!("max_severity:{max}")));
     }
     if nonempty(&osv.id).is_some_and(|id| id.starts_with("MAL-")) {
-        return (Severity::Critical, Some("malicious-package".to_string()));
+        return (
+            Severity::Critical,
+            SeveritySource::Default,
+            Some("malicious-package".to_string()),
+        );
     }
-    (Severity::Low, None)
+    (Severity::Low, SeveritySource::Default, None)
 }
 
 fn push_unique(list: &mut Vec<String>, item: String) {

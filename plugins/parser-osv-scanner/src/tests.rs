@@ -241,6 +241,12 @@ fn severity_rules() {
             (Severity::Low, None),
         ]
     );
+    use cordon_sdk::SeveritySource::{Cvss, Default, Tool};
+    let sources: Vec<_> = f.iter().map(|x| x.severity_source).collect();
+    assert_eq!(
+        sources,
+        [Tool, Tool, Tool, Cvss, Cvss, Cvss, Default, Default]
+    );
 }
 
 #[test]

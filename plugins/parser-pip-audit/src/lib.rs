@@ -42,12 +42,13 @@
 //! # Severity
 //!
 //! pip-audit reports no severity. Every finding is **medium**: a known,
-//! published vulnerability in a dependency, of unknown impact.
+//! published vulnerability in a dependency, of unknown impact
+//! (`severity-source` `default`).
 
 mod model;
 
 use cordon_parser_support::{finding, json_error_as, nonempty, one_line, package_title, strip_bom};
-use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, SeveritySource, StageError};
 use model::{Dependency, Obj, Report};
 use serde::de::IgnoredAny;
 
@@ -150,6 +151,7 @@ fn convert(dep: &Dependency, pointer: &str, out: &mut Vec<Finding>) {
             vulnerability_ids,
             help_uri: id.map(|id| format!("https://osv.dev/vulnerability/{id}")),
             source_pointer: format!("{pointer}/vulns/{j}"),
+            severity_source: SeveritySource::Default,
             ..finding(
                 TOOL,
                 id.unwrap_or(UNKNOWN_RULE).to_string(),

@@ -123,6 +123,7 @@ fn vulnerability_maps_every_field() {
         (x.severity, x.tool_severity.as_deref()),
         (Severity::Medium, None)
     );
+    assert_eq!(x.severity_source, cordon_sdk::SeveritySource::Default);
     assert_eq!(x.kind, FindingKind::Sca);
     assert!(x.locations.is_empty());
     let c = x.component.as_ref().expect("component");

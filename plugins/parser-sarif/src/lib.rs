@@ -42,29 +42,62 @@
 //!
 //! # Severity
 //!
-//! For a result whose `kind` is absent or `fail`: a `security-severity`
-//! property (CVSS score, string or number) on the result or else on its rule
-//! decides: `>= 9.0` critical, `>= 7.0` high, `>= 4.0` medium, `> 0` low,
-//! `0` info; `tool-severity` is the score as written. Otherwise, for such a
-//! result, a numeric `priorityScore` in the result's `properties` (Snyk Code
-//! writes one, 0-1000) decides: `>= 900` critical, `>= 700` high, `>= 400`
-//! medium, below that low; `tool-severity` is the score as written. This is
-//! the mapping DefectDojo's Snyk Code parser uses, and Snyk ranks its issues
-//! by that score rather than by the three SARIF levels. Otherwise the SARIF
-//! level decides: `result.level`, else a matching
-//! `invocations[].ruleConfigurationOverrides[]` level, else the rule's
-//! `defaultConfiguration.level`, else `warning`. For any other `kind` the
-//! level is `result.level`, else `none` (SARIF §3.27.10). Levels map as
-//! `error` → high, `warning` → medium, `note` → low, `none` → info (an
-//! unknown level string is treated as `warning`); `tool-severity` is the
-//! level string used.
+//! For a result whose `kind` is absent or `fail`, the first of these that
+//! the log has decides (`severity-source` in brackets; the tool is matched
+//! by `tool.driver.name` lower-cased, with an edition suffix such as ` OSS`
+//! dropped, as the normalizer does):
+//!
+//! 1. the tool's own level, for the producers that carry it outside
+//!    `level` (`tool`), read through the table the tool's JSON parser uses:
+//!    * `bandit`: `result.properties.issue_severity` (`HIGH`, `MEDIUM`,
+//!      `LOW`, `UNDEFINED` → info);
+//!    * `trivy`: the rule's `properties.tags` entry `CRITICAL` .. `LOW`,
+//!      `UNKNOWN` (info); Trivy's `security-severity` is a CVSS score, and
+//!      its own level is what `trivy --severity` filters on;
+//!    * `grype`: the `Severity: <level>` line of the rule's `help.text`
+//!      (`critical` .. `low`, `negligible` → info), for the same reason;
+//!    * `dependency-check`: `result.properties.severity`, else
+//!      `cvssv3_baseSeverity`, else `cvssv2_severity` (these two `cvss`);
+//!    * `govulncheck`: `level` read with the driver's
+//!      `properties.scan_level` back into reachability: symbol → high,
+//!      package → low, module → info (as its JSON);
+//! 2. a `security-severity` property (a score 0.0-10.0, string or number)
+//!    on the result, else on its rule (`security-severity`): 9.0 and up
+//!    critical, 7.0 high, 4.0 medium, above 0 low, 0 info; a value that is
+//!    not such a score (`"HIGH"`, `11`) is ignored;
+//! 3. a numeric `priorityScore` in the result's `properties` (Snyk Code
+//!    writes one, 0-1000; `tool`): `>= 900` critical, `>= 700` high,
+//!    `>= 400` medium, below that low. This is the mapping DefectDojo's
+//!    Snyk Code parser uses, and Snyk ranks its issues by that score rather
+//!    than by the three SARIF levels;
+//! 4. for a tool whose level does not grade findings, its default
+//!    (`default`): `checkov` medium and `ruff` low (both write `error` on
+//!    every result), `dependency-check` medium (`error` everywhere),
+//!    `gitleaks` high (no level; every leak, as its JSON);
+//! 5. the SARIF level (`tool`): `result.level`, else a matching
+//!    `invocations[].ruleConfigurationOverrides[]` level, else the rule's
+//!    `defaultConfiguration.level`, else the rule's `problem.severity`
+//!    property (CodeQL's: `error`, `warning`, `recommendation` as `note`):
+//!    `error` → high, `warning` → medium, `note` → low, `none` → info;
+//! 6. no level anywhere, or a string that is not a level: medium, SARIF's
+//!    `warning` default (`default`).
+//!
+//! For any other `kind` the level is `result.level` (`tool`), else `none`
+//! (SARIF §3.27.10; info, `default`). `tool-severity` is the string that
+//! decided: the level word, the score as written, or the level
+//! (`warning` when there is none).
 
 mod detect;
 mod ids;
 mod model;
 
-use cordon_parser_support::{cvss_severity, excerpt, finding, json_error, strip_bom, title_line};
-use cordon_sdk::{Detection, Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_parser_support::{
+    bandit_level, dependency_check_level, excerpt, finding, grype_level, json_error, strip_bom,
+    title_line, tool_key, trivy_level, ungraded_level_default,
+};
+use cordon_sdk::{
+    Detection, Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError,
+};
 use ids::{cwes_from_value, find_vulnerability_ids, parse_cwe, push_unique};
 use model::{
     DescriptorReference, Log, MultiformatMessage, Obj, Probe, Rule, Run, SarifResult,
@@ -436,24 +469,165 @@ fn message_text(run: &Run, result: &SarifResult, rule: Option<&RuleMatch<'_>>) -
     .to_string()
 }
 
-fn level_severity(level: &str) -> Severity {
-    match level.trim().to_ascii_lowercase().as_str() {
+/// A SARIF level on the canonical scale; `None` for a string that is not
+/// one of the four levels.
+fn level_severity(level: &str) -> Option<Severity> {
+    Some(match level.trim().to_ascii_lowercase().as_str() {
         "error" => Severity::High,
+        "warning" => Severity::Medium,
         "note" => Severity::Low,
         "none" => Severity::Info,
-        _ => Severity::Medium,
+        _ => return None,
+    })
+}
+
+/// A level a result or its rule gives: the tool's grade when it is one of
+/// the four levels, else the `warning` default.
+fn rated_level(level: &str) -> (Severity, SeveritySource, String) {
+    match level_severity(level) {
+        Some(s) => (s, SeveritySource::Tool, level.to_string()),
+        None => (Severity::Medium, SeveritySource::Default, level.to_string()),
     }
 }
 
-/// A `security-severity` property as (score, as written).
-fn security_severity(props: Option<&Map<String, Value>>) -> Option<(f64, String)> {
+/// The severity of a result whose `kind` is absent or `fail`, where it came
+/// from, and the string it came from (see the crate docs for the order).
+fn fail_severity(
+    run: &Run,
+    result: &SarifResult,
+    found: Option<&RuleMatch<'_>>,
+    result_rule_id: Option<&str>,
+    key: &str,
+) -> (Severity, SeveritySource, String) {
+    let rule = found.map(|m| m.rule);
+    let rule_props = rule.and_then(|r| r.properties.as_ref());
+    let result_props = result.properties.as_ref();
+    if let Some(own) = tool_level(key, run, result, rule) {
+        return own;
+    }
+    if let Some((severity, written)) =
+        security_severity(result_props).or_else(|| security_severity(rule_props))
+    {
+        return (severity, SeveritySource::SecuritySeverity, written);
+    }
+    if let Some((score, written)) = priority_score(result_props) {
+        return (priority_severity(score), SeveritySource::Tool, written);
+    }
+    let level = result
+        .level
+        .as_deref()
+        .or_else(|| override_level(run, found, result_rule_id))
+        .or_else(|| {
+            rule.and_then(|r| r.default_configuration.as_ref())
+                .and_then(|c| c.level.as_deref())
+        })
+        .or_else(|| problem_severity(rule_props));
+    if let Some(default) = ungraded_level_default(key) {
+        let written = level.unwrap_or("warning").to_string();
+        return (default, SeveritySource::Default, written);
+    }
+    match level {
+        Some(level) => rated_level(level),
+        None => (
+            Severity::Medium,
+            SeveritySource::Default,
+            "warning".to_string(),
+        ),
+    }
+}
+
+/// The tool's own level, for producers whose SARIF carries it somewhere
+/// other than `level` (or whose `level` means something of its own), read
+/// through the same table as the tool's JSON.
+fn tool_level(
+    key: &str,
+    run: &Run,
+    result: &SarifResult,
+    rule: Option<&Rule>,
+) -> Option<(Severity, SeveritySource, String)> {
+    let tool = |s: Severity, w: &str| (s, SeveritySource::Tool, w.to_string());
+    match key {
+        // `properties.issue_severity`: the JSON's `issue_severity`.
+        "bandit" => {
+            let raw = result
+                .properties
+                .as_ref()?
+                .get("issue_severity")?
+                .as_str()?;
+            bandit_level(raw).map(|s| tool(s, raw))
+        }
+        // The rule's tags are `[<class>, "security", <Severity>]`.
+        "trivy" => {
+            string_tags(rule?.properties.as_ref()).find_map(|t| trivy_level(t).map(|s| tool(s, t)))
+        }
+        // The rule's `help.text` has a line `Severity: <severity>`.
+        "grype" => {
+            let text = rule?.help.as_ref()?.get("text")?.as_str()?;
+            let word = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Severity:"))?
+                .trim();
+            grype_level(word).map(|s| tool(s, word))
+        }
+        // `level` is `error` on every result; the grade is in the result's
+        // properties, in the JSON's order (its own word, then CVSS).
+        "dependency-check" | "owasp-dependency-check" => {
+            let props = result.properties.as_ref()?;
+            [
+                ("severity", SeveritySource::Tool),
+                ("cvssv3_baseSeverity", SeveritySource::Cvss),
+                ("cvssv2_severity", SeveritySource::Cvss),
+            ]
+            .into_iter()
+            .find_map(|(k, source)| {
+                let word = props.get(k)?.as_str()?;
+                dependency_check_level(word).map(|s| (s, source, word.to_string()))
+            })
+        }
+        // `level` says how far the vulnerable code is reachable, relative
+        // to the scan level: mapped back to the reachability the JSON reads.
+        "govulncheck" => {
+            let level = result.level.as_deref()?;
+            let scan = driver(run)
+                .and_then(|d| d.properties.as_ref())
+                .and_then(|p| p.get("scan_level"))
+                .and_then(Value::as_str)
+                .unwrap_or("symbol");
+            let s = match (scan, level) {
+                ("symbol", "error") => Severity::High,
+                ("symbol", "warning") | ("package", "error") => Severity::Low,
+                ("symbol", "note") | ("package", "warning") | ("module", "error") => Severity::Info,
+                _ => return None,
+            };
+            Some(tool(s, level))
+        }
+        _ => None,
+    }
+}
+
+/// CodeQL's `problem.severity` rule property as a SARIF level (`error`,
+/// `warning`, `recommendation` → `note`); older CodeQL exports (LGTM) carry
+/// no `defaultConfiguration` beside it.
+fn problem_severity(props: Option<&Map<String, Value>>) -> Option<&'static str> {
+    let v = props?.get("problem.severity")?.as_str()?;
+    Some(match v.trim().to_ascii_lowercase().as_str() {
+        "error" => "error",
+        "warning" => "warning",
+        "recommendation" => "note",
+        _ => return None,
+    })
+}
+
+/// A `security-severity` property (a CVSS-like score, 0.0-10.0, string or
+/// number) as (severity, as written); other values are ignored.
+fn security_severity(props: Option<&Map<String, Value>>) -> Option<(Severity, String)> {
     let v = props?.get("security-severity")?;
     let (score, written) = match v {
         Value::String(s) => (s.trim().parse::<f64>().ok()?, s.clone()),
         Value::Number(n) => (n.as_f64()?, n.to_string()),
         _ => return None,
     };
-    (score.is_finite() && score >= 0.0).then_some((score, written))
+    Severity::from_cvss_score(score).map(|s| (s, written))
 }
 
 /// A numeric `priorityScore` result property (Snyk Code) as (score, as
@@ -570,28 +744,19 @@ fn convert(run: &Run, result: &SarifResult, r: usize, i: usize) -> Finding {
     // Severity.
     let kind = result.kind.as_deref().filter(|k| !k.is_empty());
     let is_fail = kind.is_none_or(|k| k == "fail");
-    let score = security_severity(result_props)
-        .or_else(|| security_severity(rule_props))
-        .filter(|_| is_fail);
-    let priority = priority_score(result_props).filter(|_| is_fail && score.is_none());
-    let (severity, tool_severity) = match (score, priority) {
-        (Some((score, written)), _) => (cvss_severity(score), written),
-        (None, Some((score, written))) => (priority_severity(score), written),
-        (None, None) => {
-            let level = if is_fail {
-                result
-                    .level
-                    .as_deref()
-                    .or_else(|| override_level(run, found.as_ref(), result_rule_id))
-                    .or_else(|| {
-                        rule.and_then(|r| r.default_configuration.as_ref())
-                            .and_then(|c| c.level.as_deref())
-                    })
-                    .unwrap_or("warning")
-            } else {
-                result.level.as_deref().unwrap_or("none")
-            };
-            (level_severity(level), level.to_string())
+    let (severity, severity_source, tool_severity) = if is_fail {
+        fail_severity(
+            run,
+            result,
+            found.as_ref(),
+            result_rule_id,
+            &tool_key(&tool),
+        )
+    } else {
+        // SARIF §3.27.10: a result of another kind defaults to `none`.
+        match result.level.as_deref() {
+            Some(level) => rated_level(level),
+            None => (Severity::Info, SeveritySource::Default, "none".to_string()),
         }
     };
 
@@ -675,6 +840,7 @@ fn convert(run: &Run, result: &SarifResult, r: usize, i: usize) -> Finding {
         tags,
         help_uri: rule.and_then(|r| r.help_uri.clone()),
         source_pointer: format!("/runs/{r}/results/{i}"),
+        severity_source,
         ..finding(&tool, rule_id, title, finding_kind, severity)
     }
 }

@@ -58,6 +58,9 @@ pub(crate) struct ToolComponent {
     pub semantic_version: Option<String>,
     pub rules: Option<Vec<Obj<Rule>>>,
     pub global_message_strings: Option<HashMap<String, Obj<MultiformatMessage>>>,
+    /// Kept as any value: only a few producers' keys are read (govulncheck's
+    /// `scan_level`), and a property bag of another shape is ignored.
+    pub properties: Option<Value>,
 }
 
 /// A `reportingDescriptor` describing a rule.
@@ -69,6 +72,8 @@ pub(crate) struct Rule {
     pub short_description: Option<Obj<MultiformatMessage>>,
     pub full_description: Option<Obj<MultiformatMessage>>,
     pub help_uri: Option<String>,
+    /// Kept as any value: only Grype's `help.text` is read, for its level.
+    pub help: Option<Value>,
     pub default_configuration: Option<Obj<Configuration>>,
     pub message_strings: Option<HashMap<String, Obj<MultiformatMessage>>>,
     pub relationships: Option<Vec<Obj<Relationship>>>,

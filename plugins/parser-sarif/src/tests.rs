@@ -11,6 +11,19 @@ fn ok(v: Value) -> Vec<Finding> {
     parses(parse, v)
 }
 
+/// Each finding's severity, where it came from, and the string used.
+fn rated(f: &[Finding]) -> Vec<(Severity, SeveritySource, &str)> {
+    f.iter()
+        .map(|x| {
+            (
+                x.severity,
+                x.severity_source,
+                x.tool_severity.as_deref().unwrap_or(""),
+            )
+        })
+        .collect()
+}
+
 /// A log with one run of `tool` and the given `driver` extras and results.
 fn log(driver: Value, results: Value) -> Value {
     json!({
@@ -328,6 +341,58 @@ fn level_resolution() {
     );
     assert_eq!(f[3].rule_id, "R3");
     assert_eq!(f[1].rule_id, "R1/sub");
+    let sources: Vec<SeveritySource> = f.iter().map(|x| x.severity_source).collect();
+    assert_eq!(
+        sources,
+        [
+            SeveritySource::Tool,
+            SeveritySource::Tool,
+            SeveritySource::Tool,
+            SeveritySource::Tool,
+            // No level anywhere: SARIF's `warning` default.
+            SeveritySource::Default,
+            // Another kind without a level: `none`.
+            SeveritySource::Default,
+            SeveritySource::Tool,
+        ]
+    );
+}
+
+#[test]
+fn codeql_problem_severity_without_default_configuration() {
+    let rules = json!([
+        {"id": "w", "properties": {"problem.severity": "warning"}},
+        {"id": "r", "properties": {"problem.severity": "recommendation"}},
+        {"id": "e", "defaultConfiguration": {"level": "note"}, "properties": {"problem.severity": "error"}}
+    ]);
+    let results = json!([
+        {"ruleId": "w", "message": {"text": "x"}},
+        {"ruleId": "r", "message": {"text": "x"}},
+        {"ruleId": "e", "message": {"text": "x"}}
+    ]);
+    let f = ok(log(json!({"name": "LGTM.com", "rules": rules}), results));
+    use SeveritySource::Tool;
+    assert_eq!(
+        rated(&f),
+        [
+            (Severity::Medium, Tool, "warning"),
+            (Severity::Low, Tool, "note"),
+            // `defaultConfiguration` first.
+            (Severity::Low, Tool, "note"),
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_level_string_is_the_default() {
+    let f = ok(log(
+        json!({"name": "t"}),
+        json!([{"ruleId": "r", "level": "severe", "message": {"text": "x"}}]),
+    ));
+    assert_eq!(
+        rated(&f),
+        [(Severity::Medium, SeveritySource::Default, "severe")]
+    );
 }
 
 #[test]
@@ -338,7 +403,9 @@ fn security_severity_thresholds() {
         {"id": "m", "properties": {"security-severity": "4.0"}},
         {"id": "l", "properties": {"security-severity": "0.1"}},
         {"id": "i", "properties": {"security-severity": "0"}},
-        {"id": "bad", "defaultConfiguration": {"level": "error"}, "properties": {"security-severity": "high"}}
+        {"id": "bad", "defaultConfiguration": {"level": "error"}, "properties": {"security-severity": "high"}},
+        {"id": "over", "defaultConfiguration": {"level": "note"}, "properties": {"security-severity": "11"}},
+        {"id": "neg", "properties": {"security-severity": -1}}
     ]);
     let results = json!([
         {"ruleId": "c", "level": "note", "message": {"text": "x"}},
@@ -348,20 +415,26 @@ fn security_severity_thresholds() {
         {"ruleId": "i", "message": {"text": "x"}},
         {"ruleId": "bad", "message": {"text": "x"}},
         {"ruleId": "l", "message": {"text": "x"}, "properties": {"security-severity": "8.1"}},
-        {"ruleId": "c", "kind": "pass", "message": {"text": "x"}}
+        {"ruleId": "c", "kind": "pass", "message": {"text": "x"}},
+        // Not a 0-10 score: ignored, the level decides.
+        {"ruleId": "over", "message": {"text": "x"}},
+        {"ruleId": "neg", "message": {"text": "x"}}
     ]);
     let f = ok(log(json!({"name": "CodeQL", "rules": rules}), results));
+    use SeveritySource::{Default, SecuritySeverity, Tool};
     assert_eq!(
-        severity_words(&f),
+        rated(&f),
         vec![
-            (Severity::Critical, "9.8"),
-            (Severity::High, "7.0"),
-            (Severity::Medium, "4.0"),
-            (Severity::Low, "0.1"),
-            (Severity::Info, "0"),
-            (Severity::High, "error"),
-            (Severity::High, "8.1"),
-            (Severity::Info, "none"),
+            (Severity::Critical, SecuritySeverity, "9.8"),
+            (Severity::High, SecuritySeverity, "7.0"),
+            (Severity::Medium, SecuritySeverity, "4.0"),
+            (Severity::Low, SecuritySeverity, "0.1"),
+            (Severity::Info, SecuritySeverity, "0"),
+            (Severity::High, Tool, "error"),
+            (Severity::High, SecuritySeverity, "8.1"),
+            (Severity::Info, Default, "none"),
+            (Severity::Low, Tool, "note"),
+            (Severity::Medium, Default, "warning"),
         ]
     );
 }
@@ -409,6 +482,203 @@ fn snyk_priority_score_thresholds() {
             (Severity::Info, "none"),
             (Severity::Medium, "warning"),
         ]
+    );
+    let sources: Vec<SeveritySource> = f.iter().map(|x| x.severity_source).collect();
+    let mut want = vec![SeveritySource::Tool; 10];
+    want.extend([
+        SeveritySource::SecuritySeverity,
+        SeveritySource::Default,
+        SeveritySource::Tool,
+    ]);
+    assert_eq!(sources, want);
+}
+
+// ---- the tools whose SARIF needs knowing ------------------------------------
+
+/// One result of `rule` (with `rule_extra`) by `tool`, with `result_extra`.
+fn one(tool: &str, rule_extra: Value, result_extra: Value) -> Finding {
+    let mut rule = json!({"id": "R"});
+    let mut result = json!({"ruleId": "R", "message": {"text": "x"}});
+    if let (Some(r), Some(e)) = (rule.as_object_mut(), rule_extra.as_object()) {
+        r.extend(e.clone());
+    }
+    if let (Some(r), Some(e)) = (result.as_object_mut(), result_extra.as_object()) {
+        r.extend(e.clone());
+    }
+    let mut f = ok(log(json!({"name": tool, "rules": [rule]}), json!([result])));
+    assert_eq!(f.len(), 1);
+    f.remove(0)
+}
+
+fn rating(f: &Finding) -> (Severity, SeveritySource, &str) {
+    (
+        f.severity,
+        f.severity_source,
+        f.tool_severity.as_deref().unwrap_or(""),
+    )
+}
+
+#[test]
+fn checkov_and_ruff_error_is_not_a_grade() {
+    use SeveritySource::{Default, SecuritySeverity};
+    let error = json!({"defaultConfiguration": {"level": "error"}});
+    let f = one("Checkov", error.clone(), json!({"level": "error"}));
+    assert_eq!(rating(&f), (Severity::Medium, Default, "error"));
+    // With a Prisma Cloud severity, Checkov writes it as a score.
+    let f = one(
+        "Checkov",
+        json!({"defaultConfiguration": {"level": "error"}, "properties": {"security-severity": "8.9"}}),
+        json!({"level": "error"}),
+    );
+    assert_eq!(rating(&f), (Severity::High, SecuritySeverity, "8.9"));
+    let f = one("ruff", error, json!({"level": "error"}));
+    assert_eq!(rating(&f), (Severity::Low, Default, "error"));
+    // Another tool's `error` is a grade.
+    let f = one("ESLint", json!({}), json!({"level": "error"}));
+    assert_eq!(rating(&f), (Severity::High, SeveritySource::Tool, "error"));
+}
+
+#[test]
+fn semgrep_levels_sit_on_its_rules() {
+    use SeveritySource::{SecuritySeverity, Tool};
+    for (level, want) in [
+        ("error", Severity::High),
+        ("warning", Severity::Medium),
+        ("note", Severity::Low),
+    ] {
+        let f = one(
+            "Semgrep OSS",
+            json!({"defaultConfiguration": {"level": level}, "properties": {"precision": "very-high", "tags": []}}),
+            json!({"properties": {}}),
+        );
+        assert_eq!(rating(&f), (want, Tool, level));
+    }
+    // A rule's metadata `security-severity` is copied into the rule's
+    // properties: a score decides, a word (GitLab's rules) does not.
+    let f = one(
+        "Semgrep OSS",
+        json!({"defaultConfiguration": {"level": "warning"}, "properties": {"security-severity": 9.1}}),
+        json!({}),
+    );
+    assert_eq!(rating(&f), (Severity::Critical, SecuritySeverity, "9.1"));
+    let f = one(
+        "Semgrep OSS",
+        json!({"defaultConfiguration": {"level": "error"}, "properties": {"security-severity": "CRITICAL"}}),
+        json!({}),
+    );
+    assert_eq!(rating(&f), (Severity::High, Tool, "error"));
+}
+
+#[test]
+fn bandit_issue_severity_beats_the_missing_level() {
+    use SeveritySource::Tool;
+    let props = |s: &str| json!({"properties": {"issue_severity": s, "issue_confidence": "HIGH"}});
+    let f = one("Bandit", json!({}), props("MEDIUM"));
+    assert_eq!(rating(&f), (Severity::Medium, Tool, "MEDIUM"));
+    let mut high = props("HIGH");
+    high["level"] = json!("error");
+    assert_eq!(
+        rating(&one("Bandit", json!({}), high)),
+        (Severity::High, Tool, "HIGH")
+    );
+    let f = one("Bandit", json!({}), props("UNDEFINED"));
+    assert_eq!(rating(&f), (Severity::Info, Tool, "UNDEFINED"));
+    // Without it, the level as for any tool.
+    let f = one("Bandit", json!({}), json!({"level": "note"}));
+    assert_eq!(rating(&f), (Severity::Low, Tool, "note"));
+}
+
+#[test]
+fn trivy_and_grype_keep_their_own_level_over_cvss() {
+    use SeveritySource::{SecuritySeverity, Tool};
+    let f = one(
+        "Trivy",
+        json!({"defaultConfiguration": {"level": "error"},
+               "properties": {"tags": ["vulnerability", "security", "HIGH"], "security-severity": "9.8"}}),
+        json!({"level": "error"}),
+    );
+    assert_eq!(rating(&f), (Severity::High, Tool, "HIGH"));
+    let f = one(
+        "Trivy",
+        json!({"properties": {"tags": ["vulnerability", "security", "UNKNOWN"], "security-severity": "0.0"}}),
+        json!({"level": "note"}),
+    );
+    assert_eq!(rating(&f), (Severity::Info, Tool, "UNKNOWN"));
+    let f = one(
+        "grype",
+        json!({"help": {"text": "Vulnerability CVE-1\nSeverity: medium\nPackage: p"},
+               "properties": {"security-severity": "7.5"}}),
+        json!({}),
+    );
+    assert_eq!(rating(&f), (Severity::Medium, Tool, "medium"));
+    // No level found: the score.
+    let f = one(
+        "grype",
+        json!({"help": "not an object", "properties": {"security-severity": "7.5"}}),
+        json!({}),
+    );
+    assert_eq!(rating(&f), (Severity::High, SecuritySeverity, "7.5"));
+}
+
+#[test]
+fn dependency_check_grades_in_result_properties() {
+    use SeveritySource::{Cvss, Default, Tool};
+    let f = one(
+        "dependency-check",
+        json!({}),
+        json!({"level": "error", "properties": {"unscored": "true", "severity": "low"}}),
+    );
+    assert_eq!(rating(&f), (Severity::Low, Tool, "low"));
+    let f = one(
+        "dependency-check",
+        json!({}),
+        json!({"level": "error", "properties": {"cvssv3_baseSeverity": "MEDIUM", "cvssv2_severity": "HIGH"}}),
+    );
+    assert_eq!(rating(&f), (Severity::Medium, Cvss, "MEDIUM"));
+    let f = one("dependency-check", json!({}), json!({"level": "error"}));
+    assert_eq!(rating(&f), (Severity::Medium, Default, "error"));
+}
+
+#[test]
+fn govulncheck_levels_are_reachability() {
+    let doc = |scan: &str, levels: &[&str]| {
+        let results: Vec<Value> = levels
+            .iter()
+            .map(|l| json!({"ruleId": "GO-1", "level": l, "message": {"text": "x"}}))
+            .collect();
+        log(
+            json!({"name": "govulncheck", "properties": {"scan_level": scan}}),
+            Value::Array(results),
+        )
+    };
+    let words = |f: Vec<Finding>| -> Vec<(Severity, SeveritySource)> {
+        f.iter().map(|x| (x.severity, x.severity_source)).collect()
+    };
+    use SeveritySource::Tool;
+    assert_eq!(
+        words(ok(doc("symbol", &["error", "warning", "note"]))),
+        [
+            (Severity::High, Tool),
+            (Severity::Low, Tool),
+            (Severity::Info, Tool)
+        ]
+    );
+    assert_eq!(
+        words(ok(doc("package", &["error", "warning"]))),
+        [(Severity::Low, Tool), (Severity::Info, Tool)]
+    );
+    assert_eq!(
+        words(ok(doc("module", &["error"]))),
+        [(Severity::Info, Tool)]
+    );
+}
+
+#[test]
+fn gitleaks_leaks_are_high_as_from_its_json() {
+    let f = one("Gitleaks", json!({}), json!({}));
+    assert_eq!(
+        rating(&f),
+        (Severity::High, SeveritySource::Default, "warning")
     );
 }
 

@@ -4,13 +4,13 @@
 
 use crate::cli::secrets_rule;
 use crate::common::{
-    Dependency, cwes, find_ghsa, is_vuln_id, push_unique, qualify, severity, tag, title_line,
+    Dependency, app_severity, cwes, find_ghsa, is_vuln_id, push_unique, qualify, tag, title_line,
 };
 use crate::{TOOL, UNKNOWN_RULE};
 use cordon_parser_support::{
-    Obj, Position, finding, located, loose_string, loose_strings, non_empty,
+    Obj, Position, finding, located, loose_string, loose_strings, non_empty, tool_or_default,
 };
-use cordon_sdk::{Component, Finding, FindingKind, Location};
+use cordon_sdk::{Component, Finding, FindingKind, Location, Severity};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -181,6 +181,8 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
     });
 
     let sev_raw = non_empty(f.severity.as_deref());
+    let (severity, severity_source) =
+        tool_or_default(sev_raw.and_then(app_severity), Severity::Medium);
     Finding {
         message,
         tool_severity: sev_raw.map(str::to_string),
@@ -190,7 +192,8 @@ pub(crate) fn convert_finding(f: &AppFinding, i: usize) -> Finding {
         cwes: rule.map(|r| cwes(&r.cwe_names)).unwrap_or_default(),
         tags,
         source_pointer: format!("/findings/{i}"),
-        ..finding(TOOL, rule_id, title, kind, severity(sev_raw))
+        severity_source,
+        ..finding(TOOL, rule_id, title, kind, severity)
     }
 }
 
@@ -360,6 +363,8 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
     }
 
     let sev_raw = non_empty(adv.and_then(|a| a.severity.as_deref()));
+    let (severity, severity_source) =
+        tool_or_default(sev_raw.and_then(app_severity), Severity::Medium);
     Finding {
         message,
         tool_severity: sev_raw.map(str::to_string),
@@ -373,6 +378,7 @@ pub(crate) fn convert_vuln(v: &Vuln, i: usize) -> Finding {
             .filter(|u| u.starts_with("http"))
             .cloned(),
         source_pointer: format!("/vulns/{i}"),
-        ..finding(TOOL, rule_id, title, FindingKind::Sca, severity(sev_raw))
+        severity_source,
+        ..finding(TOOL, rule_id, title, FindingKind::Sca, severity)
     }
 }

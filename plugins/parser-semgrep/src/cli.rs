@@ -1,10 +1,14 @@
 //! Semgrep CLI JSON (`semgrep --json`): `results[]`, `errors[]`, `version`.
 
-use crate::common::{Dependency, cwes, is_vuln_id, push_unique, severity, tag, title_line};
+use crate::common::{
+    Dependency, cli_severity, cwes, is_vuln_id, push_unique, security_severity, tag, title_line,
+};
 use crate::json::loose_pairs;
 use crate::{TOOL, UNKNOWN_RULE};
-use cordon_parser_support::{Obj, Position, finding, located, loose_string, loose_strings};
-use cordon_sdk::{Finding, FindingKind, Location};
+use cordon_parser_support::{
+    Obj, Position, finding, located, loose_string, loose_strings, tool_or_default,
+};
+use cordon_sdk::{Finding, FindingKind, Location, Severity, SeveritySource};
 use serde::Deserialize;
 
 /// One entry of `results`.
@@ -72,6 +76,8 @@ pub(crate) struct Metadata {
     pub sca_vuln_id: Vec<String>,
     #[serde(rename = "sca-severity", deserialize_with = "loose_string")]
     pub sca_severity: Option<String>,
+    #[serde(rename = "security-severity", deserialize_with = "loose_string")]
+    pub security_severity: Option<String>,
     #[serde(rename = "sca-fix-versions", deserialize_with = "loose_pairs")]
     pub sca_fix_versions: Vec<(String, String)>,
 }
@@ -151,11 +157,23 @@ pub(crate) fn convert(r: &CliResult, i: usize, version: Option<&str>) -> Finding
         .or_else(|| title_line(check_id))
         .unwrap_or_else(|| rule_id.clone());
 
-    // Supply Chain findings carry the advisory's own severity.
-    let sev_raw = meta
-        .and_then(|m| m.sca_severity.as_deref())
-        .filter(|_| is_sca)
-        .or_else(|| extra.and_then(|e| e.severity.as_deref()));
+    // The rule's score, else its severity; both are what Semgrep's SARIF
+    // of the same scan carries (a Supply Chain advisory's `sca-severity`
+    // is not there, so it is kept as a tag only).
+    let (severity, severity_source, sev_raw) = match meta
+        .and_then(|m| m.security_severity.as_deref())
+        .and_then(|w| security_severity(w).map(|s| (s, w)))
+    {
+        Some((s, written)) => (s, SeveritySource::SecuritySeverity, Some(written)),
+        None => {
+            let raw = extra
+                .and_then(|e| e.severity.as_deref())
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
+            let (s, source) = tool_or_default(raw.and_then(cli_severity), Severity::Medium);
+            (s, source, raw)
+        }
+    };
 
     let kind = if is_sca {
         FindingKind::Sca
@@ -209,6 +227,12 @@ pub(crate) fn convert(r: &CliResult, i: usize, version: Option<&str>) -> Finding
     if is_sca && rule_id != check_id && !check_id.is_empty() {
         tags.push(format!("semgrep-rule:{check_id}"));
     }
+    if is_sca {
+        tags.extend(tag(
+            "sca-severity",
+            meta.and_then(|m| m.sca_severity.as_deref()),
+        ));
+    }
     tags.extend(tag("engine", extra.and_then(|e| e.engine_kind.as_deref())));
     if extra.and_then(|e| e.is_ignored) == Some(true) {
         tags.push("suppressed-in-source".to_string());
@@ -249,6 +273,7 @@ pub(crate) fn convert(r: &CliResult, i: usize, version: Option<&str>) -> Finding
                 .filter(|u| u.starts_with("http"))
         }),
         source_pointer: format!("/results/{i}"),
-        ..finding(TOOL, rule_id, title, kind, severity(sev_raw))
+        severity_source,
+        ..finding(TOOL, rule_id, title, kind, severity)
     }
 }

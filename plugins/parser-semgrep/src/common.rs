@@ -42,18 +42,41 @@ impl Dependency {
     }
 }
 
-/// A Semgrep severity (CLI rule severity, App finding severity or advisory
-/// severity) on the canonical scale. See the crate docs for the table.
-pub(crate) fn severity(raw: Option<&str>) -> Severity {
-    let upper = raw.map(|s| s.trim().to_ascii_uppercase());
-    match upper.as_deref() {
-        Some("CRITICAL") => Severity::Critical,
-        Some("ERROR" | "HIGH") => Severity::High,
-        Some("WARNING" | "MEDIUM" | "MODERATE") => Severity::Medium,
-        Some("INFO" | "LOW") => Severity::Low,
-        Some("INVENTORY" | "EXPERIMENT" | "NONE") => Severity::Info,
-        _ => Severity::Medium,
-    }
+/// A CLI rule severity (`extra.severity`) on the canonical scale, folded as
+/// Semgrep's SARIF folds it into `defaultConfiguration.level` (`CRITICAL`,
+/// `HIGH`, `ERROR` are all `error` there), so that the JSON and the SARIF of
+/// one scan agree. See the crate docs for the table.
+pub(crate) fn cli_severity(raw: &str) -> Option<Severity> {
+    Some(match raw.trim().to_ascii_uppercase().as_str() {
+        "CRITICAL" | "HIGH" | "ERROR" => Severity::High,
+        "MEDIUM" | "MODERATE" | "WARNING" => Severity::Medium,
+        "LOW" | "INFO" => Severity::Low,
+        "INVENTORY" | "EXPERIMENT" | "NONE" => Severity::Info,
+        _ => return None,
+    })
+}
+
+/// A Semgrep App severity (a finding's `severity`, an advisory's
+/// `severity`) on the canonical scale. See the crate docs for the table.
+pub(crate) fn app_severity(raw: &str) -> Option<Severity> {
+    Some(match raw.trim().to_ascii_uppercase().as_str() {
+        "CRITICAL" => Severity::Critical,
+        "ERROR" | "HIGH" => Severity::High,
+        "WARNING" | "MEDIUM" | "MODERATE" => Severity::Medium,
+        "INFO" | "LOW" => Severity::Low,
+        "INVENTORY" | "EXPERIMENT" | "NONE" => Severity::Info,
+        _ => return None,
+    })
+}
+
+/// A rule's `metadata.security-severity` when it is a 0.0-10.0 score (a
+/// word such as GitLab's `CRITICAL` is not one). Semgrep copies it into its
+/// SARIF rule's `properties`, where `parser-sarif` reads it the same way.
+pub(crate) fn security_severity(raw: &str) -> Option<Severity> {
+    raw.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(Severity::from_cvss_score)
 }
 
 /// `CWE-78: Improper ...`, `CWE-079`, `cwe:22` or `89` as a CWE number.

@@ -39,13 +39,13 @@
 //! | `rule-id` | `check_id`; for a Supply Chain result (`extra.sca_info` or `metadata.sca-vuln-database-identifier`) the vulnerability id, with `check_id` kept as tag `semgrep-rule:<id>` |
 //! | `title` | first line of `extra.message` (at most [`TITLE_MAX_CHARS`] characters), else `check_id` |
 //! | `message` | `extra.message` |
-//! | `severity`, `tool-severity` | `extra.severity` (`metadata.sca-severity` for Supply Chain), see below |
+//! | `severity`, `tool-severity` | `metadata.security-severity` when it is a score, else `extra.severity`; see below |
 //! | `kind` | `sca` for Supply Chain; `secret` when `extra.validation_state` is set to something other than `NO_VALIDATOR`, `metadata.product` is `secrets` or the rule id has a `secrets` segment (`generic.secrets.…`); else `sast` |
 //! | `locations` | `path` with `start.line` / `start.col` / `end.line` / `end.col` (none for a blank path) |
 //! | `component` | `extra.sca_info.dependency_match.found_dependency`: `package`, `version`, a purl from `ecosystem`, fixed versions from `metadata.sca-fix-versions` |
 //! | `vulnerability-ids` | `metadata.sca-vuln-database-identifier` |
 //! | `cwes` | `metadata.cwe` (string or list, `CWE-78: ...`) |
-//! | `tags` | `metadata.category`, `subcategory:`, `confidence:`, `likelihood:`, `impact:`, `owasp:` entries, `reachable` / `unreachable`, `transitivity:`, `engine:` (`extra.engine_kind`), `suppressed-in-source` for `extra.is_ignored: true` |
+//! | `tags` | `metadata.category`, `subcategory:`, `confidence:`, `likelihood:`, `impact:`, `owasp:` entries, `reachable` / `unreachable`, `transitivity:`, `sca-severity:` (Supply Chain), `engine:` (`extra.engine_kind`), `suppressed-in-source` for `extra.is_ignored: true` |
 //! | `help-uri` | `metadata.source`, else `metadata.shortlink` |
 //! | `source-pointer` | `/results/{i}` |
 //!
@@ -87,18 +87,48 @@
 //!
 //! # Severity
 //!
-//! | Semgrep (any case) | cordon |
+//! CLI results (`results[i]`), in this order:
+//!
+//! 1. the rule's `metadata.security-severity` when it is a score 0.0-10.0
+//!    (string or number): 9.0 and up critical, 7.0 high, 4.0 medium, above
+//!    0 low, 0 info (`severity-source` `security-severity`); a word such as
+//!    GitLab's `CRITICAL` is not a score and is skipped;
+//! 2. `extra.severity`, the rule's severity (`tool`):
+//!
+//! | Semgrep CLI (any case) | cordon |
+//! |---|---|
+//! | `CRITICAL`, `HIGH`, `ERROR` | high |
+//! | `MEDIUM`, `MODERATE`, `WARNING` | medium |
+//! | `LOW`, `INFO` | low |
+//! | `INVENTORY`, `EXPERIMENT`, `NONE` | info |
+//!
+//! 3. absent or another word: medium (`default`).
+//!
+//! This is what Semgrep's SARIF of the same scan carries, and so what
+//! `parser-sarif` reads from it: Semgrep copies the metadata
+//! `security-severity` into the SARIF rule's `properties`, and writes the
+//! rule's severity as `defaultConfiguration.level`, `error` for `CRITICAL`,
+//! `HIGH` and `ERROR` alike, `warning` for `MEDIUM` / `WARNING`, `note` for
+//! `LOW` / `INFO`. Reading the JSON on a finer scale would give one scan two
+//! severities. For the same reason a Supply Chain result is graded by the
+//! rule's severity too, not by the advisory's `metadata.sca-severity`
+//! (which its SARIF does not carry); that one is kept as the tag
+//! `sca-severity:<level>`.
+//!
+//! The App exports (`findings[i].severity`, `vulns[i].advisory.severity`)
+//! have no SARIF form and keep the App's own scale (`tool`):
+//!
+//! | Semgrep App (any case) | cordon |
 //! |---|---|
 //! | `CRITICAL` | critical |
 //! | `ERROR`, `HIGH` | high |
 //! | `WARNING`, `MEDIUM`, `MODERATE` | medium |
 //! | `INFO`, `LOW` | low |
 //! | `INVENTORY`, `EXPERIMENT`, `NONE` | info |
-//! | anything else, or absent | medium |
+//! | anything else, or absent | medium (`default`) |
 //!
-//! `INFO` is Semgrep's lowest rule severity for real matches (its SARIF output
-//! writes it as level `note`), hence `low`. `tool-severity` keeps the string
-//! as written.
+//! `tool-severity` keeps the string used, as written (the score, or the
+//! severity word).
 
 mod app;
 mod cli;

@@ -1,7 +1,7 @@
 //! Unit tests with small inline Semgrep documents.
 
 use super::*;
-use cordon_sdk::{FindingKind, Location, Severity};
+use cordon_sdk::{FindingKind, Location, Severity, SeveritySource};
 use corpus_support::kit::{
     DEEP, EMPTY_INPUTS, assert_cuts_end_too_early, assert_each_malformed,
     assert_empty_input_malformed, assert_invalid_json_at, malformed, nested_arrays, nested_objects,
@@ -274,22 +274,24 @@ fn cli_fields() {
 
 #[test]
 fn cli_severity_table() {
+    use SeveritySource::{Default, Tool};
+    // Folded as Semgrep's SARIF folds them (`error`, `warning`, `note`).
     let sevs = [
-        ("CRITICAL", Severity::Critical),
-        ("ERROR", Severity::High),
-        ("high", Severity::High),
-        ("WARNING", Severity::Medium),
-        ("MEDIUM", Severity::Medium),
-        ("INFO", Severity::Low),
-        ("LOW", Severity::Low),
-        ("INVENTORY", Severity::Info),
-        ("EXPERIMENT", Severity::Info),
-        ("whatever", Severity::Medium),
+        ("CRITICAL", Severity::High, Tool),
+        ("ERROR", Severity::High, Tool),
+        ("high", Severity::High, Tool),
+        ("WARNING", Severity::Medium, Tool),
+        ("MEDIUM", Severity::Medium, Tool),
+        ("INFO", Severity::Low, Tool),
+        ("LOW", Severity::Low, Tool),
+        ("INVENTORY", Severity::Info, Tool),
+        ("EXPERIMENT", Severity::Info, Tool),
+        ("whatever", Severity::Medium, Default),
     ];
     let results: Vec<Value> = sevs
         .iter()
         .enumerate()
-        .map(|(i, (s, _))| {
+        .map(|(i, (s, _, _))| {
             result(
                 "r",
                 "a.py",
@@ -299,15 +301,70 @@ fn cli_severity_table() {
         })
         .collect();
     let f = ok(cli(Value::Array(results)));
-    for (x, (s, want)) in f.iter().zip(sevs) {
+    for (x, (s, want, source)) in f.iter().zip(sevs) {
         assert_eq!(x.severity, want, "{s}");
+        assert_eq!(x.severity_source, source, "{s}");
         assert_eq!(x.tool_severity.as_deref(), Some(s));
     }
     // No severity at all: medium, and no tool severity.
     let f = ok(cli(json!([result("r", "a.py", 1, json!({}))])));
     assert_eq!(
-        (f[0].severity, f[0].tool_severity.as_deref()),
-        (Severity::Medium, None)
+        (
+            f[0].severity,
+            f[0].severity_source,
+            f[0].tool_severity.as_deref()
+        ),
+        (Severity::Medium, Default, None)
+    );
+}
+
+#[test]
+fn cli_security_severity_score_decides_as_in_sarif() {
+    let f = ok(cli(json!([
+        result(
+            "r",
+            "a.py",
+            1,
+            json!({"severity": "WARNING", "message": "m",
+            "metadata": {"security-severity": 9.1}})
+        ),
+        result(
+            "r",
+            "a.py",
+            2,
+            json!({"severity": "INFO", "message": "m",
+            "metadata": {"security-severity": "7.5"}})
+        ),
+        // A word is not a score (GitLab's rules write `CRITICAL`): the
+        // severity decides, as in the SARIF.
+        result(
+            "r",
+            "a.py",
+            3,
+            json!({"severity": "ERROR", "message": "m",
+            "metadata": {"security-severity": "CRITICAL"}})
+        ),
+        result(
+            "r",
+            "a.py",
+            4,
+            json!({"severity": "ERROR", "message": "m",
+            "metadata": {"security-severity": "11"}})
+        )
+    ])));
+    let got: Vec<(Severity, SeveritySource, Option<&str>)> = f
+        .iter()
+        .map(|x| (x.severity, x.severity_source, x.tool_severity.as_deref()))
+        .collect();
+    use SeveritySource::{SecuritySeverity, Tool};
+    assert_eq!(
+        got,
+        [
+            (Severity::Critical, SecuritySeverity, Some("9.1")),
+            (Severity::High, SecuritySeverity, Some("7.5")),
+            (Severity::High, Tool, Some("ERROR")),
+            (Severity::High, Tool, Some("ERROR")),
+        ]
     );
 }
 
@@ -453,10 +510,13 @@ fn cli_supply_chain_result() {
     assert_eq!(x.kind, FindingKind::Sca);
     assert_eq!(x.rule_id, "GHSA-vjh7-7g9h-fjfh");
     assert_eq!(x.vulnerability_ids, vec!["GHSA-vjh7-7g9h-fjfh"]);
+    // The rule's severity, as in Semgrep's SARIF; the advisory's own level
+    // is kept as a tag.
     assert_eq!(
-        (x.severity, x.tool_severity.as_deref()),
-        (Severity::Critical, Some("CRITICAL"))
+        (x.severity, x.severity_source, x.tool_severity.as_deref()),
+        (Severity::Medium, SeveritySource::Tool, Some("WARNING"))
     );
+    assert!(x.tags.contains(&"sca-severity:critical".to_string()));
     let c = x.component.as_ref().expect("component");
     assert_eq!(c.name, "elliptic");
     assert_eq!(c.version.as_deref(), Some("6.5.4"));
@@ -645,11 +705,14 @@ fn app_finding_fallbacks() {
     assert_eq!(f[0].locations[0].path, "a.py");
     assert_eq!(f[0].locations[0].start_line, None);
     assert_eq!(f[0].severity, Severity::Medium);
+    assert_eq!(f[0].severity_source, SeveritySource::Default);
     assert_eq!(f[1].rule_id, "unknown");
     assert_eq!(f[1].title, "unknown");
     assert!(f[1].locations.is_empty());
     assert_eq!(f[2].kind, FindingKind::Secret);
+    // The App grades `critical` (it has no SARIF to agree with).
     assert_eq!(f[2].severity, Severity::Critical);
+    assert_eq!(f[2].severity_source, SeveritySource::Tool);
     assert_eq!(f[2].locations[0].path, "/abs/.env");
 }
 

@@ -61,14 +61,15 @@
 //! own severity is used, not one derived from `cvssScore`: it is what Snyk
 //! shows, it exists for license issues (which have no CVSS score), and
 //! `severityWithCritical` already accounts for Snyk's critical level.
+//! `severity-source` is `tool` for Snyk's levels, `default` otherwise.
 
 mod model;
 
 use cordon_parser_support::{
     MAX_ID_BYTES, MAX_TITLE_BYTES, Obj, check_depth, check_syntax, clip, cwe_digits, file_location,
-    finding, first_byte, json_error, non_empty, package_url, prepare,
+    finding, first_byte, json_error, non_empty, package_url, prepare, tool_or_default,
 };
-use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, StageError};
+use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, SeveritySource, StageError};
 use model::{Project, Vulnerability};
 use serde_json::Value;
 
@@ -183,16 +184,18 @@ fn convert_project(p: &Project, at: &str, out: &mut Vec<Finding>) {
     }
 }
 
-/// Snyk's severity word on the canonical scale.
-pub fn severity(word: Option<&str>) -> Severity {
-    match word.map(|w| w.trim().to_ascii_lowercase()).as_deref() {
-        Some("critical") => Severity::Critical,
-        Some("high") => Severity::High,
-        Some("medium" | "moderate") => Severity::Medium,
-        Some("low") => Severity::Low,
-        Some("info" | "informational") => Severity::Info,
-        _ => Severity::Medium,
-    }
+/// Snyk's severity word on the canonical scale, and where it came from:
+/// one of Snyk's levels (`tool`), else medium (`default`).
+pub fn severity(word: Option<&str>) -> (Severity, SeveritySource) {
+    let level = match word.map(|w| w.trim().to_ascii_lowercase()).as_deref() {
+        Some("critical") => Some(Severity::Critical),
+        Some("high") => Some(Severity::High),
+        Some("medium" | "moderate") => Some(Severity::Medium),
+        Some("low") => Some(Severity::Low),
+        Some("info" | "informational") => Some(Severity::Info),
+        _ => None,
+    };
+    tool_or_default(level, Severity::Medium)
 }
 
 /// A `from` element without its version: `@scope/pkg@1.2.3` → `@scope/pkg`.
@@ -332,6 +335,7 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
     let manager =
         non_empty(v.package_manager.as_deref()).or_else(|| non_empty(p.package_manager.as_deref()));
 
+    let (severity, severity_source) = severity(word);
     Finding {
         message: message.trim().to_string(),
         tool_severity: word.map(|w| clip(w, MAX_ID_BYTES)),
@@ -348,12 +352,13 @@ fn convert(p: &Project, v: &Vulnerability, pointer: String) -> Finding {
         help_uri: (id.starts_with("SNYK-") || id.starts_with("npm:"))
             .then(|| format!("https://security.snyk.io/vuln/{id}")),
         source_pointer: pointer,
+        severity_source,
         ..finding(
             TOOL,
             clip(rule_id, MAX_ID_BYTES),
             clip(&format!("{package}: {title_text}"), MAX_TITLE_BYTES),
             kind,
-            severity(word),
+            severity,
         )
     }
 }

@@ -289,16 +289,17 @@ fn minimal_vulnerability() {
 
 #[test]
 fn severity_table() {
+    use cordon_sdk::SeveritySource::{Default, Tool};
     assert_maps(
         severity,
         &[
-            (Some("critical"), Severity::Critical),
-            (Some("High"), Severity::High),
-            (Some("medium"), Severity::Medium),
-            (Some("low"), Severity::Low),
-            (Some("info"), Severity::Info),
-            (Some("bogus"), Severity::Medium),
-            (None, Severity::Medium),
+            (Some("critical"), (Severity::Critical, Tool)),
+            (Some("High"), (Severity::High, Tool)),
+            (Some("medium"), (Severity::Medium, Tool)),
+            (Some("low"), (Severity::Low, Tool)),
+            (Some("info"), (Severity::Info, Tool)),
+            (Some("bogus"), (Severity::Medium, Default)),
+            (None, (Severity::Medium, Default)),
         ],
     );
     // severityWithCritical wins over severity.

@@ -53,19 +53,11 @@ pub fn cwe_number(s: &str) -> Option<u32> {
 
 /// A CVSS base score as a severity, by the CVSS v3 rating scale: 9.0 and
 /// up critical, 7.0 high, 4.0 medium, above 0 low, else (0, negative,
-/// NaN) info.
+/// NaN) info. Within 0-10 these are the bands of
+/// [`Severity::from_cvss_score`], which parsers use where a score may be out
+/// of range (it gives `None` there, so the next source decides).
 pub fn cvss_severity(score: f64) -> Severity {
-    if score >= 9.0 {
-        Severity::Critical
-    } else if score >= 7.0 {
-        Severity::High
-    } else if score >= 4.0 {
-        Severity::Medium
-    } else if score > 0.0 {
-        Severity::Low
-    } else {
-        Severity::Info
-    }
+    Severity::from_cvss_score(score.clamp(0.0, 10.0)).unwrap_or(Severity::Info)
 }
 
 #[cfg(test)]

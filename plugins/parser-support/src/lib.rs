@@ -54,6 +54,7 @@ mod input;
 mod kit;
 mod sast;
 mod sca;
+mod severity;
 mod shape;
 mod text;
 
@@ -78,6 +79,10 @@ pub use sast::{
 pub use sca::{
     OsvEvent, OsvPackageName, commit_note, file_location, package_kind, package_title, package_url,
     redact,
+};
+pub use severity::{
+    bandit_level, dependency_check_level, grype_level, tool_key, tool_or_default, trivy_level,
+    ungraded_level_default,
 };
 pub use shape::{Keys, Shape};
 pub use text::{MAX_ID_BYTES, MAX_TITLE_BYTES, clip, one_line, pointer_token};

@@ -55,10 +55,12 @@
 //! | legacy `INFO` | `info` |
 //! | absent or anything else | `medium` |
 //!
-//! `tool-severity` is the string as written.
+//! `tool-severity` is the string as written. `severity-source` is `tool` for
+//! tfsec's levels, `default` otherwise.
 
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, clip, finding, non_empty, one_line, parse_object, position_strict, present,
+    tool_or_default,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
 use serde::Deserialize;
@@ -189,14 +191,15 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     Ok(findings)
 }
 
-fn severity_of(s: &str) -> Severity {
-    match s.trim().to_ascii_uppercase().as_str() {
+fn severity_of(s: &str) -> Option<Severity> {
+    Some(match s.trim().to_ascii_uppercase().as_str() {
         "CRITICAL" => Severity::Critical,
         "HIGH" | "ERROR" => Severity::High,
+        "MEDIUM" | "WARNING" => Severity::Medium,
         "LOW" => Severity::Low,
         "INFO" => Severity::Info,
-        _ => Severity::Medium,
-    }
+        _ => return None,
+    })
 }
 
 /// The first `http(s)://` token of a legacy `link` ("See https://... for
@@ -234,6 +237,8 @@ fn convert(r: &TfResult, i: usize) -> Finding {
     }
 
     let tool_severity = non_empty(r.severity.as_deref());
+    let (severity, severity_source) =
+        tool_or_default(tool_severity.and_then(severity_of), Severity::Medium);
     let mut tags = Vec::new();
     if let Some(p) = non_empty(r.rule_provider.as_deref()) {
         tags.push(format!("provider:{p}"));
@@ -283,13 +288,8 @@ fn convert(r: &TfResult, i: usize) -> Finding {
             .or_else(|| r.link.as_deref().and_then(url_in))
             .map(str::to_string),
         source_pointer: format!("/results/{i}"),
-        ..finding(
-            TOOL,
-            rule_id,
-            title,
-            FindingKind::Iac,
-            tool_severity.map_or(Severity::Medium, severity_of),
-        )
+        severity_source,
+        ..finding(TOOL, rule_id, title, FindingKind::Iac, severity)
     }
 }
 

@@ -241,6 +241,12 @@ fn status_and_severity_tables() {
     ] {
         let f = ok(json!({"results": [legacy("X", s, false)]}));
         assert_eq!(f[0].severity, want, "{s}");
+        let source = if s == "??" {
+            cordon_sdk::SeveritySource::Default
+        } else {
+            cordon_sdk::SeveritySource::Tool
+        };
+        assert_eq!(f[0].severity_source, source, "{s}");
     }
 }
 

@@ -71,14 +71,24 @@
 //! `V2Score`: `>= 9.0` critical, `>= 7.0` high, `>= 4.0` medium, `> 0` low,
 //! `0` info. `tool-severity` is the `Severity` string as written, or
 //! `<source>:<score>` when CVSS decided.
+//!
+//! `severity-source` is `tool` for Trivy's own `Severity` (`UNKNOWN`
+//! included: Trivy's statement that it has none), `cvss` when CVSS decided,
+//! `default` for the final info. Trivy's own level wins over CVSS: it is
+//! what `trivy --severity` filters on. Trivy's SARIF carries the same level
+//! as a tag of each rule (its `security-severity` is a CVSS score), and
+//! `parser-sarif` reads that tag with this table.
 
 mod model;
 
 pub use cordon_parser_support::cvss_severity;
 use cordon_parser_support::{
     cwe_suffix, finding, json_error, nonempty, one_line, package_kind, package_title, strip_bom,
+    tool_or_default, trivy_level,
 };
-use cordon_sdk::{Component, Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_sdk::{
+    Component, Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError,
+};
 use model::{Obj, Report, TargetResult, Vulnerability};
 use serde::de::IgnoredAny;
 
@@ -294,7 +304,8 @@ impl Out {
                 resource_line.as_deref(),
                 resolution.as_deref(),
             ]);
-            (f.severity, f.tool_severity) = named_severity(m.severity.as_deref());
+            (f.severity, f.severity_source, f.tool_severity) =
+                named_severity(m.severity.as_deref());
             f.kind = FindingKind::Iac;
             if let Some(s) = status.filter(|s| !s.eq_ignore_ascii_case("FAIL")) {
                 f.tags.push(format!("trivy-status:{s}"));
@@ -314,7 +325,8 @@ impl Out {
             let category = nonempty(&s.category).map(|c| format!("Category: {c}"));
             let matched = nonempty(&s.r#match).map(|m| format!("Match: {m}"));
             f.message = paragraphs([category.as_deref(), matched.as_deref()]);
-            (f.severity, f.tool_severity) = named_severity(s.severity.as_deref());
+            (f.severity, f.severity_source, f.tool_severity) =
+                named_severity(s.severity.as_deref());
             f.kind = FindingKind::Secret;
             self.findings.push(f);
         }
@@ -342,7 +354,8 @@ impl Out {
                 package_line.as_deref(),
                 file_line.as_deref(),
             ]);
-            (f.severity, f.tool_severity) = named_severity(l.severity.as_deref());
+            (f.severity, f.severity_source, f.tool_severity) =
+                named_severity(l.severity.as_deref());
             f.kind = FindingKind::Other;
             f.component = nonempty(&l.pkg_name).map(|p| Component {
                 name: p.to_string(),
@@ -385,7 +398,7 @@ fn vulnerability(f: &mut Finding, v: &Vulnerability, result: &TargetResult) {
     f.rule_id = id.unwrap_or(UNKNOWN_RULE).to_string();
     f.title = title_of(&package_title(id.unwrap_or("Vulnerability"), pkg, version));
     f.message = paragraphs([nonempty(&v.title), nonempty(&v.description)]);
-    (f.severity, f.tool_severity) = vulnerability_severity(v);
+    (f.severity, f.severity_source, f.tool_severity) = vulnerability_severity(v);
     let class = nonempty(&result.class);
     let is_os = match class {
         Some(c) => c == "os-pkgs",
@@ -429,32 +442,24 @@ fn vulnerability(f: &mut Finding, v: &Vulnerability, result: &TargetResult) {
     f.help_uri = nonempty(&v.primary_url).map(str::to_string);
 }
 
-/// Map Trivy's severity names (see the crate docs).
+/// Map Trivy's severity names (see the crate docs). `parser-sarif` reads
+/// the level among the rule tags of Trivy's SARIF with the same table.
 pub fn severity_from_name(name: &str) -> Option<Severity> {
-    Some(match name.trim().to_ascii_uppercase().as_str() {
-        "CRITICAL" => Severity::Critical,
-        "HIGH" => Severity::High,
-        "MEDIUM" => Severity::Medium,
-        "LOW" => Severity::Low,
-        "UNKNOWN" => Severity::Info,
-        _ => return None,
-    })
+    trivy_level(name)
 }
 
 /// Severity of a misconfiguration, secret or license.
-fn named_severity(name: Option<&str>) -> (Severity, Option<String>) {
+fn named_severity(name: Option<&str>) -> (Severity, SeveritySource, Option<String>) {
     let name = name.map(str::trim).filter(|s| !s.is_empty());
-    (
-        name.and_then(severity_from_name).unwrap_or(Severity::Info),
-        name.map(str::to_string),
-    )
+    let (severity, source) = tool_or_default(name.and_then(severity_from_name), Severity::Info);
+    (severity, source, name.map(str::to_string))
 }
 
 /// Severity of a vulnerability: `Severity`, else CVSS (see the crate docs).
-fn vulnerability_severity(v: &Vulnerability) -> (Severity, Option<String>) {
+fn vulnerability_severity(v: &Vulnerability) -> (Severity, SeveritySource, Option<String>) {
     let written = nonempty(&v.severity);
     if let Some(s) = written.and_then(severity_from_name) {
-        return (s, written.map(str::to_string));
+        return (s, SeveritySource::Tool, written.map(str::to_string));
     }
     if let Some(cvss) = v.cvss.as_ref() {
         let sources = nonempty(&v.severity_source)
@@ -464,20 +469,25 @@ fn vulnerability_severity(v: &Vulnerability) -> (Severity, Option<String>) {
             let Some(entry) = cvss.get(source) else {
                 continue;
             };
-            if let Some(score) = [entry.v40_score, entry.v3_score, entry.v2_score]
+            if let Some((severity, score)) = [entry.v40_score, entry.v3_score, entry.v2_score]
                 .into_iter()
                 .flatten()
-                .find(|s| s.is_finite() && *s >= 0.0)
+                .find_map(|s| Severity::from_cvss_score(s).map(|sev| (sev, s)))
             {
                 return (
-                    cvss_severity(score),
+                    severity,
+                    SeveritySource::Cvss,
                     Some(written.map_or_else(|| format!("{source}:{score}"), str::to_string)),
                 );
             }
             break;
         }
     }
-    (Severity::Info, written.map(str::to_string))
+    (
+        Severity::Info,
+        SeveritySource::Default,
+        written.map(str::to_string),
+    )
 }
 
 fn location(path: &str, start: Option<i64>, end: Option<i64>) -> Location {

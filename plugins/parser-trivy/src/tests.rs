@@ -251,6 +251,14 @@ fn severity_table_and_cvss_fallback() {
             (Severity::Info, None),
         ]
     );
+    use cordon_sdk::SeveritySource::{Cvss, Default, Tool};
+    let sources: Vec<_> = f.iter().map(|x| x.severity_source).collect();
+    assert_eq!(
+        sources,
+        [
+            Tool, Tool, Tool, Tool, Tool, Default, Cvss, Cvss, Default, Cvss, Default
+        ]
+    );
     assert_eq!(cvss_severity(9.0), Severity::Critical);
     assert_eq!(cvss_severity(8.9), Severity::High);
     assert_eq!(cvss_severity(4.0), Severity::Medium);

@@ -76,12 +76,16 @@
 //! | v2, trufflehog3 legacy | any other `reason` (a specific key pattern) | `high` |
 //! | trufflehog3 current | `rule.severity` `CRITICAL` / `HIGH` / `MEDIUM` / `LOW` / `INFO` (any case) | same name |
 //! | trufflehog3 current | absent or another value | `high` |
+//!
+//! `severity-source` is `tool` for trufflehog3's `rule.severity` and
+//! `default` for every other row: TruffleHog and the legacy formats grade
+//! nothing, and the rows are this parser's rules.
 
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, check_syntax, clip, commit_note, finding, first_byte, json_error, non_empty,
-    one_line, position_strict, strip_bom,
+    one_line, position_strict, strip_bom, tool_or_default,
 };
-use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, StageError};
+use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
@@ -324,6 +328,9 @@ fn title_for(label: &str) -> String {
 fn secret_finding(tool: &str, rule: Option<&str>) -> Finding {
     Finding {
         cwes: vec![CWE_HARD_CODED_CREDENTIALS],
+        // The reports grade nothing (trufflehog3's `rule.severity` aside):
+        // the documented rule for the tool decides.
+        severity_source: SeveritySource::Default,
         ..finding(
             tool,
             clip(rule.unwrap_or(UNKNOWN_RULE), MAX_ID_BYTES),
@@ -533,9 +540,8 @@ fn convert_current(item: &Item, rule: &Rule, pointer: String) -> Finding {
             .unwrap_or(UNKNOWN_RULE),
     );
     let tool_severity = non_empty(rule.severity.as_deref());
-    f.severity = tool_severity
-        .and_then(current_severity)
-        .unwrap_or(Severity::High);
+    (f.severity, f.severity_source) =
+        tool_or_default(tool_severity.and_then(current_severity), Severity::High);
     f.tool_severity = tool_severity.map(|s| clip(s, MAX_ID_BYTES));
     let mut m = format!("trufflehog3 rule `{}` matched a secret", f.rule_id);
     if let Some(s) = item.secret.as_deref().filter(|s| !s.trim().is_empty()) {

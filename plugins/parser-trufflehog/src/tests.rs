@@ -206,6 +206,7 @@ fn v3_maps_every_field() {
     assert_eq!(x.rule_id, "AWS");
     assert_eq!(x.title, "Hard-coded secret: AWS");
     assert_eq!(x.severity, Severity::Critical);
+    assert_eq!(x.severity_source, cordon_sdk::SeveritySource::Default);
     assert_eq!(x.tool_severity, None);
     assert_eq!(x.kind, FindingKind::Secret);
     assert_eq!(x.cwes, vec![798]);
@@ -332,6 +333,7 @@ fn v2_maps_every_field() {
     assert_eq!(x.rule_id, "Generic Secret");
     assert_eq!(x.title, "Hard-coded secret: Generic Secret");
     assert_eq!(x.severity, Severity::Medium);
+    assert_eq!(x.severity_source, cordon_sdk::SeveritySource::Default);
     assert_eq!(x.tool_severity, None);
     assert_eq!(x.locations, vec![location("test_all.py", None)]);
     assert_eq!(x.cwes, vec![798]);
@@ -386,6 +388,7 @@ fn trufflehog3_current_maps_every_field() {
     assert_eq!(x.rule_id, "high-entropy");
     assert_eq!(x.title, "Hard-coded secret: High Entropy");
     assert_eq!(x.severity, Severity::High);
+    assert_eq!(x.severity_source, cordon_sdk::SeveritySource::Tool);
     assert_eq!(x.tool_severity.as_deref(), Some("HIGH"));
     assert_eq!(x.locations, vec![location("docker/Dockerfile", Some(3))]);
     assert_eq!(x.cwes, vec![798]);
@@ -400,7 +403,9 @@ fn trufflehog3_current_maps_every_field() {
     assert_eq!(f[2].severity, Severity::High);
     assert_eq!(f[2].tool_severity, None);
     assert_eq!(f[2].locations, vec![location("p", Some(7))]);
+    assert_eq!(f[2].severity_source, cordon_sdk::SeveritySource::Default);
     assert_eq!(f[3].severity, Severity::High);
+    assert_eq!(f[3].severity_source, cordon_sdk::SeveritySource::Default);
     assert_eq!(f[3].tool_severity.as_deref(), Some("SEVERE"));
     assert_eq!(f[3].locations, vec![location("p", None)]);
 }

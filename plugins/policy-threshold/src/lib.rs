@@ -15,22 +15,36 @@
 //!                     # baseline (`cordon run --baseline`), findings
 //!                     # already in it are recorded, never blocked
 //!
+//! # Severity overrides: the first that matches sets the severity the
+//! # thresholds see (the finding keeps its own).
+//! [[severity]]
+//! match = { tool = "ruff" }
+//! severity = "low"
+//! reason = "ruff findings are lint, not vulnerabilities"
+//!
 //! [[suppressions]]
 //! id = "SUP-12"
 //! owner = "appsec@example.com"
 //! expires = "2027-03-31"          # ISO date; lapsed suppressions do nothing
 //! reason = "false positive in generated code"
-//! rule_id = "py/sql-injection"    # match by rule id ...
-//! path_prefix = "gen/"            # ... and/or first location's path prefix
-//! # fingerprint = "..."           # ... and/or exact fingerprint
+//! match = { rule_id = "py/sql-injection", path = "gen/" }
 //! ```
+//!
+//! A `match` table takes any of the fields of `cordon_matcher` (`rule_id`,
+//! `tool`, `path`, `component`, `vulnerability_id`, `cwe`, `kind`,
+//! `severity`, `fingerprint`), each one pattern or a list; all fields must
+//! match. The older top-level `rule_id`, `fingerprint` and `path_prefix` of a
+//! suppression still work (exact, exact, prefix).
 //!
 //! Every finding gets exactly one decision: `suppressed` when an active
 //! suppression matches, otherwise the most severe action whose threshold the
-//! finding's severity reaches, otherwise `record`.
+//! finding's (possibly overridden) severity reaches, otherwise `record`. A
+//! decision records the fields its rule matched, and an expired suppression
+//! that would have covered the finding.
 
+use cordon_matcher::{Field, Hit, Matcher, Parts, Subject};
 use cordon_sdk::{
-    Action, Decision, Finding, Policy, RunContext, Severity, StageError, Suppression,
+    Action, Decision, FieldMatch, Finding, Policy, RunContext, Severity, StageError, Suppression,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -63,9 +77,16 @@ pub struct Rules {
     pub default_environment: Option<String>,
     /// Thresholds per environment name.
     pub environments: BTreeMap<String, Thresholds>,
+    /// Severity overrides, first match wins.
+    #[serde(default)]
+    pub severity: Vec<SeverityRule>,
     /// Accepted findings.
     #[serde(default)]
     pub suppressions: Vec<SuppressionRule>,
+    #[serde(skip)]
+    compiled: Vec<Matcher>,
+    #[serde(skip)]
+    compiled_overrides: Vec<Matcher>,
 }
 
 /// The thresholds of one environment.
@@ -83,6 +104,41 @@ pub struct Thresholds {
     pub on: Option<String>,
 }
 
+/// A pattern or a list of patterns for one match field.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Patterns {
+    /// One pattern.
+    One(String),
+    /// Any of several.
+    Many(Vec<String>),
+}
+
+impl Patterns {
+    fn list(&self) -> Vec<String> {
+        match self {
+            Patterns::One(p) => vec![p.clone()],
+            Patterns::Many(ps) => ps.clone(),
+        }
+    }
+}
+
+/// A `match = { field = pattern(s) }` table.
+pub type MatchTable = BTreeMap<String, Patterns>;
+
+/// One severity override.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityRule {
+    /// Which findings it applies to.
+    #[serde(rename = "match")]
+    pub matcher: MatchTable,
+    /// The severity the thresholds see for them.
+    pub severity: String,
+    /// Why.
+    pub reason: String,
+}
+
 /// One suppression; all given matchers must match.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,9 +151,12 @@ pub struct SuppressionRule {
     pub expires: Option<String>,
     /// Why the finding is accepted.
     pub reason: String,
-    /// Match findings with this rule id.
+    /// Which findings it covers.
+    #[serde(rename = "match", default)]
+    pub matcher: MatchTable,
+    /// Match findings with this rule id (same as `match.rule_id`).
     pub rule_id: Option<String>,
-    /// Match findings with this fingerprint.
+    /// Match findings with this fingerprint (same as `match.fingerprint`).
     pub fingerprint: Option<String>,
     /// Match findings whose first location starts with this path.
     pub path_prefix: Option<String>,
@@ -125,10 +184,96 @@ fn is_iso_date(s: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
+/// A finding as the matchers see it, at the severity the policy judges.
+struct Judged<'a> {
+    finding: &'a Finding,
+    severity: Severity,
+}
+
+impl Subject for Judged<'_> {
+    fn values(&self, field: Field) -> Vec<String> {
+        let f = self.finding;
+        Parts {
+            rule_id: &f.rule_id,
+            tool: &f.tool,
+            path: f.locations.first().map(|l| l.path.as_str()),
+            component: f
+                .component
+                .as_ref()
+                .map(|c| (c.name.as_str(), c.version.as_deref(), c.purl.as_deref())),
+            vulnerability_ids: &f.vulnerability_ids,
+            cwes: &f.cwes,
+            kind: f.kind.as_str(),
+            severity: self.severity.as_str(),
+            fingerprint: &f.fingerprint,
+        }
+        .values(field)
+    }
+}
+
+fn compile(table: &MatchTable, what: &str) -> Result<Matcher, StageError> {
+    Matcher::new(table.iter().map(|(k, v)| (k.as_str(), v.list())))
+        .map_err(|e| config_error(format!("{what}: {e}")))
+}
+
+fn field_matches(hits: Vec<Hit>) -> Vec<FieldMatch> {
+    hits.into_iter()
+        .map(|h| FieldMatch {
+            field: h.field.to_string(),
+            value: h.value,
+            pattern: h.pattern,
+        })
+        .collect()
+}
+
+impl SuppressionRule {
+    fn matcher(&self) -> Result<Matcher, StageError> {
+        let what = format!("suppression {:?}", self.id);
+        let mut table: Vec<(String, Vec<String>)> = self
+            .matcher
+            .iter()
+            .map(|(k, v)| (k.clone(), v.list()))
+            .collect();
+        if let Some(r) = &self.rule_id {
+            table.push(("rule_id".into(), vec![r.clone()]));
+        }
+        if let Some(fp) = &self.fingerprint {
+            table.push(("fingerprint".into(), vec![fp.clone()]));
+        }
+        if let Some(p) = &self.path_prefix {
+            // A plain prefix: glob metacharacters are not special here.
+            if p.contains(['*', '?']) {
+                return Err(config_error(format!(
+                    "{what}: path_prefix {p:?} is a prefix, not a glob; use match.path"
+                )));
+            }
+            table.push(("path".into(), vec![format!("{p}**")]));
+        }
+        Matcher::new(table).map_err(|e| match e {
+            cordon_matcher::MatchError::Empty => config_error(format!(
+                "{what} matches everything: give a match table (rule_id, tool, path, component, vulnerability_id, cwe, kind, severity, fingerprint)"
+            )),
+            e => config_error(format!("{what}: {e}")),
+        })
+    }
+
+    fn identity(&self) -> Suppression {
+        Suppression {
+            id: self.id.clone(),
+            owner: self.owner.clone(),
+            expires: self.expires.clone(),
+        }
+    }
+
+    fn expired(&self, today: &str) -> bool {
+        self.expires.as_deref().is_some_and(|e| today > e)
+    }
+}
+
 impl Rules {
     /// Parse and check a policy document.
     pub fn parse(document: &str) -> Result<Rules, StageError> {
-        let rules: Rules = toml::from_str(document)
+        let mut rules: Rules = toml::from_str(document)
             .map_err(|e| config_error(format!("policy document is not valid: {e}")))?;
         if rules.environments.is_empty() {
             return Err(config_error(
@@ -166,10 +311,16 @@ impl Rules {
                 "default_environment {d:?} is not one of the environments defined"
             )));
         }
+        for (i, o) in rules.severity.iter().enumerate() {
+            let what = format!("severity[{i}]");
+            severity(&o.severity, &what)?;
+            rules.compiled_overrides.push(compile(&o.matcher, &what)?);
+        }
+        let mut seen = std::collections::BTreeSet::new();
         for s in &rules.suppressions {
-            if s.rule_id.is_none() && s.fingerprint.is_none() && s.path_prefix.is_none() {
+            if !seen.insert(s.id.as_str()) {
                 return Err(config_error(format!(
-                    "suppression {:?} matches everything: give rule_id, fingerprint or path_prefix",
+                    "suppression id {:?} is declared twice",
                     s.id
                 )));
             }
@@ -181,6 +332,7 @@ impl Rules {
                     s.id
                 )));
             }
+            rules.compiled.push(s.matcher()?);
         }
         Ok(rules)
     }
@@ -215,14 +367,26 @@ impl Rules {
         if let Some(n) = &env.notify {
             levels.push((Action::Notify, "notify", severity(n, "notify")?));
         }
-
+        let new_only = env.on.as_deref() == Some("new");
         Ok(findings
             .iter()
-            .map(|f| {
-                let new_only = env.on.as_deref() == Some("new");
-                self.decide(f, &env_name, &levels, &ctx.today, new_only)
-            })
+            .map(|f| self.decide(f, &env_name, &levels, &ctx.today, new_only))
             .collect())
+    }
+
+    /// The first severity override that matches: its index, severity and hits.
+    fn override_for(&self, f: &Finding) -> Option<(usize, Severity, Vec<Hit>)> {
+        self.compiled_overrides
+            .iter()
+            .enumerate()
+            .find_map(|(i, m)| {
+                let hits = m.matches(&Judged {
+                    finding: f,
+                    severity: f.severity,
+                })?;
+                let sev = Severity::from_name(&self.severity[i].severity)?;
+                Some((i, sev, hits))
+            })
     }
 
     fn decide(
@@ -233,81 +397,109 @@ impl Rules {
         today: &str,
         new_only: bool,
     ) -> Decision {
-        let base = |action, rule_id: String, reason: String, suppression| Decision {
-            fingerprint: f.fingerprint.clone(),
-            action,
-            rule_id,
-            policy_name: self.name.clone(),
-            policy_version: self.version.clone(),
-            reason,
-            suppression,
+        let overridden = self.override_for(f);
+        let judged = Judged {
+            finding: f,
+            severity: overridden.as_ref().map_or(f.severity, |o| o.1),
         };
-        if let Some(s) = self.suppressions.iter().find(|s| s.matches(f, today)) {
-            return base(
+        let mut matched = Vec::new();
+        let mut severity_note = String::new();
+        if let Some((i, sev, hits)) = &overridden {
+            matched.extend(field_matches(hits.clone()));
+            severity_note = format!(
+                " (severity[{i}] sets {} from {}: {})",
+                sev.as_str(),
+                f.severity.as_str(),
+                self.severity[*i].reason
+            );
+        }
+        let decision =
+            |action, rule_id: String, reason: String, matched: Vec<FieldMatch>| Decision {
+                fingerprint: f.fingerprint.clone(),
+                action,
+                rule_id,
+                policy_name: self.name.clone(),
+                policy_version: self.version.clone(),
+                reason,
+                suppression: None,
+                matched,
+                severity_override: overridden.as_ref().map(|o| o.1),
+                expired_suppression: None,
+            };
+
+        let mut expired = None;
+        for (s, m) in self.suppressions.iter().zip(&self.compiled) {
+            let Some(hits) = m.matches(&judged) else {
+                continue;
+            };
+            if s.expired(today) {
+                expired.get_or_insert(s);
+                continue;
+            }
+            let mut d = decision(
                 Action::Suppressed,
                 format!("suppression/{}", s.id),
                 format!("suppressed by {} (owner {}): {}", s.id, s.owner, s.reason),
-                Some(Suppression {
-                    id: s.id.clone(),
-                    owner: s.owner.clone(),
-                    expires: s.expires.clone(),
-                }),
+                field_matches(hits),
             );
+            d.suppression = Some(s.identity());
+            return d;
         }
-        if new_only && cordon_sdk::in_baseline(f) {
-            return base(
+        let expired_note = expired.map_or(String::new(), |s| {
+            format!(
+                "; suppression {} (owner {}) would have covered it but expired on {}",
+                s.id,
+                s.owner,
+                s.expires.as_deref().unwrap_or("?")
+            )
+        });
+        let mut d = if new_only && cordon_sdk::in_baseline(f) {
+            matched.push(FieldMatch {
+                field: "baseline".into(),
+                value: "existing".into(),
+                pattern: "on = \"new\"".into(),
+            });
+            decision(
                 Action::Record,
                 format!("{env}/existing"),
                 format!(
-                    "in the baseline already; the {env} thresholds apply to new findings only (on = \"new\")"
+                    "in the baseline already; the {env} thresholds apply to new findings only (on = \"new\"){expired_note}"
                 ),
-                None,
-            );
-        }
-        for (action, name, threshold) in levels {
-            if f.severity.rank() <= threshold.rank() {
-                return base(
-                    *action,
-                    format!("{env}/{name}-at-{}", threshold.as_str()),
-                    format!(
-                        "severity {} is at or above the {env} {name} threshold ({})",
-                        f.severity.as_str(),
-                        threshold.as_str()
-                    ),
-                    None,
-                );
-            }
-        }
-        let lowest = levels.last().map(|l| l.2.as_str()).unwrap_or("info");
-        base(
-            Action::Record,
-            format!("{env}/record"),
-            format!(
-                "severity {} is below every {env} threshold (lowest: {lowest})",
-                f.severity.as_str()
-            ),
-            None,
-        )
-    }
-}
-
-impl SuppressionRule {
-    fn matches(&self, f: &Finding, today: &str) -> bool {
-        if let Some(exp) = &self.expires
-            && today > exp.as_str()
+                matched,
+            )
+        } else if let Some((action, name, threshold)) = levels
+            .iter()
+            .find(|(_, _, t)| judged.severity.rank() <= t.rank())
         {
-            return false;
-        }
-        self.rule_id.as_ref().is_none_or(|r| *r == f.rule_id)
-            && self
-                .fingerprint
-                .as_ref()
-                .is_none_or(|p| *p == f.fingerprint)
-            && self.path_prefix.as_ref().is_none_or(|p| {
-                f.locations
-                    .first()
-                    .is_some_and(|l| l.path.starts_with(p.as_str()))
-            })
+            matched.push(FieldMatch {
+                field: "severity".into(),
+                value: judged.severity.as_str().into(),
+                pattern: format!(">={}", threshold.as_str()),
+            });
+            decision(
+                *action,
+                format!("{env}/{name}-at-{}", threshold.as_str()),
+                format!(
+                    "severity {}{severity_note} is at or above the {env} {name} threshold ({}){expired_note}",
+                    judged.severity.as_str(),
+                    threshold.as_str()
+                ),
+                matched,
+            )
+        } else {
+            let lowest = levels.last().map(|l| l.2.as_str()).unwrap_or("info");
+            decision(
+                Action::Record,
+                format!("{env}/record"),
+                format!(
+                    "severity {}{severity_note} is below every {env} threshold (lowest: {lowest}){expired_note}",
+                    judged.severity.as_str()
+                ),
+                matched,
+            )
+        };
+        d.expired_suppression = expired.map(SuppressionRule::identity);
+        d
     }
 }
 
@@ -342,6 +534,7 @@ rule_id = "suppressed-rule"
             message: String::new(),
             severity: sev,
             tool_severity: None,
+            severity_source: cordon_sdk::SeveritySource::Tool,
             kind: FindingKind::Sast,
             locations: vec![Location {
                 path: "a".into(),
@@ -468,5 +661,160 @@ rule_id = "suppressed-rule"
                 "{doc}"
             );
         }
+    }
+
+    fn decide(doc: &str, f: &Finding, today: &str) -> Decision {
+        let rules = Rules::parse(doc).expect("valid doc");
+        rules
+            .evaluate(std::slice::from_ref(f), &ctx("prod", today))
+            .expect("evaluates")
+            .remove(0)
+    }
+
+    const HEAD: &str =
+        "name='t'\nversion='1'\n[environments.prod]\nblock='high'\nticket='medium'\n";
+
+    fn sca() -> Finding {
+        let mut x = f(Severity::High, "CVE-2021-44228");
+        x.tool = "trivy".into();
+        x.kind = FindingKind::Sca;
+        x.locations[0].path = "vendor/java/log4j-core-2.14.1.jar".into();
+        x.component = Some(cordon_sdk::Component {
+            name: "org.apache.logging.log4j:log4j-core".into(),
+            version: Some("2.14.1".into()),
+            purl: Some("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".into()),
+            fixed_versions: vec!["2.15.0".into()],
+        });
+        x.vulnerability_ids = vec!["CVE-2021-44228".into(), "GHSA-jfh8-c2jp-5v3q".into()];
+        x.cwes = vec![502, 917];
+        x
+    }
+
+    #[test]
+    fn every_match_field_selects_and_is_recorded() {
+        let cases = [
+            ("rule_id = 'CVE-2021-*'", "rule_id", "CVE-2021-44228"),
+            ("tool = 'Trivy'", "tool", "trivy"),
+            (
+                "path = 'vendor/'",
+                "path",
+                "vendor/java/log4j-core-2.14.1.jar",
+            ),
+            (
+                "component = 'org.apache.logging.log4j:log4j-core@2.14.*'",
+                "component",
+                "org.apache.logging.log4j:log4j-core@2.14.1",
+            ),
+            (
+                "vulnerability_id = 'GHSA-*'",
+                "vulnerability_id",
+                "GHSA-jfh8-c2jp-5v3q",
+            ),
+            ("cwe = ['79', '917']", "cwe", "CWE-917"),
+            ("kind = 'sca'", "kind", "sca"),
+            ("severity = '>=high'", "severity", "high"),
+            ("fingerprint = 'fp'", "fingerprint", "fp"),
+        ];
+        for (clause, field, value) in cases {
+            let doc = format!(
+                "{HEAD}[[suppressions]]\nid='S'\nowner='o'\nreason='r'\nmatch = {{ {clause} }}\n"
+            );
+            let d = decide(&doc, &sca(), "2026-01-01");
+            assert_eq!(d.action, Action::Suppressed, "{clause}");
+            assert_eq!(d.matched.len(), 1, "{clause}");
+            assert_eq!(
+                (d.matched[0].field.as_str(), d.matched[0].value.as_str()),
+                (field, value),
+                "{clause}"
+            );
+            // and the same clause with a value that is not the finding's does not
+            let miss = doc.replace("vendor/", "src/").replace("Trivy", "grype");
+            if miss != doc {
+                assert_eq!(decide(&miss, &sca(), "2026-01-01").action, Action::Block);
+            }
+        }
+        let both = format!(
+            "{HEAD}[[suppressions]]\nid='S'\nowner='o'\nreason='r'\nmatch = {{ vulnerability_id = 'CVE-*', path = 'app/' }}\n"
+        );
+        assert_eq!(
+            decide(&both, &sca(), "2026-01-01").action,
+            Action::Block,
+            "all fields must match"
+        );
+    }
+
+    #[test]
+    fn severity_overrides_change_what_the_thresholds_see() {
+        let doc = format!(
+            "{HEAD}[[severity]]\nmatch = {{ tool = 'trivy', path = 'vendor/**' }}\nseverity = 'medium'\nreason = 'vendored, not shipped'\n[[severity]]\nmatch = {{ tool = 'trivy' }}\nseverity = 'critical'\nreason = 'never reached for vendor/'\n"
+        );
+        let d = decide(&doc, &sca(), "2026-01-01");
+        assert_eq!(d.action, Action::Ticket);
+        assert_eq!(d.severity_override, Some(Severity::Medium));
+        assert_eq!(d.rule_id, "prod/ticket-at-medium");
+        assert!(
+            d.reason
+                .contains("severity[0] sets medium from high: vendored, not shipped")
+        );
+        let fields: Vec<_> = d.matched.iter().map(|m| m.field.as_str()).collect();
+        assert_eq!(fields, ["tool", "path", "severity"]);
+        let mut app = sca();
+        app.locations[0].path = "app/pom.xml".into();
+        let d = decide(&doc, &app, "2026-01-01");
+        assert_eq!(
+            (d.action, d.severity_override),
+            (Action::Block, Some(Severity::Critical))
+        );
+        assert!(
+            Rules::parse(&format!(
+                "{HEAD}[[severity]]\nmatch={{tool='x'}}\nseverity='severe'\nreason='r'\n"
+            ))
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn an_expired_suppression_is_named_in_the_block_reason() {
+        let doc = format!(
+            "{HEAD}[[suppressions]]\nid='SUP-7'\nowner='appsec'\nexpires='2026-06-30'\nreason='r'\nmatch = {{ vulnerability_id = 'CVE-2021-44228' }}\n"
+        );
+        let active = decide(&doc, &sca(), "2026-06-30");
+        assert_eq!(active.action, Action::Suppressed);
+        assert_eq!(active.expired_suppression, None);
+        let lapsed = decide(&doc, &sca(), "2026-07-01");
+        assert_eq!(lapsed.action, Action::Block);
+        assert_eq!(lapsed.suppression, None);
+        assert_eq!(
+            lapsed.expired_suppression.as_ref().map(|s| s.id.as_str()),
+            Some("SUP-7")
+        );
+        assert!(
+            lapsed.reason.ends_with(
+                "suppression SUP-7 (owner appsec) would have covered it but expired on 2026-06-30"
+            ),
+            "{}",
+            lapsed.reason
+        );
+    }
+
+    #[test]
+    fn legacy_suppression_fields_still_match() {
+        let doc = format!(
+            "{HEAD}[[suppressions]]\nid='S'\nowner='o'\nreason='r'\nrule_id='CVE-2021-44228'\npath_prefix='vendor/java'\n"
+        );
+        assert_eq!(
+            decide(&doc, &sca(), "2026-01-01").action,
+            Action::Suppressed
+        );
+        assert!(Rules::parse(&doc.replace("vendor/java", "vendor/*")).is_err());
+        assert!(
+            Rules::parse(&format!(
+                "{HEAD}[[suppressions]]\nid='S'\nowner='o'\nreason='r'\nmatch={{rule='x'}}\n"
+            ))
+            .is_err(),
+            "unknown match field"
+        );
+        let twice = format!("{doc}[[suppressions]]\nid='S'\nowner='o'\nreason='r'\nrule_id='x'\n");
+        assert!(Rules::parse(&twice).is_err(), "duplicate id");
     }
 }

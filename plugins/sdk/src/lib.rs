@@ -92,8 +92,8 @@ pub use wit_bindgen::rt as __rt;
 
 pub use bindings::parser::cordon::stage::log::Level;
 pub use bindings::parser::cordon::stage::types::{
-    Action, Component, Decision, Detection, Finding, FindingKind, InputPosition, Location,
-    Malformed, Normalized, RunContext, Severity, StageError, Suppression,
+    Action, Component, Decision, Detection, FieldMatch, Finding, FindingKind, InputPosition,
+    Location, Malformed, Normalized, RunContext, Severity, SeveritySource, StageError, Suppression,
 };
 
 /// The version of the WIT contract this SDK implements.
@@ -127,8 +127,28 @@ pub fn in_baseline(finding: &Finding) -> bool {
     finding.tags.iter().any(|t| t == TAG_BASELINE_EXISTING)
 }
 
+/// The canonical id of a scanner name: lower-case, an edition suffix
+/// (` OSS`, ` Pro`, ` Community`, ` Open Source`, ` CLI`) dropped, spaces
+/// as `-`. So `Semgrep OSS` (its SARIF) and `semgrep` (its JSON) are one
+/// tool, and `Snyk Open Source` is `snyk`. `normalizer-default` gives
+/// `finding.tool` this value; parsers key per-tool tables on it.
+pub fn canonical_tool(name: &str) -> String {
+    let mut t = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    t.make_ascii_lowercase();
+    for suffix in [" oss", " pro", " community", " open source", " cli"] {
+        if let Some(stem) = t.strip_suffix(suffix)
+            && !stem.is_empty()
+        {
+            t = stem.to_string();
+            break;
+        }
+    }
+    t.replace(' ', "-")
+}
+
 /// A finding with what every parser knows, and every other field empty:
-/// no tool version, message, tool severity, locations, component,
+/// severity source [`SeveritySource::Tool`] (set it when the severity came
+/// from elsewhere); no tool version, message, tool severity, locations, component,
 /// vulnerability ids, CWEs, tags, help URI or source pointer; an empty
 /// fingerprint (the normalizer sets it) and input 0 (the host sets it).
 pub fn finding(
@@ -146,6 +166,7 @@ pub fn finding(
         message: String::new(),
         severity,
         tool_severity: None,
+        severity_source: SeveritySource::Tool,
         kind,
         locations: Vec::new(),
         component: None,
@@ -283,6 +304,34 @@ pub trait Policy {
     ) -> Result<Vec<Decision>, StageError>;
 }
 
+impl FindingKind {
+    /// The lowercase name used in policy files and outputs (`sast`, `sca`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Sast => "sast",
+            FindingKind::Sca => "sca",
+            FindingKind::Secret => "secret",
+            FindingKind::Iac => "iac",
+            FindingKind::Container => "container",
+            FindingKind::Dast => "dast",
+            FindingKind::Other => "other",
+        }
+    }
+}
+
+impl SeveritySource {
+    /// The name used in `findings.json` (`cvss`, `security-severity`,
+    /// `tool`, `default`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeveritySource::Cvss => "cvss",
+            SeveritySource::SecuritySeverity => "security-severity",
+            SeveritySource::Tool => "tool",
+            SeveritySource::Default => "default",
+        }
+    }
+}
+
 impl Severity {
     /// Rank from most severe (0 = critical) to least (4 = info).
     pub fn rank(self) -> u8 {
@@ -304,6 +353,27 @@ impl Severity {
             Severity::Low => "low",
             Severity::Info => "info",
         }
+    }
+
+    /// The CVSS v3/v4 qualitative rating of a base score (also how GitHub
+    /// reads SARIF `security-severity`): 9.0-10.0 critical, 7.0-8.9 high,
+    /// 4.0-6.9 medium, 0.1-3.9 low, 0.0 info. `None` for a score outside
+    /// 0-10 or not a number.
+    pub fn from_cvss_score(score: f64) -> Option<Severity> {
+        if !(0.0..=10.0).contains(&score) {
+            return None;
+        }
+        Some(if score >= 9.0 {
+            Severity::Critical
+        } else if score >= 7.0 {
+            Severity::High
+        } else if score >= 4.0 {
+            Severity::Medium
+        } else if score > 0.0 {
+            Severity::Low
+        } else {
+            Severity::Info
+        })
     }
 
     /// Parse a lowercase severity name (`critical` .. `info`).

@@ -271,9 +271,17 @@ pub struct CliRun {
 }
 
 /// Run the `cordon` binary with `args` and `--out out` (and no
-/// `CORDON_ENV` from the caller's environment).
+/// `CORDON_ENV` from the caller's environment), and check the
+/// `findings.json` it writes against the published schema.
 pub fn cordon(args: &[&str], out: &Path) -> CliRun {
+    cordon_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, out)
+}
+
+/// [`cordon`] with `dir` as the working directory (where the ignore file
+/// is discovered; relative paths in `args` are relative to it).
+pub fn cordon_in(dir: &Path, args: &[&str], out: &Path) -> CliRun {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cordon"))
+        .current_dir(dir)
         .args(args)
         .arg("--out")
         .arg(out)
@@ -283,6 +291,14 @@ pub fn cordon(args: &[&str], out: &Path) -> CliRun {
     let json = std::fs::read(out.join("findings.json"))
         .ok()
         .map(|b| serde_json::from_slice(&b).expect("findings.json is JSON"));
+    if let Some(doc) = &json {
+        let errors = crate::schema::errors(doc);
+        assert!(
+            errors.is_empty(),
+            "cordon {args:?}: findings.json departs from the published schema:\n{}",
+            errors.join("\n")
+        );
+    }
     CliRun {
         code: output.status.code().expect("exited"),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),

@@ -7,7 +7,7 @@
 //! A fixture directory without a parser fails the test, so a new format
 //! cannot be skipped silently.
 
-use cordon_sdk::{Component, Finding, FindingKind, InputPosition, Location, Malformed, StageError};
+use cordon_sdk::{Component, Finding, InputPosition, Location, Malformed, StageError};
 use fuzz_support::{PARSERS, parse_fn};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -50,6 +50,7 @@ struct FindingView {
     message: String,
     severity: &'static str,
     tool_severity: Option<String>,
+    severity_source: &'static str,
     kind: &'static str,
     locations: Vec<LocationView>,
     component: Option<ComponentView>,
@@ -99,18 +100,6 @@ struct PositionView {
     pointer: Option<String>,
 }
 
-fn kind_name(kind: FindingKind) -> &'static str {
-    match kind {
-        FindingKind::Sast => "sast",
-        FindingKind::Sca => "sca",
-        FindingKind::Secret => "secret",
-        FindingKind::Iac => "iac",
-        FindingKind::Container => "container",
-        FindingKind::Dast => "dast",
-        FindingKind::Other => "other",
-    }
-}
-
 impl From<Location> for LocationView {
     fn from(l: Location) -> Self {
         let Location {
@@ -157,6 +146,7 @@ impl From<Finding> for FindingView {
             message,
             severity,
             tool_severity,
+            severity_source,
             kind,
             locations,
             component,
@@ -176,7 +166,8 @@ impl From<Finding> for FindingView {
             message,
             severity: severity.as_str(),
             tool_severity,
-            kind: kind_name(kind),
+            severity_source: severity_source.as_str(),
+            kind: kind.as_str(),
             locations: locations.into_iter().map(Into::into).collect(),
             component: component.map(Into::into),
             vulnerability_ids,
