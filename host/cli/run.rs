@@ -231,7 +231,6 @@ fn read_report(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
     })
 }
 
-/// Read and parse `--baseline`: a regular file of at most `max_bytes`.
 /// A policy document: the file's text, or a directory packed as a bundle
 /// ([`cordon_manifest::bundle`]).
 fn read_policy(path: &Path, what: &str) -> Result<String> {
@@ -289,6 +288,7 @@ fn host_suppressions(args: &RunArgs) -> Result<Vec<HostSuppression>> {
     Ok(out)
 }
 
+/// Read and parse `--baseline`: a regular file of at most `max_bytes`.
 fn read_baseline(path: &Path, max_bytes: u64) -> Result<Baseline> {
     let bytes = read_report(path, max_bytes)
         .map_err(|why| anyhow::anyhow!("--baseline {}: {why}", path.display()))?;

@@ -3,7 +3,7 @@
 //! `tests/fixtures/trivy/image-schema2.json` with the samples in
 //! `tests/gating/`.
 
-use crate::common::{CliRun, cordon_in};
+use crate::common::{CliRun, cordon_in, decided, decision_of};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -25,42 +25,6 @@ fn run_in_gating(extra: &[&str]) -> (CliRun, tempfile::TempDir) {
 
 fn json(run: &CliRun) -> &Value {
     run.json.as_ref().expect("findings.json written")
-}
-
-/// `rule_id -> (action, decision rule_id)` for every finding.
-fn decisions(doc: &Value) -> Vec<(String, String, String)> {
-    let findings = doc["findings"].as_array().expect("findings");
-    doc["decisions"]
-        .as_array()
-        .expect("decisions")
-        .iter()
-        .map(|d| {
-            let f = findings
-                .iter()
-                .find(|f| f["fingerprint"] == d["fingerprint"])
-                .expect("decision names a finding");
-            (
-                f["rule_id"].as_str().unwrap_or_default().to_string(),
-                d["action"].as_str().unwrap_or_default().to_string(),
-                d["rule_id"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn decision_of<'a>(doc: &'a Value, rule: &str) -> &'a Value {
-    let fp = &doc["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["rule_id"] == rule)
-        .unwrap_or_else(|| panic!("a finding of {rule}"))["fingerprint"];
-    doc["decisions"]
-        .as_array()
-        .expect("decisions")
-        .iter()
-        .find(|d| &d["fingerprint"] == fp)
-        .expect("a decision")
 }
 
 fn statuses(doc: &Value) -> Vec<(String, String, String, u64)> {
@@ -322,8 +286,8 @@ fn compare_policy_lists_the_decisions_that_would_change_and_leaves_the_gate() {
     let (cmp, _o2) = run_in_gating(&["--no-ignore-file", "--compare-policy", "candidate.toml"]);
     assert_eq!(cmp.code, base.code, "the gate is unaffected");
     assert_eq!(
-        decisions(json(&cmp)),
-        decisions(json(&base)),
+        decided(json(&cmp)),
+        decided(json(&base)),
         "decisions are the active policy's"
     );
     let c = &json(&cmp)["policy_comparison"];

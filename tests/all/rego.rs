@@ -3,8 +3,7 @@
 //! `policies/pipelines/rego.toml`: deny / warn / exception, a bundle
 //! directory packed by the host, and gating on new findings.
 
-use crate::common::{CliRun, cordon};
-use serde_json::Value;
+use crate::common::{CliRun, cordon, decided, decision_of, triples};
 use std::path::Path;
 
 const TRIVY: &str = "tests/fixtures/trivy/image-schema2.json";
@@ -17,35 +16,6 @@ fn run(extra: &[&str]) -> (CliRun, tempfile::TempDir) {
     (cordon(&args, out.path()), out)
 }
 
-/// `(finding rule id, action, decision rule id)` per finding.
-fn decided(doc: &Value) -> Vec<(String, String, String)> {
-    let findings = doc["findings"].as_array().expect("findings");
-    let mut out: Vec<_> = doc["decisions"]
-        .as_array()
-        .expect("decisions")
-        .iter()
-        .map(|d| {
-            let f = findings
-                .iter()
-                .find(|f| f["fingerprint"] == d["fingerprint"])
-                .expect("a finding");
-            let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
-            (s(&f["rule_id"]), s(&d["action"]), s(&d["rule_id"]))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn owned(v: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-    let mut out: Vec<_> = v
-        .iter()
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn prod_gate_denies_and_warns_by_environment() {
     let (prod, _o) = run(&["--env", "prod"]);
@@ -53,7 +23,7 @@ fn prod_gate_denies_and_warns_by_environment() {
     let doc = prod.json.as_ref().expect("findings.json");
     assert_eq!(
         decided(doc),
-        owned(&[
+        triples(&[
             ("CVE-2024-2511", "record", "main.record"),
             ("CVE-2023-45853", "block", "main.deny_critical"),
             ("GHSA-952p-6rrq-rcjv", "notify", "main.warn_medium"),
@@ -67,12 +37,7 @@ fn prod_gate_denies_and_warns_by_environment() {
         (&d["policy_name"], &d["policy_version"]),
         (&"prod-gate".into(), &"1.0.0".into())
     );
-    let gpl = doc["decisions"]
-        .as_array()
-        .expect("decisions")
-        .iter()
-        .find(|d| d["rule_id"] == "main.deny_high")
-        .expect("deny_high");
+    let gpl = decision_of(doc, "GPL-3.0-or-later");
     assert_eq!(
         gpl["matched"],
         serde_json::json!([{"field": "severity", "value": "high", "pattern": "deny_high"}])
@@ -89,7 +54,7 @@ fn prod_gate_denies_and_warns_by_environment() {
         .collect();
     assert_eq!(
         high,
-        owned(&[("GPL-3.0-or-later", "record", "main.record")])
+        triples(&[("GPL-3.0-or-later", "record", "main.record")])
     );
 }
 
@@ -116,7 +81,7 @@ fn a_bundle_directory_brings_data_and_exceptions() {
     let doc = packed.json.as_ref().expect("findings.json");
     assert_eq!(
         decided(doc),
-        owned(&[
+        triples(&[
             ("CVE-2024-2511", "record", "main.record"),
             ("CVE-2023-45853", "block", "main.deny_high"),
             ("GHSA-952p-6rrq-rcjv", "record", "main.record"),
@@ -125,14 +90,7 @@ fn a_bundle_directory_brings_data_and_exceptions() {
             ("GPL-3.0-or-later", "block", "main.deny_high"),
         ])
     );
-    let secret = doc["decisions"]
-        .as_array()
-        .expect("decisions")
-        .iter()
-        .zip(doc["findings"].as_array().expect("findings"))
-        .find(|(_, f)| f["rule_id"] == "stripe-secret-token")
-        .map(|(d, _)| d)
-        .expect("decision");
+    let secret = decision_of(doc, "stripe-secret-token");
     assert_eq!(secret["policy_name"], "shop-gate");
     assert_eq!(secret["policy_version"], "4.2.0");
     assert!(

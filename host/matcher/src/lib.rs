@@ -39,7 +39,33 @@
 //! exactly. A CWE pattern may be `79` or `CWE-79`. A severity pattern may be a
 //! name (`high`) or a bound (`>=high`, `<= low`).
 
+use std::collections::BTreeMap;
 use std::fmt;
+
+/// One pattern or a list of them (any matches), as policy files write a
+/// match field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(untagged))]
+pub enum Patterns {
+    /// One pattern.
+    One(String),
+    /// Any of several.
+    Many(Vec<String>),
+}
+
+impl Patterns {
+    /// The patterns as a list.
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            Patterns::One(p) => vec![p.clone()],
+            Patterns::Many(ps) => ps.clone(),
+        }
+    }
+}
+
+/// A `match = { field = pattern(s) }` table, field name to patterns.
+pub type MatchTable = BTreeMap<String, Patterns>;
 
 /// A field of a finding that a matcher can test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -359,9 +385,9 @@ impl Matcher {
         Ok(Matcher { clauses: out })
     }
 
-    /// The fields this matcher tests.
-    pub fn fields(&self) -> impl Iterator<Item = Field> + '_ {
-        self.clauses.iter().map(|(f, _)| *f)
+    /// Build a matcher from a policy file's match table.
+    pub fn from_table(table: &MatchTable) -> Result<Matcher, MatchError> {
+        Matcher::new(table.iter().map(|(k, v)| (k.as_str(), v.to_vec())))
     }
 
     /// `Some(hits)` (one per clause, in [`Field::ALL`] order) when every

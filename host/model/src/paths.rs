@@ -87,7 +87,7 @@ fn has_scheme(s: &str) -> bool {
 }
 
 /// Decode `%XX` escapes; the input unchanged if they do not give UTF-8.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }

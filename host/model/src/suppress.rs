@@ -11,11 +11,12 @@
 //! (matched nothing): dead entries are visible, as Trivy's and Semgrep's
 //! ignore files are not.
 
-use cordon_matcher::{Field, Matcher, Parts, Subject};
+use cordon_matcher::{Field, MatchTable, Matcher, Parts, Subject};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::paths::percent_decode;
 use crate::{Action, Decision, FieldMatch, Finding, Suppression};
 
 /// Where a suppression was declared.
@@ -140,14 +141,7 @@ struct IgnoreEntry {
     #[serde(alias = "expiry")]
     expires: Option<String>,
     #[serde(rename = "match")]
-    matcher: BTreeMap<String, Patterns>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Patterns {
-    One(String),
-    Many(Vec<String>),
+    matcher: MatchTable,
 }
 
 /// The ignore file's shape. In `cordon.toml` only `suppressions` is read.
@@ -205,16 +199,8 @@ pub fn parse_ignore_file(
                 format!("{what}: expires {x:?} is not a date (YYYY-MM-DD)"),
             ));
         }
-        let matcher = Matcher::new(e.matcher.into_iter().map(|(k, v)| {
-            (
-                k,
-                match v {
-                    Patterns::One(p) => vec![p],
-                    Patterns::Many(ps) => ps,
-                },
-            )
-        }))
-        .map_err(|err| invalid(path, format!("{what}: {err}")))?;
+        let matcher = Matcher::from_table(&e.matcher)
+            .map_err(|err| invalid(path, format!("{what}: {err}")))?;
         out.push(HostSuppression {
             id: e.id,
             origin: Origin::IgnoreFile,
@@ -269,29 +255,6 @@ impl Purl {
                 .as_ref()
                 .is_none_or(|v| finding.version.as_ref() == Some(v))
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(c: u8) -> Option<u8> {
-    (c as char).to_digit(16).map(|d| d as u8)
 }
 
 /// The VEX statuses that suppress: OpenVEX `not_affected` and `fixed`;
@@ -636,6 +599,16 @@ impl HostSuppression {
     }
 }
 
+/// Whether the host (an ignore file or VEX), not the policy stage, made
+/// decision `d`: its rule id is `<origin>/<id>` as [`apply`] writes it.
+pub fn by_host(d: &Decision) -> bool {
+    [Origin::IgnoreFile, Origin::Vex].iter().any(|o| {
+        d.rule_id
+            .strip_prefix(o.as_str())
+            .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
 /// Apply host suppressions to the policy's decisions (matched by
 /// fingerprint) and return the status of each suppression, in the order
 /// given. A decision the policy already suppressed is left as it is.
@@ -687,7 +660,6 @@ pub fn apply(
             d.suppression = Some(s.identity());
             d.matched = matched;
             d.severity_override = None;
-            expired = None;
             break;
         }
         if let Some(s) = expired

@@ -31,6 +31,11 @@ pub fn select<'a>(
                 .collect()
         })
         .unwrap_or_default();
+    let decisions: std::collections::HashMap<&str, &Decision> = report
+        .decisions
+        .iter()
+        .map(|d| (d.fingerprint.as_str(), d))
+        .collect();
     report
         .findings
         .iter()
@@ -42,13 +47,7 @@ pub fn select<'a>(
                     || matchers.iter().any(|m| m.matches(&Subjected(f)).is_some())
             }
         })
-        .map(|f| {
-            let d = report
-                .decisions
-                .iter()
-                .find(|d| d.fingerprint == f.fingerprint);
-            (f, d)
-        })
+        .map(|f| (f, decisions.get(f.fingerprint.as_str()).copied()))
         .collect()
 }
 

@@ -80,16 +80,12 @@ pub fn render(report: &RunReport, exit_code: i32) -> String {
 
     let g = &report.gate;
     if !report.decisions.is_empty() || report.findings.is_empty() {
-        // The policy stage's own decisions, not the host's overrides
-        // (ignore files, VEX, --block-at), name the policy.
+        // The policy stage's own decisions, not the host's suppressions
+        // (ignore files, VEX), name the policy.
         let policy = report
             .decisions
             .iter()
-            .find(|d| {
-                !["ignore-file/", "vex/", "cli/"]
-                    .iter()
-                    .any(|p| d.rule_id.starts_with(p))
-            })
+            .find(|d| !cordon_model::suppress::by_host(d))
             .map(|d| {
                 format!(
                     "{} {}",

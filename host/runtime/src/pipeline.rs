@@ -852,14 +852,13 @@ impl PipelineRunner {
         let digest = sha256_digest(document.as_bytes());
         let fs = findings.to_vec();
         let ctx_owned = ctx.clone();
-        let doc = document.clone();
-        let mut decisions = match tokio::task::spawn_blocking(move || {
-            policy.evaluate(&fs, &doc, &digest, &ctx_owned)
+        let (document, evaluated) = match tokio::task::spawn_blocking(move || {
+            let r = policy.evaluate(&fs, &document, &digest, &ctx_owned);
+            (document, r)
         })
         .await
         {
-            Ok(Ok(d)) => d,
-            Ok(Err(e)) => return Err(call_error(&e, None)),
+            Ok(done) => done,
             Err(join) => {
                 return Err(run_error(
                     "host-error",
@@ -869,6 +868,7 @@ impl PipelineRunner {
                 ));
             }
         };
+        let mut decisions = evaluated.map_err(|e| call_error(&e, None))?;
         let mut statuses = policy_suppressions(&document, &decisions, &ctx.today);
         statuses.extend(suppress::apply(
             &opts.suppressions,
@@ -946,14 +946,13 @@ fn compare_decisions(
             return comparison;
         }
     };
-    let by_fp = |ds: &[model::Decision]| -> std::collections::HashMap<String, model::Decision> {
-        ds.iter()
-            .map(|d| (d.fingerprint.clone(), d.clone()))
-            .collect()
-    };
+    fn by_fp(ds: &[model::Decision]) -> std::collections::HashMap<&str, &model::Decision> {
+        ds.iter().map(|d| (d.fingerprint.as_str(), d)).collect()
+    }
     let (old, new) = (by_fp(active), by_fp(&proposed));
     for f in findings {
-        let (Some(a), Some(b)) = (old.get(&f.fingerprint), new.get(&f.fingerprint)) else {
+        let fp = f.fingerprint.as_str();
+        let (Some(a), Some(b)) = (old.get(fp), new.get(fp)) else {
             continue;
         };
         if a.action != b.action {

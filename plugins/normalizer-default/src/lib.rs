@@ -302,20 +302,6 @@ mod tests {
     }
 
     #[test]
-    fn tool_names_have_one_id() {
-        for (name, id) in [
-            ("Semgrep OSS", "semgrep"),
-            (" semgrep ", "semgrep"),
-            ("Snyk Open Source", "snyk"),
-            ("CodeQL", "codeql"),
-            ("OWASP  Dependency-Check", "owasp-dependency-check"),
-            ("OSS", "oss"),
-        ] {
-            assert_eq!(canonical_tool(name), id, "{name}");
-        }
-    }
-
-    #[test]
     fn dedup_keeps_highest_severity() {
         let out = normalize_with_sources(vec![
             finding("r", "a.py", 1, Severity::Low),

@@ -235,24 +235,13 @@ fn check_summary_only(report: &Report, at: &str) -> Result<(), StageError> {
     }
 }
 
-fn severity_of(s: &str) -> Option<Severity> {
-    Some(match s.trim().to_ascii_lowercase().as_str() {
-        "critical" => Severity::Critical,
-        "high" => Severity::High,
-        "medium" | "moderate" => Severity::Medium,
-        "low" => Severity::Low,
-        "info" | "informational" | "none" => Severity::Info,
-        _ => return None,
-    })
-}
-
 /// The severity of a failed check, where it came from, and the string it
 /// came from (see the crate docs).
 fn rate(check: &Check) -> (Severity, SeveritySource, Option<&str>) {
     let vuln = check.vulnerability_details.as_deref();
     let word = non_empty(check.severity.as_deref())
         .or_else(|| vuln.and_then(|v| non_empty(v.severity.as_deref())));
-    if let Some(s) = word.and_then(severity_of) {
+    if let Some(s) = word.and_then(cordon_parser_support::severity_word) {
         return (s, SeveritySource::Tool, word);
     }
     let score = vuln.and_then(|v| non_empty(v.cvss.as_deref()));

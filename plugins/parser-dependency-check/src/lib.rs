@@ -69,8 +69,8 @@ mod json_report;
 mod xml;
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, MAX_TITLE_BYTES, clip, cwe_number, dependency_check_level, file_location,
-    non_empty, strip_bom,
+    MAX_ID_BYTES, MAX_TITLE_BYTES, clip, cwe_number, file_location, non_empty, severity_word,
+    strip_bom,
 };
 use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, SeveritySource, StageError};
 
@@ -137,7 +137,7 @@ pub(crate) struct Vulnerability {
 /// word that is none of its levels). `parser-sarif` reads Dependency-Check's
 /// SARIF with the same table.
 pub fn severity(word: &str) -> Option<Severity> {
-    dependency_check_level(word)
+    severity_word(word)
 }
 
 /// The severity of a vulnerability, where it came from and the word used:

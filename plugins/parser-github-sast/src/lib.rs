@@ -63,7 +63,7 @@
 use cordon_parser_support::{
     Keys, Obj, Position, Shape, UNKNOWN_RULE, check_syntax, finding, first_byte, foreign_entries,
     located, loose_string, loose_strings, parse_or_foreign, prepare, shown, tag, title_line,
-    tool_key, ungraded_level_default,
+    ungraded_level_default,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
@@ -243,7 +243,7 @@ fn severity(
         }
     }
     // The SARIF level the tool uploaded: no grade for some tools.
-    if let Some(default) = ungraded_level_default(&tool_key(tool)) {
+    if let Some(default) = ungraded_level_default(&cordon_sdk::canonical_tool(tool)) {
         return (
             default,
             SeveritySource::Default,

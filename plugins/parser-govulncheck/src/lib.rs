@@ -396,14 +396,7 @@ fn frame_text(f: &Frame) -> String {
 
 /// A custom severity name on an OSV record.
 pub fn severity_from_name(name: &str) -> Option<Severity> {
-    Some(match name.trim().to_ascii_lowercase().as_str() {
-        "critical" => Severity::Critical,
-        "high" => Severity::High,
-        "medium" | "moderate" => Severity::Medium,
-        "low" => Severity::Low,
-        "info" | "informational" | "none" => Severity::Info,
-        _ => return None,
-    })
+    cordon_parser_support::severity_word(name)
 }
 
 /// Fields shared by stream and pre-1.0 findings.

@@ -92,8 +92,8 @@ mod ids;
 mod model;
 
 use cordon_parser_support::{
-    bandit_level, dependency_check_level, excerpt, finding, grype_level, json_error, strip_bom,
-    title_line, tool_key, trivy_level, ungraded_level_default,
+    bandit_level, excerpt, finding, grype_level, json_error, severity_word, strip_bom, title_line,
+    trivy_level, ungraded_level_default,
 };
 use cordon_sdk::{
     Detection, Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError,
@@ -581,7 +581,7 @@ fn tool_level(
             .into_iter()
             .find_map(|(k, source)| {
                 let word = props.get(k)?.as_str()?;
-                dependency_check_level(word).map(|s| (s, source, word.to_string()))
+                severity_word(word).map(|s| (s, source, word.to_string()))
             })
         }
         // `level` says how far the vulnerable code is reachable, relative
@@ -750,7 +750,7 @@ fn convert(run: &Run, result: &SarifResult, r: usize, i: usize) -> Finding {
             result,
             found.as_ref(),
             result_rule_id,
-            &tool_key(&tool),
+            &cordon_sdk::canonical_tool(&tool),
         )
     } else {
         // SARIF §3.27.10: a result of another kind defaults to `none`.

@@ -187,14 +187,7 @@ fn convert_project(p: &Project, at: &str, out: &mut Vec<Finding>) {
 /// Snyk's severity word on the canonical scale, and where it came from:
 /// one of Snyk's levels (`tool`), else medium (`default`).
 pub fn severity(word: Option<&str>) -> (Severity, SeveritySource) {
-    let level = match word.map(|w| w.trim().to_ascii_lowercase()).as_deref() {
-        Some("critical") => Some(Severity::Critical),
-        Some("high") => Some(Severity::High),
-        Some("medium" | "moderate") => Some(Severity::Medium),
-        Some("low") => Some(Severity::Low),
-        Some("info" | "informational") => Some(Severity::Info),
-        _ => None,
-    };
+    let level = word.and_then(cordon_parser_support::severity_word);
     tool_or_default(level, Severity::Medium)
 }
 

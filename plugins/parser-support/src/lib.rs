@@ -81,8 +81,7 @@ pub use sca::{
     redact,
 };
 pub use severity::{
-    bandit_level, dependency_check_level, grype_level, tool_key, tool_or_default, trivy_level,
-    ungraded_level_default,
+    bandit_level, grype_level, severity_word, tool_or_default, trivy_level, ungraded_level_default,
 };
 pub use shape::{Keys, Shape};
 pub use text::{MAX_ID_BYTES, MAX_TITLE_BYTES, clip, one_line, pointer_token};

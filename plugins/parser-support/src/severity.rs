@@ -9,16 +9,10 @@
 
 use cordon_sdk::{Severity, SeveritySource};
 
-/// The id a scanner name is matched by ([`cordon_sdk::canonical_tool`],
-/// the rule `normalizer-default` gives `finding.tool` its final value by):
-/// `Semgrep OSS` is `semgrep`, `OWASP Dependency-Check` is
-/// `owasp-dependency-check`.
-pub use cordon_sdk::canonical_tool as tool_key;
-
 /// For a tool whose SARIF `level` does not grade its findings, the
 /// severity its findings get instead ([`SeveritySource::Default`]); `None`
 /// for every other tool, whose level is read as a grade. `key` is a
-/// [`tool_key`].
+/// [`cordon_sdk::canonical_tool`].
 ///
 /// * `checkov`: `error` on every failed check (without a Prisma Cloud
 ///   severity): `medium`, what its JSON's `severity: null` gives too;
@@ -73,10 +67,14 @@ pub fn grype_level(raw: &str) -> Option<Severity> {
     })
 }
 
-/// A Dependency-Check severity word (its own `severity`, and the CVSS
-/// `baseSeverity` / `severity` words it reports, in JSON, XML and SARIF):
-/// `CRITICAL`, `HIGH`, `MEDIUM` / `MODERATE`, `LOW`, `INFO` / `NONE`.
-pub fn dependency_check_level(raw: &str) -> Option<Severity> {
+/// The severity words most tools share, any case: `critical`, `high`,
+/// `medium` / `moderate`, `low`, `info` / `informational` / `none` (the
+/// CVSS qualitative ratings plus GitHub's and npm's `moderate`). Used by
+/// Dependency-Check (its own `severity` and the CVSS words it reports, in
+/// JSON, XML and SARIF), Checkov, govulncheck, GitHub, npm, Snyk and
+/// OSV-Scanner; tools with words of their own (Bandit, Grype, Trivy, KICS)
+/// have their tables.
+pub fn severity_word(raw: &str) -> Option<Severity> {
     Some(match raw.trim().to_ascii_lowercase().as_str() {
         "critical" => Severity::Critical,
         "high" => Severity::High,
@@ -101,20 +99,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tool_keys_match_the_normalizer() {
-        for (name, key) in [
-            ("Semgrep OSS", "semgrep"),
-            ("Checkov", "checkov"),
-            (" ruff ", "ruff"),
-            ("Trivy", "trivy"),
-            ("OWASP  Dependency-Check", "owasp-dependency-check"),
-            ("OSS", "oss"),
-        ] {
-            assert_eq!(tool_key(name), key, "{name}");
-        }
-    }
-
-    #[test]
     fn level_tables() {
         assert_eq!(bandit_level(" medium"), Some(Severity::Medium));
         assert_eq!(bandit_level("UNDEFINED"), Some(Severity::Info));
@@ -123,8 +107,8 @@ mod tests {
         assert_eq!(trivy_level("security"), None);
         assert_eq!(grype_level("Negligible"), Some(Severity::Info));
         assert_eq!(grype_level("Unknown"), None);
-        assert_eq!(dependency_check_level("MODERATE"), Some(Severity::Medium));
-        assert_eq!(dependency_check_level("severe"), None);
+        assert_eq!(severity_word("MODERATE"), Some(Severity::Medium));
+        assert_eq!(severity_word("severe"), None);
         assert_eq!(ungraded_level_default("ruff"), Some(Severity::Low));
         assert_eq!(ungraded_level_default("semgrep"), None);
         assert_eq!(

@@ -42,7 +42,7 @@
 //! decision records the fields its rule matched, and an expired suppression
 //! that would have covered the finding.
 
-use cordon_matcher::{Field, Hit, Matcher, Parts, Subject};
+use cordon_matcher::{Field, Hit, MatchTable, Matcher, Parts, Subject};
 use cordon_sdk::{
     Action, Decision, FieldMatch, Finding, Policy, RunContext, Severity, StageError, Suppression,
 };
@@ -103,28 +103,6 @@ pub struct Thresholds {
     /// (not in the run's baseline; without a baseline every finding is new).
     pub on: Option<String>,
 }
-
-/// A pattern or a list of patterns for one match field.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub enum Patterns {
-    /// One pattern.
-    One(String),
-    /// Any of several.
-    Many(Vec<String>),
-}
-
-impl Patterns {
-    fn list(&self) -> Vec<String> {
-        match self {
-            Patterns::One(p) => vec![p.clone()],
-            Patterns::Many(ps) => ps.clone(),
-        }
-    }
-}
-
-/// A `match = { field = pattern(s) }` table.
-pub type MatchTable = BTreeMap<String, Patterns>;
 
 /// One severity override.
 #[derive(Debug, Deserialize)]
@@ -212,8 +190,7 @@ impl Subject for Judged<'_> {
 }
 
 fn compile(table: &MatchTable, what: &str) -> Result<Matcher, StageError> {
-    Matcher::new(table.iter().map(|(k, v)| (k.as_str(), v.list())))
-        .map_err(|e| config_error(format!("{what}: {e}")))
+    Matcher::from_table(table).map_err(|e| config_error(format!("{what}: {e}")))
 }
 
 fn field_matches(hits: Vec<Hit>) -> Vec<FieldMatch> {
@@ -232,7 +209,7 @@ impl SuppressionRule {
         let mut table: Vec<(String, Vec<String>)> = self
             .matcher
             .iter()
-            .map(|(k, v)| (k.clone(), v.list()))
+            .map(|(k, v)| (k.clone(), v.to_vec()))
             .collect();
         if let Some(r) = &self.rule_id {
             table.push(("rule_id".into(), vec![r.clone()]));

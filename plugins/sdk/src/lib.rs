@@ -481,6 +481,21 @@ macro_rules! register_policy {
 mod tests {
     use super::*;
 
+    #[test]
+    fn tool_names_have_one_id() {
+        for (name, id) in [
+            ("Semgrep OSS", "semgrep"),
+            (" semgrep ", "semgrep"),
+            ("Snyk Open Source", "snyk"),
+            ("CodeQL", "codeql"),
+            ("Checkov", "checkov"),
+            ("OWASP  Dependency-Check", "owasp-dependency-check"),
+            ("OSS", "oss"),
+        ] {
+            assert_eq!(canonical_tool(name), id, "{name}");
+        }
+    }
+
     fn finding() -> Finding {
         super::finding(
             "t",

@@ -305,3 +305,50 @@ pub fn cordon_in(dir: &Path, args: &[&str], out: &Path) -> CliRun {
         json,
     }
 }
+
+/// `(finding rule_id, action, decision rule_id)` for every decision of a
+/// `findings.json`, sorted.
+pub fn decided(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    let findings = doc["findings"].as_array().expect("findings");
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let mut out: Vec<_> = doc["decisions"]
+        .as_array()
+        .expect("decisions")
+        .iter()
+        .map(|d| {
+            let f = findings
+                .iter()
+                .find(|f| f["fingerprint"] == d["fingerprint"])
+                .expect("a decision names a finding");
+            (text(&f["rule_id"]), text(&d["action"]), text(&d["rule_id"]))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// [`decided`]'s shape from literals, sorted, to compare with it.
+pub fn triples(v: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = v
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The decision about the finding with rule id `rule` in a `findings.json`.
+pub fn decision_of<'a>(doc: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    let fp = &doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == rule)
+        .unwrap_or_else(|| panic!("a finding of {rule}"))["fingerprint"];
+    doc["decisions"]
+        .as_array()
+        .expect("decisions")
+        .iter()
+        .find(|d| &d["fingerprint"] == fp)
+        .expect("a decision")
+}
