@@ -471,6 +471,7 @@ fn failed_report(args: &RunArgs, start: &RunStart, err: &anyhow::Error) -> RunRe
             input: None,
             message: format!("{err:#}"),
         }],
+        timings: Vec::new(),
     }
 }
 
@@ -571,6 +572,7 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
                     size: fs::metadata(p).map_or(0, |m| m.len().min(max_bytes)),
                     read: Box::new(move || read_report(&path, max_bytes)),
                 },
+                format: None,
             }
         })
         .collect();

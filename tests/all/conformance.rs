@@ -99,6 +99,7 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
                         vec![Input {
                             path: file.into(),
                             bytes: Ok(bytes).into(),
+                            format: None,
                         }],
                         &opts,
                     )
@@ -117,6 +118,7 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
                 vec![Input {
                     path: file.into(),
                     bytes: Ok(bytes).into(),
+                    format: None,
                 }],
                 &opts,
             )

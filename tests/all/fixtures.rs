@@ -81,6 +81,7 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
                     vec![Input {
                         path: name.clone(),
                         bytes: Ok(bytes.clone()).into(),
+                        format: None,
                     }],
                     &opts,
                 )
@@ -105,6 +106,7 @@ fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
                         vec![Input {
                             path: name.clone(),
                             bytes: Ok(bytes).into(),
+                            format: None,
                         }],
                         &forced,
                     )
@@ -181,6 +183,7 @@ fn malformed_input_is_a_typed_error_for_every_parser() {
                     vec![Input {
                         path: path.clone(),
                         bytes: Ok(bytes.clone()).into(),
+                        format: None,
                     }],
                     &opts,
                 )

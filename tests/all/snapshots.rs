@@ -110,6 +110,7 @@ fn every_fixture_through_the_default_pipeline() {
                 vec![Input {
                     path: name,
                     bytes: Ok(bytes).into(),
+                    format: None,
                 }],
                 &opts,
             )

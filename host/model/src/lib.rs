@@ -449,6 +449,39 @@ pub struct StageRecord {
     /// Whether it was compiled and run in this run (parsers are compiled
     /// only when an input needs them).
     pub used: bool,
+    /// The resource limits it ran under (absent in files from before they
+    /// were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<StageLimits>,
+}
+
+/// The resource limits of one stage, as the pipeline set them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageLimits {
+    /// Linear memory budget, in bytes.
+    pub memory_bytes: u64,
+    /// Wall-clock deadline of one call, in milliseconds.
+    pub timeout_ms: u64,
+    /// CPU budget in fuel units (deterministic mode).
+    pub fuel: u64,
+    /// Most findings (or decisions) one call may return.
+    pub max_findings: u64,
+    /// Most bytes of strings one call may return.
+    pub max_string_bytes: u64,
+    /// Most bytes one call may log.
+    pub max_log_bytes: u64,
+}
+
+/// How long one stage took on one call (not in `findings.json`, which is
+/// byte-identical across deterministic runs; `cordon run -v` prints them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageTiming {
+    /// Stage name.
+    pub stage: String,
+    /// The input it parsed (parsers), else none.
+    pub input: Option<String>,
+    /// Wall-clock time, compilation on first use included.
+    pub elapsed: std::time::Duration,
 }
 
 /// The signer of a plugin, as the trust policy knows it.
@@ -578,4 +611,8 @@ pub struct RunReport {
     /// `--on-unrecognised warn`).
     #[serde(default)]
     pub warnings: Vec<RunError>,
+    /// How long each stage call took. Not serialised: timings differ
+    /// between runs, and `findings.json` must not.
+    #[serde(skip)]
+    pub timings: Vec<StageTiming>,
 }

@@ -1,18 +1,59 @@
-//! Output writers: `findings.json`, the human summary, and sanitising of
-//! strings that came from stages.
+//! Output writers: `findings.json`, SARIF, JUnit, GitLab's Code Quality
+//! and security reports, `summary.md`, reviewdog's rdjsonl, GitHub
+//! workflow annotations, the signed run attestation, the terminal summary,
+//! and sanitising of strings that came from stages.
+//!
+//! Every writer is a pure function of the [`RunReport`] (and [`Meta`]):
+//! the same run gives the same bytes.
 //!
 //! **Invariant:** every string that came from a stage goes through
 //! [`sanitize::terminal`] (or the sanitiser of its medium) before it is
 //! written anywhere a human or a CI tool interprets it.
 
+pub mod attest;
+pub mod codequality;
 pub mod explain;
+pub mod github;
+pub mod gitlab;
+pub mod junit;
+pub mod markdown;
+pub mod rdjson;
 pub mod sanitize;
+pub mod sarif;
 pub mod summary;
+pub mod view;
 
 use cordon_model::RunReport;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+/// What the writers need to know about a run that `findings.json` does not
+/// hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// When the run started, Unix seconds (in deterministic mode:
+    /// `SOURCE_DATE_EPOCH`, else 0).
+    pub started: i64,
+    /// When it finished, Unix seconds (deterministic mode: as `started`).
+    pub finished: i64,
+    /// The policy document the gate evaluated, as named: a path, or
+    /// `embedded:policies/rules/default.toml`.
+    pub policy_uri: String,
+    /// `sha256:<hex>` of that document (as `decisions[].policy_digest`).
+    pub policy_digest: String,
+}
+
+/// A rendered output file and what rendering it had to leave out (for
+/// the summaries): e.g. "results.sarif: 3 results beyond GitHub's 25,000
+/// per run were left out (lowest priority first)".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rendered {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// One sentence per cut, naming the file, how much, and which.
+    pub notes: Vec<String>,
+}
 
 /// Errors writing outputs. Every variant names the file.
 #[derive(Debug, thiserror::Error)]

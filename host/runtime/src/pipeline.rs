@@ -11,9 +11,9 @@ use cordon_model::baseline::Baseline;
 use cordon_model::suppress::{self, HostSuppression, SuppressionStatus};
 use cordon_model::{
     self as model, Action, BaselineStatus, BaselineSummary, DecisionChange, Gate, InputRecord,
-    InputStatus, PolicyComparison, RunError, RunReport, Severity, Signer, StageRecord, Verdict,
-};
+    InputStatus, PolicyComparison, RunError, RunReport, Severity, Signer, StageRecord, Verdict, StageTiming};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use crate::engine::Runtime;
 use crate::error::{CallError, LoadError};
@@ -118,6 +118,9 @@ pub struct Input {
     pub path: String,
     /// The bytes, or how to read them.
     pub bytes: InputBytes,
+    /// The parser or format to use for this input instead of detecting
+    /// (`--format NAME=PATH`); overrides [`RunOptions::format`].
+    pub format: Option<String>,
 }
 
 /// An input's bytes: already in memory, or read when the input's task
@@ -278,6 +281,9 @@ struct Parsed {
     record: InputRecord,
     findings: Vec<model::Finding>,
     error: Option<RunError>,
+    /// How long the parser took (detection, compilation on first use and
+    /// the call), when one ran.
+    timing: Option<StageTiming>,
 }
 
 fn run_error(kind: &str, stage: Option<&str>, input: Option<&str>, message: String) -> RunError {
@@ -471,6 +477,7 @@ fn parse_one(
         record,
         findings: Vec::new(),
         error: Some(e),
+        timing: None,
     };
     let bytes = match input.bytes.read() {
         Ok(b) => b,
@@ -498,6 +505,7 @@ fn parse_one(
         );
         return fail(record, e);
     }
+    let started = Instant::now();
     let (parser, format, conflicts) = match choose_parser(runtime, parsers, &bytes, forced, path) {
         Ok(p) => p,
         Err(e) => return fail(record, e),
@@ -505,7 +513,13 @@ fn parse_one(
     record.format = Some(format);
     record.conflicts = conflicts;
     record.parser = Some(parser.name().to_string());
-    match parser.parse(&bytes) {
+    let parsed = parser.parse(&bytes);
+    let timing = Some(StageTiming {
+        stage: parser.name().to_string(),
+        input: Some(path.to_string()),
+        elapsed: started.elapsed(),
+    });
+    match parsed {
         Ok(mut findings) => {
             for f in &mut findings {
                 f.input = index;
@@ -520,9 +534,13 @@ fn parse_one(
                 record,
                 findings,
                 error: None,
+                timing,
             }
         }
-        Err(e) => fail(record, call_error(&e, Some(path))),
+        Err(e) => Parsed {
+            timing,
+            ..fail(record, call_error(&e, Some(path)))
+        },
     }
 }
 
@@ -607,7 +625,7 @@ impl PipelineRunner {
         for (i, input) in inputs.into_iter().enumerate() {
             let parsers = self.parsers.clone();
             let runtime = self.runtime.clone();
-            let forced = opts.format.clone();
+            let forced = input.format.clone().or_else(|| opts.format.clone());
             let roots = opts.source_roots.clone();
             let path = input.path.clone();
             let permits = permits.clone();
@@ -640,6 +658,7 @@ impl PipelineRunner {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
+        let mut timings = Vec::new();
         for (path, handle) in handles {
             let joined = match handle.await {
                 Ok(inner) => inner,
@@ -659,6 +678,7 @@ impl PipelineRunner {
                     }
                     records.push(p.record);
                     findings.extend(p.findings);
+                    timings.extend(p.timing);
                 }
                 Err(join) => {
                     errors.push(run_error(
@@ -673,11 +693,17 @@ impl PipelineRunner {
         }
 
         let normalizer = self.normalizer.clone();
+        let started = Instant::now();
         let normalized = tokio::task::spawn_blocking(move || {
             let r = normalizer.normalize(&findings, n_inputs);
             (findings, r)
         })
         .await;
+        timings.push(StageTiming {
+            stage: self.normalizer.name().to_string(),
+            input: None,
+            elapsed: started.elapsed(),
+        });
         let (mut findings, normalized_ok) = match normalized {
             Ok((_, Ok(n))) => (n, true),
             Ok((raw, Err(e))) => {
@@ -717,10 +743,16 @@ impl PipelineRunner {
         let mut suppressions = Vec::new();
         let mut policy_comparison = None;
         if normalized_ok {
-            match self
+            let started = Instant::now();
+            let decided = self
                 .decide(&findings, self.policy_document.clone(), &ctx, opts)
-                .await
-            {
+                .await;
+            timings.push(StageTiming {
+                stage: self.policy.name().to_string(),
+                input: None,
+                elapsed: started.elapsed(),
+            });
+            match decided {
                 Ok((d, s)) => {
                     decisions = d;
                     suppressions = s;
@@ -788,6 +820,7 @@ impl PipelineRunner {
             signer: signer(s.verification()),
             capabilities: capability_names(s.grants(), s.fs_read()),
             used: true,
+            limits: Some(stage_limits(s.limits())),
         };
         let mut stages = Vec::new();
         for slot in &self.parsers {
@@ -809,6 +842,7 @@ impl PipelineRunner {
                             slot.spec.fs_read.as_deref(),
                         ),
                         used: false,
+                        limits: Some(stage_limits(&slot.spec.limits)),
                     });
                 }
             }
@@ -833,7 +867,20 @@ impl PipelineRunner {
             gate,
             errors,
             warnings,
+            timings,
         }
+    }
+}
+
+/// The limits a stage runs under, as `findings.json` records them.
+fn stage_limits(l: &cordon_manifest::Limits) -> model::StageLimits {
+    model::StageLimits {
+        memory_bytes: l.memory_bytes,
+        timeout_ms: u64::try_from(l.timeout.as_millis()).unwrap_or(u64::MAX),
+        fuel: l.fuel,
+        max_findings: l.max_findings,
+        max_string_bytes: l.max_string_bytes,
+        max_log_bytes: l.max_log_bytes,
     }
 }
 
