@@ -10,9 +10,12 @@
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
+mod attest;
 mod common;
 mod explain;
+mod inputs;
 mod keys;
+mod outputs;
 mod run;
 mod verify;
 
@@ -38,6 +41,11 @@ enum Command {
     /// rule, policy and digest, the fields it matched, the suppressions
     /// considered, and why (exit 0 found, 1 nothing matched, 2 error).
     Explain(explain::ExplainArgs),
+    /// Check a run attestation: its signature against an allowed_signers
+    /// file, and its subjects' digests against the files on disk (exit 0
+    /// verified, 1 not, 2 error).
+    #[command(subcommand)]
+    Attest(attest::AttestCommand),
     /// Create an ed25519 signing key pair (OpenSSH format).
     Keygen(keys::KeygenArgs),
     /// Sign a plugin (writes PLUGIN.wasm.sig, OpenSSH SSHSIG).
@@ -58,6 +66,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(*args),
         Command::Explain(args) => explain::explain(args),
+        Command::Attest(cmd) => attest::run(cmd),
         Command::Keygen(args) => keys::keygen(args),
         Command::Sign(args) => keys::sign(args),
         Command::Pack(args) => keys::pack(args),

@@ -1,4 +1,5 @@
-//! `cordon run`: reports in, `findings.json` and a gate verdict out.
+//! `cordon run`: reports in; findings.json, the CI outputs, a signed
+//! attestation and a gate verdict out.
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
@@ -22,6 +23,9 @@ use crate::common::{
     HOST_VERSION, cache_key, default_cache_dir, default_cache_key_file, load_trust,
 };
 use crate::embedded::EMBEDDED;
+use crate::inputs::{self, Source};
+use crate::outputs::{self, OutputArg};
+use cordon_report::Meta;
 use cordon_runtime::cache::CacheError;
 
 /// The embedded default pipeline: the same text as `policies/pipelines/default.toml`.
@@ -70,8 +74,10 @@ enum ModeArg {
 /// Arguments of `cordon run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scanner reports to process (SARIF, ...). The format is detected from
-    /// the content, not the file name.
+    /// Scanner reports to process (SARIF, Trivy, ...): files, `-` for
+    /// standard input, or directories (every file below, in name order;
+    /// hidden entries, symbolic links and the --out directory skipped). The
+    /// format is detected from the content, not the file name.
     #[arg(required = true, value_name = "REPORT")]
     reports: Vec<PathBuf>,
 
@@ -121,13 +127,42 @@ pub struct RunArgs {
     mode: ModeArg,
 
     /// Skip detection: use the parser with this name (`sarif` or
-    /// `parser-sarif`) for every report.
-    #[arg(long, value_name = "NAME")]
-    format: Option<String>,
+    /// `parser-sarif`) or format for every report, or with NAME=PATH for
+    /// the report (or directory) PATH only, as named on the command line
+    /// (repeatable).
+    #[arg(long, value_name = "NAME|NAME=PATH")]
+    format: Vec<String>,
 
-    /// Directory for outputs (created if missing).
+    /// Directory for outputs (created if missing). Every output an earlier
+    /// run left there is removed first.
     #[arg(long, value_name = "DIR", default_value = "cordon-out")]
     out: PathBuf,
+
+    /// Outputs to write into --out, comma-separated: json (findings.json),
+    /// sarif (results.sarif), junit (junit.xml), codequality
+    /// (gl-code-quality-report.json), gitlab (gl-sast-report.json,
+    /// gl-dependency-scanning-report.json, gl-secret-detection-report.json),
+    /// markdown (summary.md), rdjsonl (findings.rdjsonl), or all.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "json"
+    )]
+    output: Vec<OutputArg>,
+
+    /// Write findings.json on one line instead of pretty-printed (about a
+    /// quarter smaller; the same JSON).
+    #[arg(long)]
+    compact: bool,
+
+    /// Sign a run attestation (attestation.intoto.json: an in-toto
+    /// statement over every output and input, in a DSSE envelope) with
+    /// this OpenSSH ed25519 private key. Check it with `cordon attest
+    /// verify` or `ssh-keygen -Y verify` (docs/ci.md).
+    #[arg(long, value_name = "FILE", env = "CORDON_ATTEST_KEY")]
+    attest_key: Option<PathBuf>,
 
     /// Trust policy for third-party plugins (`trust.toml`, or an OpenSSH
     /// `allowed_signers` file). Without it only embedded plugins run.
@@ -211,9 +246,43 @@ pub struct RunArgs {
     #[arg(long, value_name = "MIB", default_value_t = 512)]
     max_input_mib: u64,
 
-    /// Also show info and debug lines that stages log.
-    #[arg(short, long)]
+    /// Also show info and debug lines that stages log, and how long each
+    /// stage took.
+    #[arg(short, long, conflicts_with = "quiet")]
     verbose: bool,
+
+    /// Print only errors and the gate line on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+
+    /// Colour the terminal summary: auto (when stderr is a terminal and
+    /// NO_COLOR is unset), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    /// Whether to colour stderr: `auto` follows https://no-color.org and
+    /// colours only a terminal that is not `TERM=dumb`.
+    fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                    && std::io::stderr().is_terminal()
+            }
+        }
+    }
 }
 
 /// Read one report: a regular file of at most `max_bytes`
@@ -335,6 +404,14 @@ struct RunStart {
     /// Unix seconds for trust-file validity (00:00 UTC of `--today`, or now).
     now: i64,
     run_id: String,
+    /// The clock of the outputs (SARIF, GitLab, JUnit, the attestation):
+    /// real time, or in deterministic mode $SOURCE_DATE_EPOCH (else 0) for
+    /// both start and finish.
+    clock: Option<i64>,
+    started: i64,
+    /// `--attest-key`, read before anything runs.
+    attest_key: Option<ed25519_dalek::SigningKey>,
+    reports: Vec<crate::inputs::ReportSpec>,
 }
 
 impl RunStart {
@@ -360,14 +437,61 @@ impl RunStart {
                 h.update(r.as_os_str().as_encoded_bytes());
                 h.update([0]);
             }
+            for f in &args.format {
+                h.update(f.as_bytes());
+                h.update([0]);
+            }
             hex::encode(&h.finalize()[..16])
         } else {
             let mut id = [0u8; 16];
             getrandom::getrandom(&mut id).map_err(|e| anyhow::anyhow!("drawing a run id: {e}"))?;
             hex::encode(id)
         };
-        Ok(RunStart { today, now, run_id })
+        let clock = args.deterministic.then(source_date_epoch);
+        let started = clock.unwrap_or_else(cordon_signing::time::now);
+        let attest_key = match &args.attest_key {
+            Some(path) => Some(cordon_signing::keys::read_private(path).with_context(|| {
+                format!("--attest-key {}: reading the signing key", path.display())
+            })?),
+            None => None,
+        };
+        let formats = crate::inputs::Formats::parse(&args.format)?;
+        let reports = crate::inputs::expand(&args.reports, &formats, &args.out)?;
+        Ok(RunStart {
+            today,
+            now,
+            run_id,
+            clock,
+            started,
+            attest_key,
+            reports,
+        })
     }
+
+    /// The writers' [`Meta`] once the run is over.
+    fn meta(&self, policy: &PolicyRef) -> Meta {
+        Meta {
+            started: self.started,
+            finished: self.clock.unwrap_or_else(cordon_signing::time::now),
+            policy_uri: policy.uri.clone(),
+            policy_digest: policy.digest.clone(),
+        }
+    }
+}
+
+/// `$SOURCE_DATE_EPOCH`, else 0: the clock of deterministic runs.
+fn source_date_epoch() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The policy document the gate evaluated: as named, and its digest.
+#[derive(Debug, Clone, Default)]
+struct PolicyRef {
+    uri: String,
+    digest: String,
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` that names a real day.
@@ -403,26 +527,64 @@ fn log_sink(verbose: bool) -> LogSink {
 /// removed first, and a run that fails before it has a report writes one
 /// holding the error, so a stale verdict is never mistaken for this run's.
 pub fn run(args: RunArgs) -> Result<u8> {
+    outputs::remove_previous(&args.out)?;
     let start = RunStart::new(&args)?;
-    let findings = args.out.join("findings.json");
-    match fs::remove_file(&findings) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => {
-            return Err(e)
-                .with_context(|| format!("removing the previous run's {}", findings.display()));
-        }
-    }
     match run_pipeline(&args, &start) {
-        Ok(code) => Ok(code),
+        Ok((report, policy)) => finish(&args, &start, &report, &policy),
         Err(err) => {
+            // The outputs still say what happened, so a stale verdict is
+            // never mistaken for this run's.
             let report = failed_report(&args, &start, &err);
-            if let Err(write) = cordon_report::write_findings_json(&args.out, &report) {
-                eprintln!("cordon: warning: {}", terminal(&write.to_string()));
+            if let Err(write) = finish(&args, &start, &report, &PolicyRef::default()) {
+                eprintln!("cordon: warning: {}", terminal(&format!("{write:#}")));
             }
             Err(err)
         }
     }
+}
+
+/// Write the outputs (and the attestation), tell GitHub, print the
+/// summary; returns the exit code.
+fn finish(args: &RunArgs, start: &RunStart, report: &RunReport, policy: &PolicyRef) -> Result<u8> {
+    let code = match report.gate.verdict {
+        Verdict::Pass => 0,
+        Verdict::Block => 1,
+        Verdict::Error => 2,
+    };
+    let meta = start.meta(policy);
+    let formats = outputs::selected(&args.output);
+    let mut written = outputs::write(report, &meta, &formats, &args.out, args.compact)?;
+    if let Some(key) = &start.attest_key {
+        outputs::attest(report, &meta, &written.written, key, &args.out)?;
+        written.written.push(outputs::Written {
+            name: outputs::ATTESTATION_FILE,
+            sha256: String::new(),
+        });
+    }
+    outputs::github(report, &meta, &written.notes)?;
+    let color = args.color.enabled();
+    if args.quiet {
+        for e in &report.errors {
+            eprintln!("error[{}]: {}", e.kind, terminal(&e.message));
+        }
+        eprintln!(
+            "{}",
+            cordon_report::summary::gate_line(report, i32::from(code), color)
+        );
+    } else {
+        let opts = cordon_report::summary::SummaryOptions {
+            color,
+            verbose: args.verbose,
+            notes: written.notes.clone(),
+        };
+        eprint!(
+            "{}",
+            cordon_report::summary::render(report, i32::from(code), &opts)
+        );
+        let names: Vec<&str> = written.written.iter().map(|w| w.name).collect();
+        eprintln!("wrote {}: {}", args.out.display(), names.join(", "));
+    }
+    Ok(code)
 }
 
 /// The report of a run that stopped before its stages ran.
@@ -438,10 +600,10 @@ fn failed_report(args: &RunArgs, start: &RunStart, err: &anyhow::Error) -> RunRe
         today: start.today.clone(),
         findings: Vec::new(),
         decisions: Vec::new(),
-        inputs: args
+        inputs: start
             .reports
             .iter()
-            .map(|p| InputRecord::failed(p.display().to_string()))
+            .map(|r| InputRecord::failed(r.name.clone()))
             .collect(),
         stages: Vec::new(),
         gate: Gate {
@@ -475,7 +637,7 @@ fn failed_report(args: &RunArgs, start: &RunStart, err: &anyhow::Error) -> RunRe
     }
 }
 
-fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
+fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<(RunReport, PolicyRef)> {
     let (pipeline, embedded_default) = match &args.pipeline {
         Some(path) => {
             let text = cordon_manifest::file::read_config(path)
@@ -495,15 +657,28 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
             true,
         ),
     };
-    let policy_document = match (&args.policy, embedded_default) {
-        (Some(path), _) => read_policy(path, "policy file")?,
-        (None, true) => DEFAULT_RULES.to_string(),
+    let (policy_document, policy_uri) = match (&args.policy, embedded_default) {
+        (Some(path), _) => (
+            read_policy(path, "policy file")?,
+            path.display().to_string(),
+        ),
+        (None, true) => (
+            DEFAULT_RULES.to_string(),
+            "embedded:policies/rules/default.toml".to_string(),
+        ),
         (None, false) => {
             let Some(rules) = &pipeline.policy.rules else {
                 bail!("the pipeline's policy stage has no rules document");
             };
-            read_policy(rules, "policy rules")?
+            (
+                read_policy(rules, "policy rules")?,
+                rules.display().to_string(),
+            )
         }
+    };
+    let policy = PolicyRef {
+        digest: cordon_runtime::verify::sha256_digest(policy_document.as_bytes()),
+        uri: policy_uri,
     };
     let compare_policy = match &args.compare_policy {
         Some(path) => Some(CandidatePolicy {
@@ -517,10 +692,7 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
     // Verify every stage before compiling any: a refused plugin stops the
     // run here, before any report is read.
     let determinism = args.deterministic.then(|| Determinism {
-        epoch_secs: std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0),
+        epoch_secs: u64::try_from(source_date_epoch()).unwrap_or(0),
         seed: args.seed,
     });
     let mut builder = PipelineBuilder::new(pipeline, policy_document, EMBEDDED)
@@ -561,19 +733,22 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
     let runner = assembled.runner;
 
     let max_bytes = args.max_input_mib.saturating_mul(1 << 20);
-    let inputs: Vec<Input> = args
+    let inputs: Vec<Input> = start
         .reports
         .iter()
-        .map(|p| {
-            let path = p.clone();
-            Input {
-                path: p.display().to_string(),
-                bytes: InputBytes::Deferred {
-                    size: fs::metadata(p).map_or(0, |m| m.len().min(max_bytes)),
-                    read: Box::new(move || read_report(&path, max_bytes)),
-                },
-                format: None,
-            }
+        .map(|r| Input {
+            path: r.name.clone(),
+            bytes: match &r.source {
+                Source::Stdin => InputBytes::Read(inputs::read_stdin(max_bytes)),
+                Source::File(p) => {
+                    let path = p.clone();
+                    InputBytes::Deferred {
+                        size: fs::metadata(p).map_or(0, |m| m.len().min(max_bytes)),
+                        read: Box::new(move || read_report(&path, max_bytes)),
+                    }
+                }
+            },
+            format: r.format.clone(),
         })
         .collect();
     let baseline = match &args.baseline {
@@ -586,7 +761,7 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
             ModeArg::Enforce => Mode::Enforce,
             ModeArg::ReportOnly => Mode::ReportOnly,
         },
-        format: args.format.clone(),
+        format: None,
         today: start.today.clone(),
         run_id: start.run_id.clone(),
         jobs: args.jobs,
@@ -603,17 +778,5 @@ fn run_pipeline(args: &RunArgs, start: &RunStart) -> Result<u8> {
     };
 
     let report = runner.run_blocking(inputs, &opts)?;
-
-    let code = match report.gate.verdict {
-        Verdict::Pass => 0,
-        Verdict::Block => 1,
-        Verdict::Error => 2,
-    };
-    let written = cordon_report::write_findings_json(&args.out, &report)?;
-    eprint!(
-        "{}",
-        cordon_report::summary::render(&report, i32::from(code))
-    );
-    eprintln!("wrote {}", written.display());
-    Ok(code)
+    Ok((report, policy))
 }

@@ -15,6 +15,7 @@ mod hostile;
 mod hostile_reports;
 mod identity;
 mod limits;
+mod outputs;
 mod rego;
 mod schema;
 mod severity;

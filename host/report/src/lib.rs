@@ -133,14 +133,25 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> {
     Err(last.unwrap_or_else(|| io::Error::other("no free temporary file name")))
 }
 
-/// Write `findings.json` into `out_dir`; returns its path.
+/// The bytes of `findings.json`: pretty-printed, or with `compact` on one
+/// line (a quarter smaller for large runs; the same JSON value).
+pub fn findings_json(report: &RunReport, compact: bool) -> Result<Vec<u8>, serde_json::Error> {
+    let mut bytes = if compact {
+        serde_json::to_vec(report)?
+    } else {
+        serde_json::to_vec_pretty(report)?
+    };
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Write `findings.json` (pretty) into `out_dir`; returns its path.
 pub fn write_findings_json(out_dir: &Path, report: &RunReport) -> Result<PathBuf, ReportError> {
     let path = out_dir.join("findings.json");
-    let mut bytes = serde_json::to_vec_pretty(report).map_err(|source| ReportError::Json {
+    let bytes = findings_json(report, false).map_err(|source| ReportError::Json {
         path: path.clone(),
         source,
     })?;
-    bytes.push(b'\n');
     write_atomic(&path, &bytes)?;
     Ok(path)
 }

@@ -44,7 +44,6 @@ pub fn terminal_short(s: &str, max_chars: usize) -> String {
     out
 }
 
-
 /// A stage string as an inline code span for Markdown (`summary.md`, a PR
 /// comment, a GitHub job summary), cut to `max_chars`: inside a code span
 /// nothing is active (no HTML, links, images, emphasis, `@` mentions or
@@ -177,7 +176,10 @@ mod tests {
 
     #[test]
     fn xml_text_is_well_formed() {
-        assert_eq!(xml_text("a]]>b<c>&\"'", false), "a]]&gt;b&lt;c&gt;&amp;&quot;&apos;");
+        assert_eq!(
+            xml_text("a]]>b<c>&\"'", false),
+            "a]]&gt;b&lt;c&gt;&amp;&quot;&apos;"
+        );
         assert_eq!(xml_text("nul\u{0}esc\u{1b}", false), "nul\\u{0}esc\\u{1b}");
         assert_eq!(xml_text("l1\nl2\tx", false), "l1\nl2\tx");
         assert_eq!(xml_text("l1\nl2", true), "l1\\u{a}l2");

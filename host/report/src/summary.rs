@@ -1,16 +1,65 @@
-//! The human summary of a run, written to stderr. Plain text, no colour
-//! (so `NO_COLOR` is honoured trivially), every stage string sanitised.
+//! The human summary of a run, written to stderr: plain text, every stage
+//! string sanitised ([`terminal`]).
+//!
+//! With [`SummaryOptions::color`] the severity labels of the blocking
+//! findings and the verdict of the `gate:` line are coloured with ANSI
+//! SGR codes; nothing else is, so colour always marks host-made text and a
+//! stage string (whose escapes are shown as visible `\u{1b}` text) can
+//! never pass for it. The caller decides: off for `NO_COLOR`, a
+//! non-terminal stderr or `--color never`.
 
-use cordon_model::{Action, InputStatus, RunReport, Severity, Verdict};
+use cordon_model::{InputStatus, RunReport, Severity, Verdict};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::sanitize::{terminal, terminal_short};
+use crate::view;
 
 /// Most blocking findings listed by name.
 pub const MAX_LISTED: usize = 10;
 
-/// Render the summary. `exit_code` is what the process will exit with.
-pub fn render(report: &RunReport, exit_code: i32) -> String {
+/// Characters of a fingerprint shown in a blocking line (`cordon explain`
+/// takes any unique prefix).
+pub const FINGERPRINT_CHARS: usize = 12;
+
+/// How to render the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SummaryOptions {
+    /// Colour severity labels and the verdict with ANSI escape codes.
+    pub color: bool,
+    /// Add how long each stage call took (`report.timings`), slowest first.
+    pub verbose: bool,
+    /// Sentences from the output writers about what they left out; each is
+    /// printed as a `note:` line before the gate line.
+    pub notes: Vec<String>,
+}
+
+/// ANSI SGR reset.
+const RESET: &str = "\x1b[0m";
+
+/// `text` in the SGR colour `sgr` when `color`, else as it is.
+fn paint(text: &str, sgr: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[{sgr}m{text}{RESET}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The SGR colour of a severity label.
+fn severity_sgr(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Critical => "1;31",
+        Severity::High => "31",
+        Severity::Medium => "33",
+        Severity::Low => "36",
+        Severity::Info => "2",
+    }
+}
+
+/// Render the summary, every line ending in a newline, the last one the
+/// [`gate_line`]. `exit_code` is what the process will exit with.
+pub fn render(report: &RunReport, exit_code: i32, opts: &SummaryOptions) -> String {
     let mut s = String::new();
     let failed = report
         .inputs
@@ -48,13 +97,8 @@ pub fn render(report: &RunReport, exit_code: i32) -> String {
         }
     }
 
-    let mut counts = [0usize; 5];
-    for f in &report.findings {
-        counts[Severity::ALL
-            .iter()
-            .position(|x| *x == f.severity)
-            .unwrap_or(4)] += 1;
-    }
+    // By judged severity (a policy override applied), as everywhere else.
+    let counts = view::severity_counts(&view::rows(report));
     let by_sev: Vec<String> = Severity::ALL
         .iter()
         .zip(counts)
@@ -103,9 +147,9 @@ pub fn render(report: &RunReport, exit_code: i32) -> String {
             g.recorded,
             g.suppressed,
             if g.environment.is_empty() {
-                "default"
+                Cow::Borrowed("default")
             } else {
-                &g.environment
+                terminal(&g.environment)
             }
         );
     }
@@ -192,35 +236,33 @@ pub fn render(report: &RunReport, exit_code: i32) -> String {
         }
     }
 
-    let blocking: Vec<_> = report
-        .decisions
-        .iter()
-        .filter(|d| d.action == Action::Block)
-        .filter_map(|d| {
-            report
-                .findings
-                .iter()
-                .find(|f| f.fingerprint == d.fingerprint)
-        })
-        .collect();
+    let blocking = view::blocking(report);
     if !blocking.is_empty() {
         let _ = writeln!(s, "blocking:");
-        for f in blocking.iter().take(MAX_LISTED) {
-            let loc = f
-                .locations
-                .first()
-                .map(|l| match l.start_line {
-                    Some(n) => format!("{}:{n}", terminal_short(&l.path, 80)),
-                    None => terminal_short(&l.path, 80),
-                })
-                .unwrap_or_else(|| "-".into());
+        for r in blocking.iter().take(MAX_LISTED) {
+            let f = r.finding;
+            let loc = r.location().map_or_else(
+                || "-".into(),
+                |l| terminal_short(&view::location_text(l), 100),
+            );
+            let input = match r.input_path() {
+                "" => "-".to_string(),
+                p => terminal_short(p, 80),
+            };
+            let label = format!("[{}]", r.severity().as_str());
             let _ = writeln!(
                 s,
-                "  [{}] {}  {}  {}",
-                f.severity.as_str(),
+                "  {} {}  {}  {}  ({}, {}, {})",
+                paint(&label, severity_sgr(r.severity()), opts.color),
                 terminal_short(&f.rule_id, 60),
                 loc,
-                terminal_short(&f.title, 100)
+                terminal_short(&f.title, 100),
+                terminal_short(&f.tool, 40),
+                input,
+                terminal(&f.fingerprint)
+                    .chars()
+                    .take(FINGERPRINT_CHARS)
+                    .collect::<String>()
             );
         }
         if blocking.len() > MAX_LISTED {
@@ -235,12 +277,58 @@ pub fn render(report: &RunReport, exit_code: i32) -> String {
         let _ = writeln!(s, "warning[{}]: {}", w.kind, terminal(&w.message));
     }
 
-    let verdict = match g.verdict {
-        Verdict::Pass if g.blocked > 0 => "PASS (report-only: blocking findings were not enforced)",
-        Verdict::Pass => "PASS",
-        Verdict::Block => "BLOCK",
-        Verdict::Error => "ERROR (the run had errors; see above)",
-    };
-    let _ = writeln!(s, "gate: {verdict} [{}] -> exit {exit_code}", g.mode);
+    if opts.verbose && !report.timings.is_empty() {
+        let mut timings: Vec<_> = report.timings.iter().collect();
+        timings.sort_by(|a, b| {
+            b.elapsed
+                .cmp(&a.elapsed)
+                .then_with(|| a.stage.cmp(&b.stage))
+                .then_with(|| a.input.cmp(&b.input))
+        });
+        let _ = writeln!(s, "timings:");
+        for t in timings {
+            let _ = write!(
+                s,
+                "  {:>9.1} ms  {}",
+                t.elapsed.as_secs_f64() * 1000.0,
+                terminal_short(&t.stage, 60)
+            );
+            if let Some(input) = &t.input {
+                let _ = write!(s, "  {}", terminal_short(input, 100));
+            }
+            s.push('\n');
+        }
+    }
+
+    for note in &opts.notes {
+        let _ = writeln!(s, "note: {}", terminal(note));
+    }
+
+    s.push_str(&gate_line(report, exit_code, opts.color));
+    s.push('\n');
     s
+}
+
+/// The summary's last line alone, without a newline (for `--quiet`):
+/// `gate: BLOCK [enforce] -> exit 1`, `gate: PASS (report-only: blocking
+/// findings were not enforced) [report-only] -> exit 0`, or `gate: ERROR
+/// (the run had errors; see above) [enforce] -> exit 2`. With `color` the
+/// verdict is green (pass), yellow (pass in report-only mode with blocking
+/// findings) or red (block, error).
+pub fn gate_line(report: &RunReport, exit_code: i32, color: bool) -> String {
+    let g = &report.gate;
+    let (verdict, sgr) = match g.verdict {
+        Verdict::Pass if g.blocked > 0 => (
+            "PASS (report-only: blocking findings were not enforced)",
+            "1;33",
+        ),
+        Verdict::Pass => ("PASS", "1;32"),
+        Verdict::Block => ("BLOCK", "1;31"),
+        Verdict::Error => ("ERROR (the run had errors; see above)", "1;31"),
+    };
+    format!(
+        "gate: {} [{}] -> exit {exit_code}",
+        paint(verdict, sgr, color),
+        terminal(&g.mode)
+    )
 }

@@ -11,7 +11,9 @@ use cordon_model::baseline::Baseline;
 use cordon_model::suppress::{self, HostSuppression, SuppressionStatus};
 use cordon_model::{
     self as model, Action, BaselineStatus, BaselineSummary, DecisionChange, Gate, InputRecord,
-    InputStatus, PolicyComparison, RunError, RunReport, Severity, Signer, StageRecord, Verdict, StageTiming};
+    InputStatus, PolicyComparison, RunError, RunReport, Severity, Signer, StageRecord, StageTiming,
+    Verdict,
+};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 

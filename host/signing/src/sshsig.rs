@@ -100,11 +100,25 @@ pub fn sign_in_namespace(
 /// namespace. Says who signed; whether that signer is trusted is the trust
 /// policy's question.
 pub fn verify(message: &[u8], armoured: &[u8]) -> Result<VerifiedSignature, SignatureError> {
+    verify_in_namespace(message, armoured, NAMESPACE)
+}
+
+/// [`verify`] in another namespace (the run attestation's): the same checks
+/// in the same order, with the signed data rebuilt for `namespace`, so a
+/// signature made for one namespace never verifies in another.
+///
+/// The message of [`SignatureError::WrongNamespace`] names `cordon-plugin`;
+/// a caller checking another namespace words that refusal itself.
+pub fn verify_in_namespace(
+    message: &[u8],
+    armoured: &[u8],
+    namespace: &str,
+) -> Result<VerifiedSignature, SignatureError> {
     let sig = SshSig::from_pem(armoured).map_err(|e| SignatureError::Malformed(e.to_string()))?;
     if sig.version() != SshSig::VERSION {
         return Err(SignatureError::Version(sig.version()));
     }
-    if sig.namespace() != NAMESPACE {
+    if sig.namespace() != namespace {
         return Err(SignatureError::WrongNamespace {
             found: sig.namespace().to_string(),
         });
@@ -133,7 +147,7 @@ pub fn verify(message: &[u8], armoured: &[u8]) -> Result<VerifiedSignature, Sign
     }
     let signature =
         Signature::from_slice(sig.signature_bytes()).map_err(|_| SignatureError::BadSignature)?;
-    let blob = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)
+    let blob = SshSig::signed_data(namespace, HashAlg::Sha512, message)
         .map_err(|e| SignatureError::Malformed(e.to_string()))?;
     key.verify_strict(&blob, &signature)
         .map_err(|_| SignatureError::BadSignature)?;
@@ -188,6 +202,45 @@ mod tests {
             Err(SignatureError::WrongNamespace {
                 found: "file".into()
             })
+        );
+    }
+
+    #[test]
+    fn other_namespaces_verify_only_in_their_own() {
+        let armoured = sign_in_namespace(b"x", &key(1), "cordon-attestation").expect("sign");
+        let v = verify_in_namespace(b"x", armoured.as_bytes(), "cordon-attestation")
+            .expect("verifies in its namespace");
+        assert_eq!(
+            ed25519_bytes(v.key.key_data()),
+            Some(key(1).verifying_key().to_bytes())
+        );
+        assert_eq!(
+            verify(b"x", armoured.as_bytes()),
+            Err(SignatureError::WrongNamespace {
+                found: "cordon-attestation".into()
+            })
+        );
+        let plugin = sign(b"x", &key(1)).expect("sign");
+        assert_eq!(
+            verify_in_namespace(b"x", plugin.as_bytes(), "cordon-attestation"),
+            Err(SignatureError::WrongNamespace {
+                found: NAMESPACE.into()
+            })
+        );
+        // The signed data binds the namespace: a signature whose namespace
+        // field is rewritten does not verify.
+        let sig = SshSig::from_pem(plugin.as_bytes()).expect("parse");
+        let relabelled = SshSig::new(
+            sig.public_key().clone(),
+            "cordon-attestation",
+            HashAlg::Sha512,
+            sig.signature().clone(),
+        )
+        .and_then(|s| s.to_pem(LineEnding::LF))
+        .expect("encode");
+        assert_eq!(
+            verify_in_namespace(b"x", relabelled.as_bytes(), "cordon-attestation"),
+            Err(SignatureError::BadSignature)
         );
     }
 

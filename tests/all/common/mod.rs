@@ -286,6 +286,9 @@ pub fn cordon_in(dir: &Path, args: &[&str], out: &Path) -> CliRun {
         .arg("--out")
         .arg(out)
         .env_remove("CORDON_ENV")
+        .env_remove("CORDON_ATTEST_KEY")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
         .output()
         .expect("cordon runs");
     let json = std::fs::read(out.join("findings.json"))
