@@ -72,7 +72,7 @@ use cordon_model::{Action, InputStatus, RunReport, Verdict};
 use cordon_signing::SignatureError;
 use cordon_signing::sshsig;
 use cordon_signing::time::{Notation, format_time, now, parse_time};
-use cordon_signing::trust::{TrustError, TrustPolicy, match_pattern_list};
+use cordon_signing::trust::{TrustError, TrustPolicy, fields, match_pattern_list, split_options};
 use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -810,46 +810,6 @@ fn parse_statement(payload: &[u8]) -> Result<ParsedStatement, AttestError> {
         properties: predicate.properties,
         time_created: predicate.time_created,
     })
-}
-
-/// Split an `allowed_signers` line into fields, keeping quoted option
-/// values together. The same grammar as `cordon_signing::trust` (which
-/// keeps its tokenizer private and reads `namespaces=` for `cordon-plugin`
-/// only).
-fn fields(line: &str) -> Vec<String> {
-    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
-    for c in line.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                cur.push(c);
-            }
-            c if c.is_whitespace() && !quoted => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-/// Split an options field on unquoted commas, dropping the quotes.
-fn split_options(s: &str) -> Vec<String> {
-    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
-    for c in s.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
 }
 
 /// The principals of the `allowed_signers` lines that let `key` sign in

@@ -1154,28 +1154,11 @@ fn fingerprint_key(report: &RunReport) -> String {
 /// Unix seconds as an RFC 3339 UTC timestamp (`2026-12-07T10:00:00Z`);
 /// none outside years 0000–9999.
 fn utc_timestamp(secs: i64) -> Option<String> {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    if !(0..=9999).contains(&y) {
-        return None;
-    }
-    let (hh, mm, ss) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    Some(format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z"))
-}
-
-/// The proleptic Gregorian date of a day number (days since 1970-01-01),
-/// after Howard Hinnant's `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    // 0000-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z.
+    const RANGE: std::ops::RangeInclusive<i64> = -62_167_219_200..=253_402_300_799;
+    RANGE
+        .contains(&secs)
+        .then(|| cordon_signing::time::format_time(secs))
 }
 
 #[cfg(test)]

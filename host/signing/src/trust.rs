@@ -428,7 +428,9 @@ fn revoked_digest(entry: &str) -> Result<String, String> {
     }
 }
 
-fn split_options(s: &str) -> Vec<String> {
+/// Split an allowed_signers options field on unquoted commas, dropping
+/// the quotes.
+pub fn split_options(s: &str) -> Vec<String> {
     let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
     for c in s.chars() {
         match c {
@@ -443,7 +445,7 @@ fn split_options(s: &str) -> Vec<String> {
 
 /// Split an allowed_signers line into whitespace-separated fields, keeping
 /// quoted option values (which may contain spaces) together.
-fn fields(line: &str) -> Vec<String> {
+pub fn fields(line: &str) -> Vec<String> {
     let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
     for c in line.chars() {
         match c {
