@@ -44,6 +44,8 @@ fn native_parsers() -> Vec<(&'static str, NativeParse)> {
         "parser-cargo-audit" => parser_cargo_audit,
         "parser-checkov" => parser_checkov,
         "parser-dependency-check" => parser_dependency_check,
+        "parser-detect-secrets" => parser_detect_secrets,
+        "parser-eslint" => parser_eslint,
         "parser-github-sast" => parser_github_sast,
         "parser-github-vulnerability" => parser_github_vulnerability,
         "parser-gitleaks" => parser_gitleaks,
@@ -55,8 +57,10 @@ fn native_parsers() -> Vec<(&'static str, NativeParse)> {
         "parser-npm-audit" => parser_npm_audit,
         "parser-osv-scanner" => parser_osv_scanner,
         "parser-pip-audit" => parser_pip_audit,
+        "parser-ruff" => parser_ruff,
         "parser-sarif" => parser_sarif,
         "parser-semgrep" => parser_semgrep,
+        "parser-shellcheck" => parser_shellcheck,
         "parser-snyk" => parser_snyk,
         "parser-tfsec" => parser_tfsec,
         "parser-trivy" => parser_trivy,
@@ -146,7 +150,8 @@ fn inputs(parsers: &[(&'static str, VerifiedComponent)]) -> BTreeMap<&'static st
                     .into_iter()
                     .flatten()
                     .flatten()
-                    .map(|e| e.path()),
+                    .map(|e| e.path())
+                    .filter(|p| p.file_name().is_some_and(|n| n != "README.md")),
             );
         }
     }

@@ -72,6 +72,12 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Whether a file in `tests/fixtures/<family>/` is the directory's notes
+/// (`README.md`: where each sample comes from), not a report.
+pub fn is_fixture_notes(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "README.md")
+}
+
 /// The packaged first-party components as the binary embeds them: every
 /// normalizer and policy, and every parser that declares detection hints
 /// (leaked: a test binary holds them for its whole life, as the binary
