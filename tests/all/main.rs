@@ -17,6 +17,7 @@ mod identity;
 mod limits;
 mod outputs;
 mod rego;
+mod samples;
 mod schema;
 mod severity;
 mod signing;

@@ -198,7 +198,7 @@ fn look_alikes_are_not_claimed() {
         b"[]",
         b"{\"version\": \"2.1.0\", \"runs\": []}",
     ];
-    let cases: [(&str, &[&[u8]]); 5] = [
+    let cases: [(&str, &[&[u8]]); 7] = [
         ("parser-checkov", &[
             b"{\"results\": [{\"rule_id\": \"AWS001\", \"rule_provider\": \"aws\"}]}",
             b"{\"errors\": [], \"results\": [], \"generated_at\": \"x\", \"metrics\": {}}",
@@ -212,12 +212,21 @@ fn look_alikes_are_not_claimed() {
             b"[{\"rule\": {\"id\": \"x\"}, \"path\": \"a\", \"line\": \"2\", \"secret\": \"s\"}]",
             b"{\"runs\": [{\"results\": [{\"offender\": \"x\", \"commitMessage\": \"y\"}]}]}",
         ]),
+        // ShellCheck's legacy `-f json`, with a path that starts with `SC`.
+        ("parser-hadolint", &[
+            b"[{\"file\":\"SCRIPTS/deploy.sh\",\"line\":11,\"endLine\":11,\"column\":7,\"endColumn\":15,\"level\":\"info\",\"code\":2086,\"message\":\"Double quote to prevent globbing and word splitting.\",\"fix\":null}]",
+        ]),
         ("parser-kics", &[b"{\"queries\": []}", b"{\"results\": null}"]),
         ("parser-tfsec", &[
             b"{\"errors\": [], \"results\": null, \"paths\": {}}",
             b"{\"errors\": [], \"generated_at\": \"x\", \"metrics\": {}, \"results\": [{\"test_id\": \"B101\"}]}",
             b"{\"check_type\": \"terraform\", \"results\": {\"failed_checks\": []}}",
             b"{\"SchemaVersion\": 2, \"Results\": null}",
+        ]),
+        ("parser-shellcheck", &[
+            b"[{\"line\": 12, \"code\": \"SC2086\", \"message\": \"Double quote to prevent globbing\", \"column\": 5, \"file\": \"Dockerfile\", \"level\": \"info\"}]",
+            b"{\"comments\": [{\"id\": 1, \"body\": \"LGTM\", \"line\": 3}]}",
+            b"{\"comments\": []}",
         ]),
         ("parser-trufflehog", &[]),
     ];
@@ -270,6 +279,24 @@ fn fixtures_are_claimed_with_their_format() {
             80,
         ),
         ("parser-kics", "kics/findings.json", "kics-json", 80),
+        (
+            "parser-shellcheck",
+            "shellcheck/neofetch-json1.json",
+            "shellcheck-json1",
+            85,
+        ),
+        (
+            "parser-shellcheck",
+            "shellcheck/clean-json1.json",
+            "shellcheck-json1",
+            60,
+        ),
+        (
+            "parser-shellcheck",
+            "shellcheck/mixed-legacy.json",
+            "shellcheck-json",
+            85,
+        ),
         ("parser-tfsec", "tfsec/current.json", "tfsec-json", 80),
         ("parser-tfsec", "tfsec/legacy.json", "tfsec-json", 80),
         (

@@ -1,0 +1,272 @@
+//! The real samples of the linter, secrets-baseline, GitLab, SBOM and DAST
+//! formats (`tests/fixtures/<family>/`, provenance in each directory's
+//! `README.md`) through the sandboxed default pipeline, each file on its own
+//! and with no `--format`, against counts taken from the raw file by the small
+//! counters below (serde_json / roxmltree walks written for this test, not
+//! the parsers):
+//!
+//! * detection picks the family's parser and the expected format name;
+//! * `inputs[].findings_parsed` equals the number of items the tool reports;
+//! * after dedup, the number of findings equals the number of items the tool
+//!   itself treats as distinct (so dedup loses nothing the tool reports
+//!   twice on purpose);
+//! * a truncated sample is `malformed-input`, never findings;
+//! * a `[]` sample (the clean run of a tool whose report is a bare array) is
+//!   refused without `--format` and is zero findings with it.
+
+use crate::common;
+
+use cordon_runtime::{Input, Mode, RunOptions};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// What a counter reads off a raw sample.
+#[derive(Debug, PartialEq)]
+struct Count {
+    /// The format name detection must report.
+    format: &'static str,
+    /// Items the tool reports.
+    raw: usize,
+    /// Items the tool reports as distinct from each other.
+    distinct: usize,
+}
+
+/// `raw` items, of which `keys` distinct.
+fn count<K: Ord>(format: &'static str, keys: impl IntoIterator<Item = K>) -> Count {
+    let mut raw = 0;
+    let distinct: BTreeSet<K> = keys.into_iter().inspect(|_| raw += 1).collect();
+    Count {
+        format,
+        raw,
+        distinct: distinct.len(),
+    }
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).expect("a sample that is not truncated is JSON")
+}
+
+fn array(v: &Value) -> &[Value] {
+    v.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The counter of one family.
+type Counter = fn(&[u8]) -> Count;
+
+/// Families whose samples this test owns, with their counters.
+const FAMILIES: &[(&str, Counter)] = &[
+    ("detect-secrets", detect_secrets),
+    ("eslint", eslint),
+    ("ruff", ruff),
+    ("shellcheck", shellcheck),
+];
+
+/// `eslint -f json`: every `messages[]` entry of every file (suppressed
+/// messages are not reported problems); one problem is (file, line, column,
+/// rule, message).
+fn eslint(bytes: &[u8]) -> Count {
+    let doc = json(bytes);
+    count(
+        "eslint-json",
+        array(&doc).iter().flat_map(|file| {
+            array(&file["messages"]).iter().map(move |m| {
+                (
+                    text(&file["filePath"]),
+                    text(&m["line"]),
+                    text(&m["column"]),
+                    text(&m["ruleId"]),
+                    text(&m["message"]),
+                )
+            })
+        }),
+    )
+}
+
+/// `ruff check --output-format json` (an array) or `json-lines` (one
+/// object per line); one diagnostic is (file, notebook cell, row, column,
+/// code, message).
+fn ruff(bytes: &[u8]) -> Count {
+    let (format, items): (_, Vec<Value>) = if bytes.first() == Some(&b'[') {
+        ("ruff-json", array(&json(bytes)).to_vec())
+    } else {
+        let lines = bytes.split(|&b| b == b'\n');
+        let items = lines
+            .filter(|l| !l.trim_ascii().is_empty())
+            .map(json)
+            .collect();
+        ("ruff-json-lines", items)
+    };
+    count(
+        format,
+        items.iter().map(|d| {
+            (
+                text(&d["filename"]),
+                text(&d["cell"]),
+                text(&d["location"]["row"]),
+                text(&d["location"]["column"]),
+                text(&d["code"]),
+                text(&d["message"]),
+            )
+        }),
+    )
+}
+
+/// `shellcheck -f json1` (`{"comments": [...]}`) or `-f json` (the bare
+/// array); one comment is (file, span, code).
+fn shellcheck(bytes: &[u8]) -> Count {
+    let doc = json(bytes);
+    let (format, comments) = match doc.get("comments") {
+        Some(c) => ("shellcheck-json1", array(c)),
+        None => ("shellcheck-json", array(&doc)),
+    };
+    count(
+        format,
+        comments.iter().map(|c| {
+            ["file", "line", "column", "endLine", "endColumn", "code"].map(|k| text(&c[k]))
+        }),
+    )
+}
+
+/// detect-secrets baseline: the entries of every `results` list; one secret
+/// is (file, line, type, hash).
+fn detect_secrets(bytes: &[u8]) -> Count {
+    let doc = json(bytes);
+    let results = doc["results"].as_object().expect("results");
+    count(
+        "detect-secrets-baseline",
+        results.iter().flat_map(|(file, entries)| {
+            array(entries).iter().map(move |e| {
+                (
+                    file.clone(),
+                    text(&e["line_number"]),
+                    text(&e["type"]),
+                    text(&e["hashed_secret"]),
+                )
+            })
+        }),
+    )
+}
+
+fn options(format: Option<String>) -> RunOptions {
+    RunOptions {
+        environment: String::new(),
+        mode: Mode::ReportOnly,
+        format,
+        today: "2026-01-01".into(),
+        run_id: "0".repeat(32),
+        jobs: 1,
+        memory_budget: 0,
+        on_unrecognised: Default::default(),
+        source_roots: Vec::new(),
+        baseline: None,
+        block_at: None,
+        suppressions: Vec::new(),
+        compare_policy: None,
+    }
+}
+
+#[test]
+fn samples_are_detected_and_counted_exactly() {
+    let runner = common::pipeline_runner();
+    let run = |name: &str, bytes: &[u8], format: Option<String>| {
+        runner
+            .run_blocking(
+                vec![Input {
+                    path: name.to_string(),
+                    bytes: Ok(bytes.to_vec()).into(),
+                    format: None,
+                }],
+                &options(format),
+            )
+            .expect("runs")
+    };
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (family, counter) in FAMILIES {
+        let dir = common::fixture(family);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| !common::is_fixture_notes(p))
+            .collect();
+        files.sort();
+        assert!(
+            files.len() >= 3,
+            "{family}: clean, many and truncated samples"
+        );
+        let parser = format!("parser-{family}");
+        for path in files {
+            checked += 1;
+            let name = rel(&path);
+            let bytes = std::fs::read(&path).expect("sample");
+            let report = run(&name, &bytes, None);
+            let input = &report.inputs[0];
+            let error = report.errors.first().map(|e| e.kind.as_str());
+            if name.contains("truncated") {
+                if error != Some("malformed-input") || !report.findings.is_empty() {
+                    problems.push(format!("{name}: want malformed-input, got {error:?}"));
+                }
+                continue;
+            }
+            let want = counter(&bytes);
+            if cordon_manifest::plugin::is_empty_document(&bytes) {
+                if error != Some("unrecognised-format") {
+                    problems.push(format!("{name}: `[]` must be refused, got {error:?}"));
+                }
+                let forced = run(&name, &bytes, Some(parser.clone()));
+                if !forced.errors.is_empty() || forced.inputs[0].findings_parsed != 0 {
+                    problems.push(format!(
+                        "{name}: with --format {parser}: {} findings, errors {:?}",
+                        forced.inputs[0].findings_parsed,
+                        forced.errors.iter().map(|e| &e.message).collect::<Vec<_>>()
+                    ));
+                }
+                continue;
+            }
+            let got = Count {
+                format: match input.format.as_deref() {
+                    Some(f) if f == want.format => want.format,
+                    other => {
+                        problems.push(format!(
+                            "{name}: detected as {other:?}, want {}",
+                            want.format
+                        ));
+                        continue;
+                    }
+                },
+                raw: input.findings_parsed,
+                distinct: report.findings.len(),
+            };
+            if input.parser.as_deref() != Some(parser.as_str()) || error.is_some() {
+                problems.push(format!(
+                    "{name}: parser {:?}, errors {:?}",
+                    input.parser,
+                    report.errors.iter().map(|e| &e.message).collect::<Vec<_>>()
+                ));
+            }
+            if got != want {
+                problems.push(format!("{name}: cordon {got:?}, raw file {want:?}"));
+            }
+        }
+    }
+    println!("{checked} samples checked against independent counts");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `family/file` under `tests/fixtures/`.
+fn rel(path: &Path) -> String {
+    path.strip_prefix(common::fixture(""))
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
