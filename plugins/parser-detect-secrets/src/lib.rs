@@ -76,7 +76,8 @@
 
 use cordon_parser_support::{
     Entries, MAX_ID_BYTES, Obj, TITLE_MAX_CHARS, UNKNOWN_RULE, check_syntax, clip, finding,
-    located, non_empty, one_line, parse_or_foreign, pointer_token, position, present, top_level,
+    located, non_empty, one_line, parse_or_foreign, pointer_token, position, present,
+    secret_detector_level, top_level,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
@@ -208,24 +209,13 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
     Ok(findings)
 }
 
-/// The default severity of an unaudited, unverified entry, by its type.
-fn by_type(kind: &str) -> Severity {
-    if kind.to_ascii_lowercase().contains("entropy") {
-        Severity::Low
-    } else if kind.eq_ignore_ascii_case("secret keyword") {
-        Severity::Medium
-    } else {
-        Severity::High
-    }
-}
-
 /// The severity table of the crate docs.
 fn severity(kind: &str, verified: bool, audit: Option<bool>) -> Severity {
     match (verified, audit) {
         (true, _) => Severity::Critical,
         (false, Some(false)) => Severity::Info,
         (false, Some(true)) => Severity::High,
-        (false, None) => by_type(kind),
+        (false, None) => secret_detector_level(kind, "Secret Keyword"),
     }
 }
 

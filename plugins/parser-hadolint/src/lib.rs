@@ -51,7 +51,7 @@
 
 use cordon_parser_support::{
     Keys, Obj, Shape, UNKNOWN_RULE, finding, foreign_entries, located, non_empty, parse_or_foreign,
-    position, title_line, tool_or_default, top_level,
+    position, shellcheck_level, title_line, tool_or_default, top_level,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
@@ -109,14 +109,15 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
         .collect())
 }
 
+/// ShellCheck's table (Hadolint uses ShellCheck's level names), plus
+/// Hadolint's own `ignore` and `none`.
 fn severity(raw: Option<&str>) -> (Severity, SeveritySource) {
-    let level = match raw.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-        Some("error") => Some(Severity::High),
-        Some("warning") => Some(Severity::Medium),
-        Some("info") => Some(Severity::Low),
-        Some("style" | "ignore" | "none") => Some(Severity::Info),
-        _ => None,
-    };
+    let level = raw.and_then(|s| {
+        shellcheck_level(s).or_else(|| {
+            matches!(s.trim().to_ascii_lowercase().as_str(), "ignore" | "none")
+                .then_some(Severity::Info)
+        })
+    });
     tool_or_default(level, Severity::Medium)
 }
 

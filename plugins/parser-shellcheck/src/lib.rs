@@ -65,7 +65,7 @@
 
 use cordon_parser_support::{
     Keys, Obj, Shape, check_syntax, finding, first_byte, foreign_entries, located, non_empty,
-    parse_or_foreign, position, prepare, present, title_line, tool_or_default,
+    parse_or_foreign, position, prepare, present, shellcheck_level, title_line, tool_or_default,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
@@ -174,14 +174,7 @@ pub fn parse(report: &[u8]) -> Result<Vec<Finding>, StageError> {
 }
 
 fn severity(raw: Option<&str>) -> (Severity, SeveritySource) {
-    let level = match raw.map(str::to_ascii_lowercase).as_deref() {
-        Some("error") => Some(Severity::High),
-        Some("warning") => Some(Severity::Medium),
-        Some("info") => Some(Severity::Low),
-        Some("style") => Some(Severity::Info),
-        _ => None,
-    };
-    tool_or_default(level, Severity::Medium)
+    tool_or_default(raw.and_then(shellcheck_level), Severity::Medium)
 }
 
 fn convert(c: &Comment, pointer: &str) -> Finding {

@@ -81,7 +81,8 @@ pub use sca::{
     redact,
 };
 pub use severity::{
-    bandit_level, grype_level, severity_word, tool_or_default, trivy_level, ungraded_level_default,
+    bandit_level, grype_level, secret_detector_level, severity_word, shellcheck_level,
+    tool_or_default, trivy_level, ungraded_level_default,
 };
 pub use shape::{Keys, Shape};
 pub use text::{MAX_ID_BYTES, MAX_TITLE_BYTES, clip, one_line, pointer_token};

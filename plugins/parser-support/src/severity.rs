@@ -85,6 +85,37 @@ pub fn severity_word(raw: &str) -> Option<Severity> {
     })
 }
 
+/// ShellCheck's `level`, in its own JSON and in the `SC` comments Hadolint
+/// reports for `RUN` lines: `error` high, `warning` medium, `info` low,
+/// `style` info. (`error` is as far as ShellCheck goes: its levels say how
+/// likely a script misbehaves, not how exploitable it is.)
+pub fn shellcheck_level(raw: &str) -> Option<Severity> {
+    Some(match raw.trim().to_ascii_lowercase().as_str() {
+        "error" => Severity::High,
+        "warning" => Severity::Medium,
+        "info" => Severity::Low,
+        "style" => Severity::Info,
+        _ => return None,
+    })
+}
+
+/// A secret scanner's finding graded by the name of its detector, for
+/// tools that give no severity (detect-secrets' `type`, TruffleHog v2's
+/// `reason`): an entropy detector (any name containing `entropy`, any case)
+/// low, the tool's catch-all keyword detector `generic` (compared without
+/// case) medium, every specific pattern (a cloud key, a private key) high.
+/// A verified secret is graded by the caller.
+pub fn secret_detector_level(detector: &str, generic: &str) -> Severity {
+    let d = detector.trim();
+    if d.to_ascii_lowercase().contains("entropy") {
+        Severity::Low
+    } else if d.eq_ignore_ascii_case(generic) {
+        Severity::Medium
+    } else {
+        Severity::High
+    }
+}
+
 /// A severity from `level` with [`SeveritySource::Tool`], else `default`
 /// with [`SeveritySource::Default`].
 pub fn tool_or_default(level: Option<Severity>, default: Severity) -> (Severity, SeveritySource) {
@@ -109,6 +140,21 @@ mod tests {
         assert_eq!(grype_level("Unknown"), None);
         assert_eq!(severity_word("MODERATE"), Some(Severity::Medium));
         assert_eq!(severity_word("severe"), None);
+        assert_eq!(shellcheck_level(" Style "), Some(Severity::Info));
+        assert_eq!(shellcheck_level("error"), Some(Severity::High));
+        assert_eq!(shellcheck_level("ignore"), None);
+        assert_eq!(
+            secret_detector_level("Base64 High Entropy String", "Secret Keyword"),
+            Severity::Low
+        );
+        assert_eq!(
+            secret_detector_level(" generic secret", "Generic Secret"),
+            Severity::Medium
+        );
+        assert_eq!(
+            secret_detector_level("AWS Access Key", "Secret Keyword"),
+            Severity::High
+        );
         assert_eq!(ungraded_level_default("ruff"), Some(Severity::Low));
         assert_eq!(ungraded_level_default("semgrep"), None);
         assert_eq!(

@@ -83,7 +83,7 @@
 
 use cordon_parser_support::{
     MAX_ID_BYTES, Obj, check_syntax, clip, commit_note, finding, first_byte, json_error, non_empty,
-    one_line, position_strict, strip_bom, tool_or_default,
+    one_line, position_strict, secret_detector_level, strip_bom, tool_or_default,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
@@ -431,14 +431,7 @@ fn convert_v3(r: &Record, pointer: String) -> Finding {
 
 /// Severity of a v2 / trufflehog3-legacy `reason`.
 fn reason_severity(reason: &str) -> Severity {
-    let r = reason.trim().to_ascii_lowercase();
-    if r.contains("entropy") {
-        Severity::Low
-    } else if r == "generic secret" {
-        Severity::Medium
-    } else {
-        Severity::High
-    }
+    secret_detector_level(reason, "generic secret")
 }
 
 fn convert_legacy(l: &Legacy<'_>, tool: &str, pointer: String) -> Finding {
