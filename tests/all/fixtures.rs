@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use cordon_runtime::{Input, Mode, RunOptions};
+use cordon_runtime::{Input, RunOptions};
 
 /// Fixtures that are wrong on purpose: refused with an error, never findings.
 fn expect_error(file: &str) -> bool {
@@ -32,21 +32,7 @@ fn expect_empty(file: &str) -> bool {
 #[test]
 fn every_fixture_is_detected_and_parsed_in_the_sandbox() {
     let runner = common::pipeline_runner();
-    let opts = RunOptions {
-        environment: String::new(),
-        mode: Mode::ReportOnly,
-        format: None,
-        today: "2026-01-01".into(),
-        run_id: "0".repeat(32),
-        jobs: 0,
-        memory_budget: 0,
-        on_unrecognised: Default::default(),
-        source_roots: Vec::new(),
-        baseline: None,
-        block_at: None,
-        suppressions: Vec::new(),
-        compare_policy: None,
-    };
+    let opts = common::report_only(None);
     let root = common::fixture("");
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
         .expect("fixtures")
@@ -170,21 +156,7 @@ fn malformed_input_is_a_typed_error_for_every_parser() {
     let mut problems = Vec::new();
     for slot in runner.parsers() {
         for (file, bytes) in &cases {
-            let opts = RunOptions {
-                environment: String::new(),
-                mode: Mode::ReportOnly,
-                format: Some(slot.name().to_string()),
-                today: "2026-01-01".into(),
-                run_id: "0".repeat(32),
-                jobs: 0,
-                memory_budget: 0,
-                on_unrecognised: Default::default(),
-                source_roots: Vec::new(),
-                baseline: None,
-                block_at: None,
-                suppressions: Vec::new(),
-                compare_policy: None,
-            };
+            let opts = common::report_only(Some(slot.name().to_string()));
             let path = format!("{}/{file}", slot.name());
             let report = runner
                 .run_blocking(

@@ -72,6 +72,26 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Options of a report-only run of one fixture: no environment, a fixed
+/// date and run id, `format` forced when given (a parser name).
+pub fn report_only(format: Option<String>) -> cordon_runtime::RunOptions {
+    cordon_runtime::RunOptions {
+        environment: String::new(),
+        mode: cordon_runtime::Mode::ReportOnly,
+        format,
+        today: "2026-01-01".into(),
+        run_id: "0".repeat(32),
+        jobs: 0,
+        memory_budget: 0,
+        on_unrecognised: Default::default(),
+        source_roots: Vec::new(),
+        baseline: None,
+        block_at: None,
+        suppressions: Vec::new(),
+        compare_policy: None,
+    }
+}
+
 /// Whether a file in `tests/fixtures/<family>/` is the directory's notes
 /// (`README.md`: where each sample comes from), not a report.
 pub fn is_fixture_notes(path: &Path) -> bool {
