@@ -1244,7 +1244,7 @@ fn inspect_and_run_agree_on_grants() {
             compared += 1;
         }
     }
-    // 25 embedded parsers + normalizer + policy, then the same parsers, the
+    // 29 embedded parsers + normalizer + policy, then the same parsers, the
     // hostile parser and the two rogue stages.
-    assert_eq!(compared, 27 + 28, "every stage compared");
+    assert_eq!(compared, 31 + 32, "every stage compared");
 }

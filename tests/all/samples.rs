@@ -68,8 +68,12 @@ type Counter = fn(&[u8]) -> Count;
 const FAMILIES: &[(&str, Counter)] = &[
     ("detect-secrets", detect_secrets),
     ("eslint", eslint),
+    ("gitlab", gitlab),
+    ("nuclei", nuclei),
     ("ruff", ruff),
     ("shellcheck", shellcheck),
+    ("sonarqube", sonarqube),
+    ("zap", zap),
 ];
 
 /// `eslint -f json`: every `messages[]` entry of every file (suppressed
@@ -152,6 +156,148 @@ fn detect_secrets(bytes: &[u8]) -> Count {
                     text(&e["line_number"]),
                     text(&e["type"]),
                     text(&e["hashed_secret"]),
+                )
+            })
+        }),
+    )
+}
+
+/// A GitLab security report: every `vulnerabilities[]` entry; one
+/// vulnerability is what GitLab itself deduplicates on: the scan type, the
+/// location and the primary identifier. A secret's location names its
+/// commit; cordon's own secret detection report writes the commit into the
+/// description instead (the finding record has no commit field, the schema's
+/// `commit.sha` is a placeholder), so for secrets the description counts too.
+fn gitlab(bytes: &[u8]) -> Count {
+    let doc = json(bytes);
+    // `scan.type`; older reports name the type only in each entry's
+    // `category`.
+    let kind = doc["scan"]["type"]
+        .as_str()
+        .or_else(|| doc["vulnerabilities"][0]["category"].as_str());
+    let format = match kind {
+        Some("sast") => "gitlab-sast",
+        Some("dependency_scanning") => "gitlab-dependency-scanning",
+        Some("secret_detection") => "gitlab-secret-detection",
+        Some("container_scanning") => "gitlab-container-scanning",
+        other => panic!("report type {other:?}"),
+    };
+    count(
+        format,
+        array(&doc["vulnerabilities"]).iter().map(|v| {
+            let location = &v["location"];
+            (
+                text(&location["file"]),
+                text(&location["start_line"]),
+                text(&location["end_line"]),
+                text(&location["dependency"]["package"]["name"]),
+                text(&location["dependency"]["version"]),
+                text(&location["image"]),
+                text(&v["identifiers"][0]["type"]),
+                text(&v["identifiers"][0]["value"]),
+                text(&location["commit"]["sha"]),
+                match format {
+                    "gitlab-secret-detection" => text(&v["description"]),
+                    _ => String::new(),
+                },
+            )
+        }),
+    )
+}
+
+/// Nuclei's JSON lines (`-jsonl`) or JSON array (`-je`): every result; one
+/// result is (template, matcher, where it matched; Nuclei 2 wrote
+/// `templateID`, `matcher_name`, `matched`). Values a matcher
+/// extracted (`tls12`, `tls13`) are facts of one result, not two.
+fn nuclei(bytes: &[u8]) -> Count {
+    let (format, items): (_, Vec<Value>) = if bytes.trim_ascii_start().first() == Some(&b'[') {
+        ("nuclei-json-array", array(&json(bytes)).to_vec())
+    } else {
+        let lines = bytes.split(|&b| b == b'\n');
+        let items = lines
+            .filter(|l| !l.trim_ascii().is_empty())
+            .map(json)
+            .collect();
+        ("nuclei-jsonl", items)
+    };
+    count(
+        format,
+        items.iter().map(|r| {
+            let template = match r.get("template-id") {
+                Some(id) => text(id),
+                None => text(&r["templateID"]),
+            };
+            let matched = match r.get("matched-at") {
+                Some(m) => text(m),
+                None => text(&r["matched"]),
+            };
+            let matcher = match r.get("matcher-name") {
+                Some(m) => text(m),
+                None => text(&r["matcher_name"]),
+            };
+            (template, matcher, matched)
+        }),
+    )
+}
+
+/// SonarQube's Web API: `issues[]` of `api/issues/search` or `hotspots[]`
+/// of `api/hotspots/search`. SonarQube keys every issue and hotspot; the
+/// message counts too, because DefectDojo's anonymised sample gives two
+/// different issues one key.
+fn sonarqube(bytes: &[u8]) -> Count {
+    let doc = json(bytes);
+    let (format, items) = match doc.get("hotspots") {
+        Some(h) => ("sonarqube-hotspots-json", array(h)),
+        None => ("sonarqube-issues-json", array(&doc["issues"])),
+    };
+    count(
+        format,
+        items.iter().map(|i| (text(&i["key"]), text(&i["message"]))),
+    )
+}
+
+/// ZAP's traditional JSON or XML report: every alert item of every site;
+/// one alert is (site, plugin, name, description). ZAP splits one alert
+/// into two items when the instances' confidence differs.
+fn zap(bytes: &[u8]) -> Count {
+    if bytes.trim_ascii_start().first() == Some(&b'<') {
+        let text = std::str::from_utf8(bytes).expect("UTF-8 XML");
+        let doc = roxmltree::Document::parse(text).expect("XML");
+        let child = |n: roxmltree::Node, name: &str| {
+            n.children()
+                .find(|c| c.has_tag_name(name))
+                .and_then(|c| c.text())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let items = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("site"))
+            .flat_map(|site| {
+                let name = site.attribute("name").unwrap_or_default().to_string();
+                site.descendants()
+                    .filter(|n| n.has_tag_name("alertitem"))
+                    .map(move |a| {
+                        let name = name.clone();
+                        let mut alert = child(a, "alert");
+                        if alert.is_empty() {
+                            alert = child(a, "name");
+                        }
+                        (name, child(a, "pluginid"), alert, child(a, "desc"))
+                    })
+            });
+        return count("zap-xml", items.collect::<Vec<_>>());
+    }
+    let doc = json(bytes);
+    count(
+        "zap-json",
+        array(&doc["site"]).iter().flat_map(|site| {
+            array(&site["alerts"]).iter().map(move |a| {
+                (
+                    text(&site["@name"]),
+                    text(&a["pluginid"]),
+                    text(&a["name"]),
+                    text(&a["desc"]),
                 )
             })
         }),

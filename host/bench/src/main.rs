@@ -48,6 +48,7 @@ fn native_parsers() -> Vec<(&'static str, NativeParse)> {
         "parser-eslint" => parser_eslint,
         "parser-github-sast" => parser_github_sast,
         "parser-github-vulnerability" => parser_github_vulnerability,
+        "parser-gitlab" => parser_gitlab,
         "parser-gitleaks" => parser_gitleaks,
         "parser-gosec" => parser_gosec,
         "parser-govulncheck" => parser_govulncheck,
@@ -55,6 +56,7 @@ fn native_parsers() -> Vec<(&'static str, NativeParse)> {
         "parser-hadolint" => parser_hadolint,
         "parser-kics" => parser_kics,
         "parser-npm-audit" => parser_npm_audit,
+        "parser-nuclei" => parser_nuclei,
         "parser-osv-scanner" => parser_osv_scanner,
         "parser-pip-audit" => parser_pip_audit,
         "parser-ruff" => parser_ruff,
@@ -62,9 +64,11 @@ fn native_parsers() -> Vec<(&'static str, NativeParse)> {
         "parser-semgrep" => parser_semgrep,
         "parser-shellcheck" => parser_shellcheck,
         "parser-snyk" => parser_snyk,
+        "parser-sonarqube" => parser_sonarqube,
         "parser-tfsec" => parser_tfsec,
         "parser-trivy" => parser_trivy,
         "parser-trufflehog" => parser_trufflehog,
+        "parser-zap" => parser_zap,
     ]
 }
 

@@ -77,7 +77,7 @@ use cordon_sdk::{Component, Finding, FindingKind, Parser, Severity, SeveritySour
 /// The `tool` of every finding.
 pub const TOOL: &str = "dependency-check";
 /// The deepest element nesting accepted in an XML report.
-pub const MAX_XML_DEPTH: usize = 256;
+pub use cordon_parser_support::xml::MAX_XML_DEPTH;
 
 /// The stage, registered below.
 pub struct DependencyCheckParser;

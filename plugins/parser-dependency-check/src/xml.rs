@@ -1,38 +1,16 @@
 //! The XML report (`dependency-check-report.xml`, schemas 1.x and 2.x).
 
 use crate::{
-    Dependency, MAX_XML_DEPTH, Vulnerability, component, cpe_parts, finding, purl_parts,
-    warn_exceptions,
+    Dependency, Vulnerability, component, cpe_parts, finding, purl_parts, warn_exceptions,
 };
 use cordon_parser_support::clip;
+use cordon_parser_support::xml::{child, document, elements};
 use cordon_sdk::{Finding, SeveritySource, StageError};
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::Node;
 
 /// Parse an XML report.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let (line, column) = position_of(bytes, e.valid_up_to());
-        StageError::malformed(
-            format!("invalid XML: not UTF-8 ({e})"),
-            Some(line),
-            Some(column),
-            None,
-        )
-    })?;
-    let options = ParsingOptions {
-        allow_dtd: false,
-        ..ParsingOptions::default()
-    };
-    let doc = Document::parse_with_options(text, options).map_err(|e| {
-        let pos = e.pos();
-        StageError::malformed(
-            format!("invalid XML: {e}"),
-            Some(pos.row),
-            Some(pos.col),
-            None,
-        )
-    })?;
-    check_depth(&doc)?;
+    let doc = document(bytes)?;
     let root = doc.root_element();
     if root.tag_name().name() != "analysis" {
         return Err(StageError::UnsupportedFormat(format!(
@@ -79,53 +57,6 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
         }
     }
     Ok(findings)
-}
-
-/// 1-based line and column of byte `offset`.
-fn position_of(bytes: &[u8], offset: usize) -> (u32, u32) {
-    let before = bytes.get(..offset).unwrap_or(bytes);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(col).unwrap_or(u32::MAX),
-    )
-}
-
-/// Refuse elements nested deeper than [`MAX_XML_DEPTH`] (iteratively: the
-/// check itself must not recurse).
-fn check_depth(doc: &Document<'_>) -> Result<(), StageError> {
-    let mut stack: Vec<(Node<'_, '_>, usize)> = vec![(doc.root_element(), 1)];
-    while let Some((node, depth)) = stack.pop() {
-        if depth > MAX_XML_DEPTH {
-            let pos = doc.text_pos_at(node.range().start);
-            return Err(StageError::malformed(
-                format!("invalid XML: elements nested more than {MAX_XML_DEPTH} deep"),
-                Some(pos.row),
-                Some(pos.col),
-                None,
-            ));
-        }
-        stack.extend(
-            node.children()
-                .filter(Node::is_element)
-                .map(|c| (c, depth + 1)),
-        );
-    }
-    Ok(())
-}
-
-/// The element children of `node` with local name `name`.
-fn elements<'a, 'input: 'a>(
-    node: Node<'a, 'input>,
-    name: &'static str,
-) -> impl Iterator<Item = Node<'a, 'input>> {
-    node.children()
-        .filter(move |c| c.is_element() && c.tag_name().name() == name)
-}
-
-fn child<'a, 'input: 'a>(node: Node<'a, 'input>, name: &'static str) -> Option<Node<'a, 'input>> {
-    elements(node, name).next()
 }
 
 /// The trimmed text of child `name`, if it has any.

@@ -57,6 +57,8 @@ mod sca;
 mod severity;
 mod shape;
 mod text;
+#[cfg(feature = "xml")]
+pub mod xml;
 
 /// The finding builder lives with the type, in the SDK.
 pub use cordon_sdk::finding;

@@ -38,6 +38,7 @@ pub const PARSERS: &[(&str, Parse)] = &[
     ("eslint", parser_eslint::parse),
     ("github-sast", parser_github_sast::parse),
     ("github-vulnerability", parser_github_vulnerability::parse),
+    ("gitlab", parser_gitlab::parse),
     ("gitleaks", parser_gitleaks::parse),
     ("gosec", parser_gosec::parse),
     ("govulncheck", parser_govulncheck::parse),
@@ -45,6 +46,7 @@ pub const PARSERS: &[(&str, Parse)] = &[
     ("hadolint", parser_hadolint::parse),
     ("kics", parser_kics::parse),
     ("npm-audit", parser_npm_audit::parse),
+    ("nuclei", parser_nuclei::parse),
     ("osv-scanner", parser_osv_scanner::parse),
     ("pip-audit", parser_pip_audit::parse),
     ("ruff", parser_ruff::parse),
@@ -52,9 +54,11 @@ pub const PARSERS: &[(&str, Parse)] = &[
     ("semgrep", parser_semgrep::parse),
     ("shellcheck", parser_shellcheck::parse),
     ("snyk", parser_snyk::parse),
+    ("sonarqube", parser_sonarqube::parse),
     ("tfsec", parser_tfsec::parse),
     ("trivy", parser_trivy::parse),
     ("trufflehog", parser_trufflehog::parse),
+    ("zap", parser_zap::parse),
 ];
 
 /// The host's cap on a fingerprint (`cordon_runtime::validate`).
