@@ -79,8 +79,8 @@
 
 use cordon_parser_support::{
     Keys, LooseString, MAX_ID_BYTES, Obj, Shape, UNKNOWN_RULE, clip, cvss_severity, cwe_exact,
-    finding, first_byte, foreign_entries, json_error, loose_strings, non_empty, one_line,
-    parse_or_foreign, prepare, present, severity_word, tag, tool_or_default,
+    finding, first_byte, foreign_entries, json_error, json_lines, loose_strings, non_empty,
+    one_line, parse_or_foreign, prepare, present, severity_word, tag, tool_or_default,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
@@ -214,49 +214,28 @@ fn parse_array(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
 /// JSON Lines, read as a stream of objects; each finding points at the
 /// line its record starts on.
 fn parse_lines(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Obj<Event>>();
     let mut findings = Vec::new();
-    // `line` is the line number at byte `pos`; `seen`: a record was read.
-    let (mut pos, mut line, mut seen) = (0usize, 1u32, false);
-    loop {
-        while let Some(&b) = bytes.get(pos) {
-            if !b.is_ascii_whitespace() {
-                break;
-            }
-            if b == b'\n' {
-                line = line.saturating_add(1);
-            }
-            pos += 1;
-        }
-        let start = line;
-        let Some(next) = stream.next() else {
-            break;
-        };
-        let event = next.map_err(|e| {
-            let foreign = !seen
-                && e.classify() == serde_json::error::Category::Data
-                && is_foreign(bytes.get(pos..).unwrap_or_default());
-            if foreign {
+    json_lines::<Obj<Event>>(
+        bytes,
+        |event, line| {
+            findings.extend(convert(&event, format!("line:{line}")));
+            Ok(())
+        },
+        |bad| {
+            if bad.first
+                && bad.error.classify() == serde_json::error::Category::Data
+                && is_foreign(bad.rest)
+            {
                 StageError::UnsupportedFormat(format!(
-                    "not a Nuclei report: the record on line {start} has no `template-id` \
-                     (is this another tool's NDJSON, or Nuclei's request log?)"
+                    "not a Nuclei report: the record on line {} has no `template-id` \
+                     (is this another tool's NDJSON, or Nuclei's request log?)",
+                    bad.line
                 ))
             } else {
-                json_error(&e, WHAT)
+                json_error(&bad.error, WHAT)
             }
-        })?;
-        seen = true;
-        let end = stream.byte_offset();
-        let newlines = bytes
-            .get(pos..end)
-            .unwrap_or_default()
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
-        pos = end;
-        findings.extend(convert(&event, format!("line:{start}")));
-    }
+        },
+    )?;
     Ok(findings)
 }
 

@@ -70,7 +70,7 @@
 
 use cordon_parser_support::{
     Entries, Keys, Obj, Shape, check_syntax, finding, first_byte, foreign_entries, json_error,
-    located, non_empty, parse_or_foreign, position, prepare, tag, title_line,
+    json_lines, located, non_empty, parse_or_foreign, position, prepare, tag, title_line,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::de::IgnoredAny;
@@ -187,46 +187,26 @@ fn parse_array(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
 /// writes them; a pretty-printed stream reads the same). Errors carry the
 /// line and column in the whole input.
 fn parse_lines(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
-    let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Obj<Item>>();
     let mut findings = Vec::new();
-    // `line` is the line number at byte `pos`.
-    let (mut pos, mut line) = (0usize, 1u32);
-    loop {
-        while let Some(&b) = bytes.get(pos) {
-            if !b.is_ascii_whitespace() {
-                break;
-            }
-            if b == b'\n' {
-                line = line.saturating_add(1);
-            }
-            pos += 1;
-        }
-        let Some(next) = stream.next() else {
-            break;
-        };
-        let item = next.map_err(|e| {
-            if findings.is_empty()
-                && e.classify() == serde_json::error::Category::Data
-                && foreign_record(bytes.get(pos..).unwrap_or_default())
+    json_lines::<Obj<Item>>(
+        bytes,
+        |item, line| {
+            findings.push(convert(&item, format!("line:{line}")));
+            Ok(())
+        },
+        |bad| {
+            if bad.first
+                && bad.error.classify() == serde_json::error::Category::Data
+                && foreign_record(bad.rest)
             {
                 return StageError::UnsupportedFormat(format!(
                     "not a {WHAT_LINES}: the first record has no `noqa_row` or \
                      `end_location` (is this another tool's report?)"
                 ));
             }
-            json_error(&e, WHAT_LINES)
-        })?;
-        findings.push(convert(&item, format!("line:{line}")));
-        let end = stream.byte_offset();
-        let newlines = bytes
-            .get(pos..end)
-            .unwrap_or_default()
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
-        pos = end;
-    }
+            json_error(&bad.error, WHAT_LINES)
+        },
+    )?;
     Ok(findings)
 }
 

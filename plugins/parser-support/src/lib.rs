@@ -52,6 +52,7 @@
 mod de;
 mod input;
 mod kit;
+mod lines;
 mod sast;
 mod sca;
 mod severity;
@@ -74,6 +75,7 @@ pub use kit::{
     TITLE_MAX_CHARS, UNKNOWN_RULE, cvss_severity, cwe_digits, cwe_number, cwe_suffix, non_empty,
     nonempty, title_line,
 };
+pub use lines::{BadRecord, json_lines};
 pub use sast::{
     Position, SHOWN_CHARS, cwe_exact, excerpt, foreign_entries, high_medium_low, located,
     parse_or_foreign, shown, tag, top_level,

@@ -82,8 +82,9 @@
 //! nothing, and the rows are this parser's rules.
 
 use cordon_parser_support::{
-    MAX_ID_BYTES, Obj, check_syntax, clip, commit_note, finding, first_byte, json_error, non_empty,
-    one_line, position_strict, secret_detector_level, strip_bom, tool_or_default,
+    MAX_ID_BYTES, Obj, check_syntax, clip, commit_note, finding, first_byte, json_error,
+    json_lines, non_empty, one_line, position_strict, secret_detector_level, strip_bom,
+    tool_or_default,
 };
 use cordon_sdk::{Finding, FindingKind, Location, Parser, Severity, SeveritySource, StageError};
 use serde::Deserialize;
@@ -254,38 +255,14 @@ fn parse_ndjson(bytes: &[u8]) -> Result<Vec<Finding>, StageError> {
         }
         return Ok(findings);
     }
-    let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Obj<Record>>();
-    // `line` is the line number at byte `pos`.
-    let (mut pos, mut line) = (0usize, 1u32);
-    loop {
-        // Where the next record starts.
-        while let Some(&b) = bytes.get(pos) {
-            if !b.is_ascii_whitespace() {
-                break;
-            }
-            if b == b'\n' {
-                line = line.saturating_add(1);
-            }
-            pos += 1;
-        }
-        let start_line = line;
-        let Some(next) = stream.next() else {
-            break;
-        };
-        let record = next.map_err(|e| json_error(&e, WHAT_NDJSON))?;
-        let end = stream.byte_offset();
-        let newlines = bytes
-            .get(pos..end)
-            .unwrap_or_default()
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
-        pos = end;
-        if let Some(f) = convert_record(&record, start_line)? {
-            findings.push(f);
-        }
-    }
+    json_lines::<Obj<Record>>(
+        bytes,
+        |record, line| {
+            findings.extend(convert_record(&record, line)?);
+            Ok(())
+        },
+        |bad| json_error(&bad.error, WHAT_NDJSON),
+    )?;
     Ok(findings)
 }
 
