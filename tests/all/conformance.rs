@@ -11,7 +11,7 @@
 
 use crate::common;
 
-use cordon_runtime::{Input, Mode, RunOptions};
+use cordon_runtime::Input;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -65,21 +65,7 @@ fn corpus_counts_match_defectdojo_or_are_explained() {
     };
     let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).expect("manifest");
     let runner = common::pipeline_runner();
-    let opts = RunOptions {
-        environment: String::new(),
-        mode: Mode::ReportOnly,
-        format: None,
-        today: "2026-01-01".into(),
-        run_id: "0".repeat(32),
-        jobs: 0,
-        memory_budget: 0,
-        on_unrecognised: Default::default(),
-        source_roots: Vec::new(),
-        baseline: None,
-        block_at: None,
-        suppressions: Vec::new(),
-        compare_policy: None,
-    };
+    let opts = common::report_only(None);
     let listed = divergences();
     let (mut exact, mut diverging, mut negatives) = (0, BTreeSet::new(), 0);
     let mut unexplained = Vec::new();
